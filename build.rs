@@ -1,0 +1,67 @@
+//! Build script: compiles the variadic C shim and generates `include/mongoose.h`.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
+    compile_shim(&root);
+    generate_header(&root);
+}
+
+/// The variadic entry points (`mg_printf`, `mg_snprintf`, ...) cannot be defined
+/// in stable Rust, so a tiny C file defines them and hands `va_list *` to Rust.
+fn compile_shim(root: &Path) {
+    let shim = root.join("csrc/shim.c");
+    println!("cargo:rerun-if-changed={}", shim.display());
+    println!("cargo:rerun-if-changed=csrc/exports.map");
+    cc::Build::new()
+        .file(&shim)
+        .include(root.join("csrc"))
+        .warnings(true)
+        .extra_warnings(true)
+        .flag_if_supported("-fvisibility=default")
+        .cargo_metadata(false)
+        .compile("mongoose_shim");
+    let out = PathBuf::from(env::var("OUT_DIR").expect("out dir"));
+    println!("cargo:rustc-link-search=native={}", out.display());
+    // Whole-archive keeps every shim symbol, even those Rust never calls, and the
+    // version script exports them from the cdylib (rust-lang/rust#99411).
+    println!("cargo:rustc-link-lib=static:+whole-archive=mongoose_shim");
+    println!(
+        "cargo:rustc-cdylib-link-arg=-Wl,--version-script={}",
+        root.join("csrc/exports.map").display()
+    );
+}
+
+/// Runs cbindgen over the crate. The header is written to OUT_DIR (the test that
+/// checks freshness compares it with the committed copy) and to `include/`.
+fn generate_header(root: &Path) {
+    for dir in ["src", "csrc/header_prelude.h", "csrc/header_trailer.h", "cbindgen.toml"] {
+        println!("cargo:rerun-if-changed={dir}");
+    }
+    let mut config = cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
+    config.after_includes = Some(read(root, "csrc/header_prelude.h"));
+    config.trailer = Some(read(root, "csrc/header_trailer.h"));
+    let bindings = match cbindgen::Builder::new()
+        .with_crate(root)
+        .with_config(config)
+        .generate()
+    {
+        Ok(b) => b,
+        Err(e) => panic!("cbindgen failed: {e}"),
+    };
+    let out = PathBuf::from(env::var("OUT_DIR").expect("out dir")).join("mongoose.h");
+    bindings.write_to_file(&out);
+    println!("cargo:rustc-env=MG_GENERATED_HEADER={}", out.display());
+    let generated = fs::read(&out).expect("generated header");
+    let committed = root.join("include/mongoose.h");
+    if fs::read(&committed).ok().as_deref() != Some(generated.as_slice()) {
+        fs::write(&committed, &generated).expect("write include/mongoose.h");
+    }
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}

@@ -1,0 +1,67 @@
+
+#ifndef MONGOOSE_H
+#define MONGOOSE_H
+
+#define MG_VERSION "7.22"
+
+#define MG_ARCH_CUSTOM 0
+#define MG_ARCH_UNIX 1
+#ifndef MG_ARCH
+#define MG_ARCH MG_ARCH_UNIX
+#endif
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+// Feature switches Mongoose programs test with #if. They describe what this
+// library provides; redefining them does not change the compiled library.
+#define MG_ENABLE_LOG 1
+#define MG_ENABLE_SOCKET 1
+#define MG_ENABLE_TCPIP 0
+#define MG_ENABLE_IPV6 1
+#define MG_ENABLE_EPOLL 1
+#define MG_ENABLE_POSIX_FS 1
+#define MG_ENABLE_DIRLIST 1
+#define MG_ENABLE_MD5 1
+#define MG_ENABLE_CUSTOM_CALLOC 0
+#define MG_ENABLE_CUSTOM_RANDOM 0
+#define MG_ENABLE_CUSTOM_MILLIS 0
+#define MG_ENABLE_PROFILE 0
+#define MG_ENABLE_ASSERT 0
+#define MG_SOCKET_TYPE int
+#define MG_INVALID_SOCKET (-1)
+#define MG_SOCKET_ERRNO errno
+#define MG_DIRSEP '/'
+#define MG_HTTP_INDEX "index.html"
+#define MG_SOCK_LISTEN_BACKLOG_SIZE 128
+
+#define MG_PROF_INIT(c)
+#define MG_PROF_FREE(c)
+#define MG_PROF_ADD(c, name)
+#define MG_PROF_DUMP(c)
+
+// Forward declarations for the variadic functions declared at the end.
+struct mg_connection;
+struct mg_mgr;

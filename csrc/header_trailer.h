@@ -1,0 +1,109 @@
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// ---- Variadic functions (defined in the C shim, formatting done in Rust) ----
+
+// Formats fmt and calls fn(ch, arg) for each output character. Returns the
+// number of characters produced. Supports %d %i %u %x %X %o %c %s %p %g %f %e
+// %%, flags, width, precision, `*`, the h/hh/l/ll/z length modifiers, and the
+// extensions %M (call a printer: `mg_pm_t fn, ...its args`) and %m (same, in
+// double quotes).
+size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...);
+
+// Formats into buf (at most len bytes, NUL-terminated when len > 0). Returns
+// the length the full output would have, like snprintf().
+size_t mg_snprintf(char *buf, size_t len, const char *fmt, ...);
+
+// Formats into memory from malloc(); release it with free() or mg_free().
+char *mg_mprintf(const char *fmt, ...);
+
+// Formats and appends to c->send. Returns the number of bytes appended.
+size_t mg_printf(struct mg_connection *c, const char *fmt, ...);
+
+// Prints one log message (use the MG_ERROR/MG_INFO/... macros instead).
+void mg_log(const char *fmt, ...);
+
+// Logs the error, sends MG_EV_ERROR with the formatted message to c and marks
+// c for closing.
+void mg_error(struct mg_connection *c, const char *fmt, ...);
+
+#ifdef __cplusplus
+}
+#endif
+
+// ---- Macros ----
+
+#define mg_str(s) mg_str_s(s)
+
+// Expands to the arguments %m/%M need to print a JSON-escaped string.
+#define MG_ESC(str) mg_print_esc, 0, (str)
+
+#define mg_log_set(level_) mg_log_level = (level_)
+
+#if !defined(__STDC_VERSION__) || __STDC_VERSION__ < 199901L
+#if defined(__cplusplus)
+#define MG___FUNC__ __func__
+#else
+#define MG___FUNC__ ""
+#endif
+#else
+#define MG___FUNC__ __func__
+#endif
+
+#define MG_LOG(level, args)                                    \
+  do {                                                         \
+    if ((level) <= mg_log_level) {                             \
+      mg_log_prefix((level), __FILE__, __LINE__, MG___FUNC__); \
+      mg_log args;                                             \
+    }                                                          \
+  } while (0)
+#define MG_ERROR(args) MG_LOG(MG_LL_ERROR, args)
+#define MG_INFO(args) MG_LOG(MG_LL_INFO, args)
+#define MG_DEBUG(args) MG_LOG(MG_LL_DEBUG, args)
+#define MG_VERBOSE(args) MG_LOG(MG_LL_VERBOSE, args)
+
+#define mg_htons(x) mg_ntohs(x)
+#define mg_htonl(x) mg_ntohl(x)
+#define mg_htonll(x) mg_ntohll(x)
+
+#define MG_U32(a, b, c, d)                                           \
+  (((uint32_t) ((a) & 255) << 24) | ((uint32_t) ((b) & 255) << 16) | \
+   ((uint32_t) ((c) & 255) << 8) | (uint32_t) ((d) & 255))
+#define MG_IPV4(a, b, c, d) mg_htonl(MG_U32(a, b, c, d))
+#define MG_IPV6(a, b, c, d, e, f, g, h)                                  \
+  {                                                                      \
+    (uint8_t) ((a) >> 8), (uint8_t) (a), (uint8_t) ((b) >> 8),           \
+        (uint8_t) (b), (uint8_t) ((c) >> 8), (uint8_t) (c),              \
+        (uint8_t) ((d) >> 8), (uint8_t) (d), (uint8_t) ((e) >> 8),       \
+        (uint8_t) (e), (uint8_t) ((f) >> 8), (uint8_t) (f),              \
+        (uint8_t) ((g) >> 8), (uint8_t) (g), (uint8_t) ((h) >> 8),       \
+        (uint8_t) (h)                                                    \
+  }
+#define MG_U8P(ADDR) ((uint8_t *) (ADDR))
+#define MG_IPADDR_PARTS(ADDR) \
+  MG_U8P(ADDR)[0], MG_U8P(ADDR)[1], MG_U8P(ADDR)[2], MG_U8P(ADDR)[3]
+#define MG_BIT(x) (((uint32_t) 1U) << (x))
+#define MG_ROUND_UP(x, a) ((a) == 0 ? (x) : ((((x) + (a) - 1) / (a)) * (a)))
+#define MG_ROUND_DOWN(x, a) ((a) == 0 ? (x) : (((x) / (a)) * (a)))
+
+#define LIST_ADD_HEAD(type_, head_, elem_) \
+  do {                                     \
+    (elem_)->next = (*head_);              \
+    *(head_) = (elem_);                    \
+  } while (0)
+#define LIST_ADD_TAIL(type_, head_, elem_) \
+  do {                                     \
+    type_ **h = head_;                     \
+    while (*h != NULL) h = &(*h)->next;    \
+    *h = (elem_);                          \
+  } while (0)
+#define LIST_DELETE(type_, head_, elem_)   \
+  do {                                     \
+    type_ **h = head_;                     \
+    while (*h != (elem_)) h = &(*h)->next; \
+    *h = (elem_)->next;                    \
+  } while (0)
+
+#endif  // MONGOOSE_H

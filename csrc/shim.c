@@ -1,0 +1,83 @@
+// Variadic entry points of the Mongoose API. Stable Rust cannot define a
+// C variadic function, so each one here starts the va_list and hands a
+// pointer to it to the Rust implementation, which parses the format and
+// pulls each argument through the one-line accessors at the bottom.
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mg_connection;
+typedef void (*mg_pfn_t)(char, void *);
+
+// Implemented in Rust.
+size_t mg_vxprintf(mg_pfn_t fn, void *arg, const char *fmt, va_list *ap);
+size_t mg_vsnprintf(char *buf, size_t len, const char *fmt, va_list *ap);
+char *mg_vmprintf(const char *fmt, va_list *ap);
+size_t mg_vprintf(struct mg_connection *c, const char *fmt, va_list *ap);
+void mgrs_vlog(const char *fmt, va_list *ap);
+void mgrs_verror(struct mg_connection *c, const char *fmt, va_list *ap);
+
+size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...) {
+  va_list ap;
+  size_t n;
+  va_start(ap, fmt);
+  n = mg_vxprintf(fn, arg, fmt, &ap);
+  va_end(ap);
+  return n;
+}
+
+size_t mg_snprintf(char *buf, size_t len, const char *fmt, ...) {
+  va_list ap;
+  size_t n;
+  va_start(ap, fmt);
+  n = mg_vsnprintf(buf, len, fmt, &ap);
+  va_end(ap);
+  return n;
+}
+
+char *mg_mprintf(const char *fmt, ...) {
+  va_list ap;
+  char *s;
+  va_start(ap, fmt);
+  s = mg_vmprintf(fmt, &ap);
+  va_end(ap);
+  return s;
+}
+
+size_t mg_printf(struct mg_connection *c, const char *fmt, ...) {
+  va_list ap;
+  size_t n;
+  va_start(ap, fmt);
+  n = mg_vprintf(c, fmt, &ap);
+  va_end(ap);
+  return n;
+}
+
+void mg_log(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mgrs_vlog(fmt, &ap);
+  va_end(ap);
+}
+
+void mg_error(struct mg_connection *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mgrs_verror(c, fmt, &ap);
+  va_end(ap);
+}
+
+// ---- va_arg accessors, called by the Rust format engine ----
+// Names do not start with "mg_", so the export map keeps them private.
+
+int mgshim_va_int(va_list *ap) { return va_arg(*ap, int); }
+unsigned mgshim_va_uint(va_list *ap) { return va_arg(*ap, unsigned); }
+long mgshim_va_long(va_list *ap) { return va_arg(*ap, long); }
+unsigned long mgshim_va_ulong(va_list *ap) { return va_arg(*ap, unsigned long); }
+long long mgshim_va_llong(va_list *ap) { return va_arg(*ap, long long); }
+unsigned long long mgshim_va_ullong(va_list *ap) {
+  return va_arg(*ap, unsigned long long);
+}
+size_t mgshim_va_size(va_list *ap) { return va_arg(*ap, size_t); }
+double mgshim_va_double(va_list *ap) { return va_arg(*ap, double); }
+void *mgshim_va_ptr(va_list *ap) { return va_arg(*ap, void *); }

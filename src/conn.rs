@@ -1,0 +1,393 @@
+//! `struct mg_connection`: one socket and its buffers, flags and handlers, plus
+//! the events the library sends to handlers.
+//!
+//! C code reads and writes these fields directly, so the struct is a real C
+//! struct. The library's private per-connection state lives in the same
+//! allocation, just before the C struct, where C never looks.
+use crate::addr::mg_addr;
+use crate::config::MG_DATA_SIZE;
+use crate::iobuf::mg_iobuf;
+use crate::mgr::mg_mgr;
+use std::alloc::{self, Layout};
+use std::os::raw::{c_int, c_uint, c_void};
+use std::ptr;
+
+/// An event handler: `fn(c, ev, ev_data)`; see `enum mg_event` for `ev_data`.
+pub type mg_event_handler_t =
+    Option<unsafe extern "C" fn(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void)>;
+
+/// Events sent to handlers. The comment names the type `ev_data` points to.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum mg_event {
+    /// Error. `char *error_message`
+    MG_EV_ERROR,
+    /// Connection created. NULL
+    MG_EV_OPEN,
+    /// Once per mg_mgr_poll() iteration. `uint64_t *uptime_millis`
+    MG_EV_POLL,
+    /// Host name resolved. NULL
+    MG_EV_RESOLVE,
+    /// Outbound connection established. NULL
+    MG_EV_CONNECT,
+    /// Inbound connection accepted. NULL
+    MG_EV_ACCEPT,
+    /// TLS handshake done. NULL
+    MG_EV_TLS_HS,
+    /// Data received into c->recv. `long *bytes_read`
+    MG_EV_READ,
+    /// Data sent from c->send. `long *bytes_written`
+    MG_EV_WRITE,
+    /// Connection about to be freed. NULL
+    MG_EV_CLOSE,
+    /// HTTP headers received. `struct mg_http_message *`
+    MG_EV_HTTP_HDRS,
+    /// Full HTTP request or response. `struct mg_http_message *`
+    MG_EV_HTTP_MSG,
+    /// WebSocket handshake done. `struct mg_http_message *`
+    MG_EV_WS_OPEN,
+    /// WebSocket data message. `struct mg_ws_message *`
+    MG_EV_WS_MSG,
+    /// WebSocket control message. `struct mg_ws_message *`
+    MG_EV_WS_CTL,
+    /// MQTT low-level command. `struct mg_mqtt_message *`
+    MG_EV_MQTT_CMD,
+    /// MQTT PUBLISH received. `struct mg_mqtt_message *`
+    MG_EV_MQTT_MSG,
+    /// MQTT CONNACK received. `int *connack_status_code`
+    MG_EV_MQTT_OPEN,
+    /// SNTP time received. `uint64_t *epoch_millis`
+    MG_EV_SNTP_TIME,
+    /// mg_wakeup() data received. `struct mg_str *data`
+    MG_EV_WAKEUP,
+    /// mDNS request. `struct mg_mdns_req *`
+    MG_EV_MDNS_REQ,
+    /// mDNS response. `struct mg_mdns_resp *`
+    MG_EV_MDNS_RESP,
+    /// Modbus TCP request. `struct mg_modbus_req *`
+    MG_EV_MODBUS_REQ,
+    /// First number free for user-defined events.
+    MG_EV_USER,
+}
+
+/// The event numbers as the `int` handlers receive.
+/// cbindgen:ignore
+pub mod ev {
+    use super::mg_event::*;
+    use std::os::raw::c_int;
+    pub const ERROR: c_int = MG_EV_ERROR as c_int;
+    pub const OPEN: c_int = MG_EV_OPEN as c_int;
+    pub const POLL: c_int = MG_EV_POLL as c_int;
+    pub const RESOLVE: c_int = MG_EV_RESOLVE as c_int;
+    pub const CONNECT: c_int = MG_EV_CONNECT as c_int;
+    pub const ACCEPT: c_int = MG_EV_ACCEPT as c_int;
+    pub const READ: c_int = MG_EV_READ as c_int;
+    pub const WRITE: c_int = MG_EV_WRITE as c_int;
+    pub const CLOSE: c_int = MG_EV_CLOSE as c_int;
+    pub const HTTP_HDRS: c_int = MG_EV_HTTP_HDRS as c_int;
+    pub const HTTP_MSG: c_int = MG_EV_HTTP_MSG as c_int;
+    pub const WAKEUP: c_int = MG_EV_WAKEUP as c_int;
+}
+
+/// One connection. Fields and flags may be read and written from C.
+/// cbindgen:ignore
+#[cfg(not(cbindgen))]
+#[repr(C)]
+pub struct mg_connection {
+    pub next: *mut mg_connection,
+    pub mgr: *mut mg_mgr,
+    pub loc: mg_addr,
+    pub rem: mg_addr,
+    pub fd: *mut c_void,
+    pub id: std::os::raw::c_ulong,
+    pub recv: mg_iobuf,
+    pub send: mg_iobuf,
+    pub prof: mg_iobuf,
+    pub rtls: mg_iobuf,
+    pub fn_: mg_event_handler_t,
+    pub fn_data: *mut c_void,
+    pub pfn: mg_event_handler_t,
+    pub pfn_data: *mut c_void,
+    pub data: [u8; MG_DATA_SIZE],
+    pub tls: *mut c_void,
+    /// The `is_*` bitfields, bit 0 first, as the C ABI packs them.
+    pub flags: c_uint,
+}
+
+/// A network connection. Create with mg_listen()/mg_connect()/mg_http_*;
+/// the library frees it after MG_EV_CLOSE. Any field may be read and written.
+/// `mgr->extraconnsize` zeroed bytes follow the struct, at `(c + 1)`.
+#[cfg(cbindgen)]
+#[repr(C)]
+pub struct mg_connection {
+    /// Next connection in `mgr->conns`.
+    pub next: *mut mg_connection,
+    /// Manager that owns this connection.
+    pub mgr: *mut mg_mgr,
+    /// Local address.
+    pub loc: mg_addr,
+    /// Remote address.
+    pub rem: mg_addr,
+    /// Socket, as `(void *) (size_t) fd`.
+    pub fd: *mut c_void,
+    /// Unique id, from `mgr->nextid`.
+    pub id: std::os::raw::c_ulong,
+    /// Received data; handlers consume it with mg_iobuf_del().
+    pub recv: mg_iobuf,
+    /// Data waiting to be sent; append with mg_send()/mg_printf().
+    pub send: mg_iobuf,
+    /// Profiling data (unused).
+    pub prof: mg_iobuf,
+    /// TLS: encrypted data not yet decrypted.
+    pub rtls: mg_iobuf,
+    /// User event handler.
+    pub r#fn: mg_event_handler_t,
+    /// User data for `fn`.
+    pub fn_data: *mut c_void,
+    /// Protocol handler, called before `fn`; NULL detaches the protocol.
+    pub pfn: mg_event_handler_t,
+    /// Protocol handler data.
+    pub pfn_data: *mut c_void,
+    /// Free scratch space.
+    pub data: [std::os::raw::c_char; MG_DATA_SIZE],
+    /// TLS state.
+    pub tls: *mut c_void,
+    /// Listening connection.
+    /// cbindgen:bitfield=1
+    pub is_listening: c_uint,
+    /// Outbound connection.
+    /// cbindgen:bitfield=1
+    pub is_client: c_uint,
+    /// Accepted from a listener.
+    /// cbindgen:bitfield=1
+    pub is_accepted: c_uint,
+    /// Host name resolution in progress.
+    /// cbindgen:bitfield=1
+    pub is_resolving: c_uint,
+    /// ARP lookup in progress (built-in stack only; unused).
+    /// cbindgen:bitfield=1
+    pub is_arplooking: c_uint,
+    /// Non-blocking connect in progress.
+    /// cbindgen:bitfield=1
+    pub is_connecting: c_uint,
+    /// TLS connection.
+    /// cbindgen:bitfield=1
+    pub is_tls: c_uint,
+    /// TLS handshake in progress.
+    /// cbindgen:bitfield=1
+    pub is_tls_hs: c_uint,
+    /// UDP connection.
+    /// cbindgen:bitfield=1
+    pub is_udp: c_uint,
+    /// WebSocket connection.
+    /// cbindgen:bitfield=1
+    pub is_websocket: c_uint,
+    /// MQTT 5 connection.
+    /// cbindgen:bitfield=1
+    pub is_mqtt5: c_uint,
+    /// Hex-dump all traffic to the log.
+    /// cbindgen:bitfield=1
+    pub is_hexdumping: c_uint,
+    /// Send what is in `send`, then close.
+    /// cbindgen:bitfield=1
+    pub is_draining: c_uint,
+    /// Close and free on the next poll.
+    /// cbindgen:bitfield=1
+    pub is_closing: c_uint,
+    /// Stop reading until cleared.
+    /// cbindgen:bitfield=1
+    pub is_full: c_uint,
+    /// TLS write throttled.
+    /// cbindgen:bitfield=1
+    pub is_tls_throttled: c_uint,
+    /// HTTP: a response is still being produced; further pipelined requests wait.
+    /// cbindgen:bitfield=1
+    pub is_resp: c_uint,
+    /// Socket is readable.
+    /// cbindgen:bitfield=1
+    pub is_readable: c_uint,
+    /// Socket is writable.
+    /// cbindgen:bitfield=1
+    pub is_writable: c_uint,
+}
+
+/// Bit positions of the `is_*` flags inside `mg_connection::flags`.
+/// cbindgen:ignore
+pub mod flag {
+    pub const IS_LISTENING: u32 = 1 << 0;
+    pub const IS_CLIENT: u32 = 1 << 1;
+    pub const IS_ACCEPTED: u32 = 1 << 2;
+    pub const IS_RESOLVING: u32 = 1 << 3;
+    pub const IS_ARPLOOKING: u32 = 1 << 4;
+    pub const IS_CONNECTING: u32 = 1 << 5;
+    pub const IS_TLS: u32 = 1 << 6;
+    pub const IS_TLS_HS: u32 = 1 << 7;
+    pub const IS_UDP: u32 = 1 << 8;
+    pub const IS_WEBSOCKET: u32 = 1 << 9;
+    pub const IS_MQTT5: u32 = 1 << 10;
+    pub const IS_HEXDUMPING: u32 = 1 << 11;
+    pub const IS_DRAINING: u32 = 1 << 12;
+    pub const IS_CLOSING: u32 = 1 << 13;
+    pub const IS_FULL: u32 = 1 << 14;
+    pub const IS_TLS_THROTTLED: u32 = 1 << 15;
+    pub const IS_RESP: u32 = 1 << 16;
+    pub const IS_READABLE: u32 = 1 << 17;
+    pub const IS_WRITABLE: u32 = 1 << 18;
+    /// Every flag with its C name, in declaration order.
+    pub const ALL: [(&str, u32); 19] = [
+        ("is_listening", IS_LISTENING),
+        ("is_client", IS_CLIENT),
+        ("is_accepted", IS_ACCEPTED),
+        ("is_resolving", IS_RESOLVING),
+        ("is_arplooking", IS_ARPLOOKING),
+        ("is_connecting", IS_CONNECTING),
+        ("is_tls", IS_TLS),
+        ("is_tls_hs", IS_TLS_HS),
+        ("is_udp", IS_UDP),
+        ("is_websocket", IS_WEBSOCKET),
+        ("is_mqtt5", IS_MQTT5),
+        ("is_hexdumping", IS_HEXDUMPING),
+        ("is_draining", IS_DRAINING),
+        ("is_closing", IS_CLOSING),
+        ("is_full", IS_FULL),
+        ("is_tls_throttled", IS_TLS_THROTTLED),
+        ("is_resp", IS_RESP),
+        ("is_readable", IS_READABLE),
+        ("is_writable", IS_WRITABLE),
+    ];
+}
+
+macro_rules! flag_accessors {
+    ($($get:ident $set:ident $bit:path;)*) => {
+        #[cfg(not(cbindgen))]
+        impl mg_connection {
+            $(
+                #[doc = concat!("The `", stringify!($get), "` flag.")]
+                #[inline]
+                pub fn $get(&self) -> bool { self.flags & $bit != 0 }
+                #[doc = concat!("Sets or clears the `", stringify!($get), "` flag.")]
+                #[inline]
+                pub fn $set(&mut self, on: bool) {
+                    if on { self.flags |= $bit } else { self.flags &= !$bit }
+                }
+            )*
+        }
+    };
+}
+
+flag_accessors! {
+    is_listening set_listening flag::IS_LISTENING;
+    is_client set_client flag::IS_CLIENT;
+    is_accepted set_accepted flag::IS_ACCEPTED;
+    is_resolving set_resolving flag::IS_RESOLVING;
+    is_connecting set_connecting flag::IS_CONNECTING;
+    is_tls set_tls flag::IS_TLS;
+    is_udp set_udp flag::IS_UDP;
+    is_websocket set_websocket flag::IS_WEBSOCKET;
+    is_hexdumping set_hexdumping flag::IS_HEXDUMPING;
+    is_draining set_draining flag::IS_DRAINING;
+    is_closing set_closing flag::IS_CLOSING;
+    is_full set_full flag::IS_FULL;
+    is_resp set_resp flag::IS_RESP;
+    is_readable set_readable flag::IS_READABLE;
+    is_writable set_writable flag::IS_WRITABLE;
+}
+
+/// Library-private state of a connection, stored just before the C struct.
+#[derive(Debug, Default)]
+pub struct ConnPrivate {
+    /// The socket this connection owns, if any.
+    pub sock: Option<std::os::fd::RawFd>,
+    /// Readiness currently registered with the poller.
+    pub interest: Interest,
+    /// Whether the socket is registered with the poller.
+    pub registered: bool,
+    /// Extra bytes allocated after the struct (`extraconnsize` at creation).
+    extra: usize,
+}
+
+/// Which readiness a socket is registered for.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Interest {
+    pub read: bool,
+    pub write: bool,
+}
+
+#[repr(C)]
+struct ConnBlock {
+    private: ConnPrivate,
+    conn: mg_connection,
+}
+
+fn block_layout(extra: usize) -> Option<(Layout, usize)> {
+    let (layout, _) = Layout::new::<ConnBlock>().extend(Layout::array::<u8>(extra).ok()?).ok()?;
+    Some((layout.pad_to_align(), std::mem::offset_of!(ConnBlock, conn)))
+}
+
+/// Allocates a zeroed connection with `extra` zeroed bytes after it, not yet
+/// linked into any manager. NULL when out of memory.
+pub fn alloc(mgr: *mut mg_mgr, extra: usize) -> *mut mg_connection {
+    let Some((layout, conn_ofs)) = block_layout(extra) else { return ptr::null_mut() };
+    // SAFETY: the layout has non-zero size (it holds a ConnBlock).
+    let base = unsafe { alloc::alloc_zeroed(layout) };
+    if base.is_null() {
+        return ptr::null_mut();
+    }
+    let block = base.cast::<ConnBlock>();
+    // SAFETY: `block` is freshly allocated, aligned and large enough; zeroed
+    // memory is a valid mg_connection (null pointers, zero numbers, None fns).
+    unsafe {
+        ptr::addr_of_mut!((*block).private).write(ConnPrivate { extra, ..Default::default() });
+        let c = base.add(conn_ofs).cast::<mg_connection>();
+        (*c).mgr = mgr;
+        c
+    }
+}
+
+/// The private state of a connection made by [`alloc`].
+///
+/// # Safety
+/// `c` must come from [`alloc`] and not be freed; no other reference to its
+/// private state may be live.
+pub unsafe fn private<'a>(c: *mut mg_connection) -> &'a mut ConnPrivate {
+    let ofs = std::mem::offset_of!(ConnBlock, conn);
+    // SAFETY: per the contract, `c` sits `ofs` bytes into a live ConnBlock.
+    unsafe { &mut (*c.cast::<u8>().sub(ofs).cast::<ConnBlock>()).private }
+}
+
+/// Frees a connection made by [`alloc`], with its buffers. The socket must be
+/// closed and the connection unlinked already.
+///
+/// # Safety
+/// `c` must come from [`alloc`], be unlinked, and never be used again.
+pub unsafe fn free(c: *mut mg_connection) {
+    // SAFETY: per the contract, c is live and exclusively ours.
+    unsafe {
+        let extra = private(c).extra;
+        (*c).recv.free();
+        (*c).send.free();
+        (*c).prof.free();
+        (*c).rtls.free();
+        let (layout, ofs) = block_layout(extra).expect("layout was valid at alloc");
+        let base = c.cast::<u8>().sub(ofs);
+        ptr::drop_in_place(ptr::addr_of_mut!((*base.cast::<ConnBlock>()).private));
+        alloc::dealloc(base, layout);
+    }
+}
+
+/// Sends `ev` to the connection: the protocol handler `pfn` first, then the
+/// user handler `fn`, as Mongoose does.
+///
+/// # Safety
+/// `c` must be a live connection; handlers may modify it but must not free it.
+pub unsafe fn call(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
+    // SAFETY: c is live; handlers are C functions given by the program.
+    unsafe {
+        if let Some(pfn) = (*c).pfn {
+            pfn(c, ev, ev_data);
+        }
+        if let Some(f) = (*c).fn_ {
+            f(c, ev, ev_data);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The `extern "C"` surface. Each function checks its pointers, converts them
+//! to Rust types with the helpers below and calls into the core. No panic
+//! crosses into C: every entry point runs inside [`guard`].
+pub mod fmt;
+pub mod log;
+pub mod net;
+pub mod str;
+pub mod util;
+
+use std::ffi::CStr;
+use std::os::raw::c_char;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Runs an entry point's body. A panic is logged and turned into `fallback`,
+/// because unwinding into C is undefined behaviour.
+pub(crate) fn guard<R>(func: &'static str, fallback: R, body: impl FnOnce() -> R) -> R {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(r) => r,
+        Err(_) => {
+            crate::log_error!(func, "internal error; the call was abandoned");
+            fallback
+        }
+    }
+}
+
+/// Logs the standard error line for a NULL argument that may not be NULL.
+pub(crate) fn null_arg(func: &str, name: &str) {
+    crate::log_error!(func, "{name} is NULL");
+}
+
+/// A C string as bytes, or None (logged) when NULL.
+///
+/// # Safety
+/// `s` must be NULL or point to a NUL-terminated string that outlives `'a`.
+pub(crate) unsafe fn cstr<'a>(func: &str, name: &str, s: *const c_char) -> Option<&'a [u8]> {
+    if s.is_null() {
+        null_arg(func, name);
+        return None;
+    }
+    // SAFETY: non-NULL and NUL-terminated per the contract.
+    Some(unsafe { CStr::from_ptr(s) }.to_bytes())
+}
+
+/// A C string as bytes, with NULL read as "".
+///
+/// # Safety
+/// As for [`cstr`].
+pub(crate) unsafe fn cstr_or_empty<'a>(s: *const c_char) -> &'a [u8] {
+    if s.is_null() {
+        b""
+    } else {
+        // SAFETY: non-NULL and NUL-terminated per the contract.
+        unsafe { CStr::from_ptr(s) }.to_bytes()
+    }
+}
+
+/// A mutable reference from a pointer, or None (logged) when NULL.
+///
+/// # Safety
+/// `p` must be NULL or valid and unaliased for `'a`.
+pub(crate) unsafe fn mut_ref<'a, T>(func: &str, name: &str, p: *mut T) -> Option<&'a mut T> {
+    if p.is_null() {
+        null_arg(func, name);
+        None
+    } else {
+        // SAFETY: non-NULL, valid and unaliased per the contract.
+        Some(unsafe { &mut *p })
+    }
+}
+
+/// A byte slice from a pointer and length; NULL is accepted only with length 0.
+///
+/// # Safety
+/// `p` must be NULL or point to `len` readable bytes valid for `'a`.
+pub(crate) unsafe fn bytes<'a>(func: &str, name: &str, p: *const u8, len: usize) -> Option<&'a [u8]> {
+    if len == 0 {
+        return Some(&[]);
+    }
+    if p.is_null() {
+        null_arg(func, name);
+        return None;
+    }
+    // SAFETY: per the contract.
+    Some(unsafe { std::slice::from_raw_parts(p, len) })
+}

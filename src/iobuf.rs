@@ -1,0 +1,165 @@
+//! `struct mg_iobuf`: a growable byte buffer whose memory comes from the C
+//! allocator, because C code reads, writes and resizes `c->recv`/`c->send`
+//! directly and may free them with the `mg_iobuf_*` functions.
+use std::ptr;
+
+/// A byte buffer: `len` bytes used out of `size` allocated at `buf`.
+#[repr(C)]
+#[derive(Debug)]
+pub struct mg_iobuf {
+    /// Data, allocated with `calloc()`.
+    pub buf: *mut std::os::raw::c_uchar,
+    /// Allocated bytes (a multiple of `align` when `align` is non-zero).
+    pub size: usize,
+    /// Bytes in use.
+    pub len: usize,
+    /// Allocation granularity; 0 means exact sizes.
+    pub align: usize,
+}
+
+impl Default for mg_iobuf {
+    fn default() -> Self {
+        mg_iobuf { buf: ptr::null_mut(), size: 0, len: 0, align: 0 }
+    }
+}
+
+fn round_up(n: usize, align: usize) -> Option<usize> {
+    if align == 0 {
+        Some(n)
+    } else {
+        n.checked_add(align - 1).map(|v| v / align * align)
+    }
+}
+
+impl mg_iobuf {
+    /// An empty buffer that grows in steps of `align` bytes.
+    pub fn with_align(align: usize) -> Self {
+        mg_iobuf { align, ..Default::default() }
+    }
+
+    /// The bytes in use.
+    pub fn data(&self) -> &[u8] {
+        if self.buf.is_null() || self.len == 0 {
+            &[]
+        } else {
+            // SAFETY: buf holds `size >= len` bytes allocated by resize().
+            unsafe { std::slice::from_raw_parts(self.buf, self.len) }
+        }
+    }
+
+    /// The bytes in use, mutably.
+    pub fn data_mut(&mut self) -> &mut [u8] {
+        if self.buf.is_null() || self.len == 0 {
+            &mut []
+        } else {
+            // SAFETY: as in data(); &mut self gives exclusive access.
+            unsafe { std::slice::from_raw_parts_mut(self.buf, self.len) }
+        }
+    }
+
+    /// The allocated but unused bytes after `len`.
+    pub fn spare_mut(&mut self) -> &mut [u8] {
+        if self.buf.is_null() || self.size <= self.len {
+            &mut []
+        } else {
+            // SAFETY: [len, size) lies inside the allocation.
+            unsafe { std::slice::from_raw_parts_mut(self.buf.add(self.len), self.size - self.len) }
+        }
+    }
+
+    /// Changes the allocation to `new_size` (rounded up to `align`); 0 frees it.
+    /// Data beyond the new size is dropped. The old memory is zeroed before it
+    /// is released, so secrets do not linger on the heap. False on OOM, with
+    /// the buffer unchanged.
+    pub fn resize(&mut self, new_size: usize) -> bool {
+        let Some(new_size) = round_up(new_size, self.align) else {
+            return false;
+        };
+        if new_size == self.size && (new_size == 0 || !self.buf.is_null()) {
+            return true;
+        }
+        let mut new_buf = ptr::null_mut();
+        if new_size > 0 {
+            // SAFETY: plain C allocation; checked for NULL below.
+            new_buf = unsafe { libc::calloc(1, new_size) } as *mut u8;
+            if new_buf.is_null() {
+                return false;
+            }
+        }
+        let keep = self.len.min(new_size);
+        if !self.buf.is_null() {
+            // SAFETY: both regions are valid for `keep`/`size` bytes and distinct.
+            unsafe {
+                if keep > 0 {
+                    ptr::copy_nonoverlapping(self.buf, new_buf, keep);
+                }
+                ptr::write_bytes(self.buf, 0, self.size);
+                libc::free(self.buf.cast());
+            }
+        }
+        self.buf = new_buf;
+        self.size = new_size;
+        self.len = keep;
+        true
+    }
+
+    /// Makes room for at least `extra` more bytes. False on OOM or overflow.
+    pub fn reserve(&mut self, extra: usize) -> bool {
+        match self.len.checked_add(extra) {
+            Some(need) if need <= self.size => true,
+            Some(need) => self.resize(need),
+            None => false,
+        }
+    }
+
+    /// Inserts `len` bytes at `ofs` (past the end pads with zeros); `src` of
+    /// `None` reserves zeroed space. Returns the bytes inserted, 0 on OOM.
+    pub fn add(&mut self, ofs: usize, src: Option<&[u8]>, len: usize) -> usize {
+        let ofs = ofs.min(usize::MAX - len);
+        let end = self.len.max(ofs);
+        let Some(total) = end.checked_add(len) else { return 0 };
+        if total > self.size && !self.resize(total) {
+            return 0;
+        }
+        // SAFETY: after resize, buf holds at least `total` bytes.
+        unsafe {
+            if ofs < self.len {
+                ptr::copy(self.buf.add(ofs), self.buf.add(ofs + len), self.len - ofs);
+            }
+            match src {
+                Some(s) => ptr::copy(s.as_ptr(), self.buf.add(ofs), len.min(s.len())),
+                None => ptr::write_bytes(self.buf.add(ofs), 0, len),
+            }
+        }
+        self.len = total;
+        len
+    }
+
+    /// Appends bytes. Returns false on OOM.
+    pub fn append(&mut self, bytes: &[u8]) -> bool {
+        bytes.is_empty() || self.add(self.len, Some(bytes), bytes.len()) == bytes.len()
+    }
+
+    /// Removes up to `len` bytes at `ofs`, shifting the rest left and zeroing
+    /// the freed tail. Returns the number of bytes removed.
+    pub fn del(&mut self, ofs: usize, len: usize) -> usize {
+        let ofs = ofs.min(self.len);
+        let len = len.min(self.len - ofs);
+        if len == 0 {
+            return 0;
+        }
+        // SAFETY: [ofs, self.len) is inside the allocation.
+        unsafe {
+            ptr::copy(self.buf.add(ofs + len), self.buf.add(ofs), self.len - ofs - len);
+            ptr::write_bytes(self.buf.add(self.len - len), 0, len);
+        }
+        self.len -= len;
+        len
+    }
+
+    /// Releases the memory and empties the buffer.
+    pub fn free(&mut self) {
+        self.resize(0);
+        self.len = 0;
+    }
+}

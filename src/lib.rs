@@ -1,0 +1,23 @@
+//! A Rust implementation of the Mongoose 7.x embedded networking library's C API.
+//!
+//! The core modules hold all logic and read as ordinary Rust; [`ffi`] is the
+//! thin `extern "C"` surface that C programs link against. `include/mongoose.h`
+//! is generated from these sources by cbindgen (see `build.rs`).
+#![deny(unsafe_op_in_unsafe_fn)]
+#![allow(non_camel_case_types)]
+
+pub mod addr;
+pub mod config;
+pub mod conn;
+pub mod fmt;
+pub mod iobuf;
+pub mod log;
+pub mod mgr;
+pub mod sock;
+pub mod str;
+pub mod timer;
+pub mod url;
+pub mod util;
+pub mod wakeup;
+
+pub mod ffi;

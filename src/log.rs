@@ -1,0 +1,104 @@
+//! Logging: the level, the output function, and the line prefix.
+use std::os::raw::{c_char, c_int, c_void};
+use std::sync::Mutex;
+
+/// No logging.
+pub const MG_LL_NONE: c_int = 0;
+/// Errors only.
+pub const MG_LL_ERROR: c_int = 1;
+/// Errors and information.
+pub const MG_LL_INFO: c_int = 2;
+/// Also debug messages.
+pub const MG_LL_DEBUG: c_int = 3;
+/// Everything.
+pub const MG_LL_VERBOSE: c_int = 4;
+
+/// Character output function: called with each output character and `arg`.
+pub type mg_pfn_t = Option<unsafe extern "C" fn(ch: c_char, arg: *mut c_void)>;
+
+/// Where log output goes: None means stdout.
+#[derive(Clone, Copy)]
+struct Sink {
+    func: mg_pfn_t,
+    arg: *mut c_void,
+}
+// SAFETY: the pointer is only handed back to the program's own function.
+unsafe impl Send for Sink {}
+
+static SINK: Mutex<Sink> = Mutex::new(Sink { func: None, arg: std::ptr::null_mut() });
+
+/// Current level, read by the C logging macros through `mg_log_level`.
+pub fn level() -> c_int {
+    crate::ffi::log::current_level()
+}
+
+/// Sets where log output goes (`None` is stdout).
+pub fn set_sink(func: mg_pfn_t, arg: *mut c_void) {
+    *SINK.lock().unwrap_or_else(|e| e.into_inner()) = Sink { func, arg };
+}
+
+/// Writes raw bytes to the log output.
+pub fn write(bytes: &[u8]) {
+    let sink = *SINK.lock().unwrap_or_else(|e| e.into_inner());
+    match sink.func {
+        Some(f) => {
+            for &b in bytes {
+                // SAFETY: the program registered this function for log output.
+                unsafe { f(b as c_char, sink.arg) };
+            }
+        }
+        None => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(bytes);
+            let _ = out.flush();
+        }
+    }
+}
+
+/// The start of a log line: time in hex milliseconds, level, and source place.
+pub fn prefix(level: c_int, file: &str, line: c_int, func: &str) -> String {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let mut s = format!("{:<6x} {} {}:{}:{}", crate::util::millis(), level, base, line, func);
+    // Pad so that messages line up, as Mongoose's prefix does.
+    while s.len() < 40 {
+        s.push(' ');
+    }
+    s.push(' ');
+    s
+}
+
+/// Logs one message from Rust code if `level` is enabled.
+pub fn log(level: c_int, file: &str, line: u32, func: &str, msg: std::fmt::Arguments) {
+    if level > self::level() {
+        return;
+    }
+    let mut s = prefix(level, file, line as c_int, func);
+    s.push_str(&msg.to_string());
+    s.push_str("\r\n");
+    write(s.as_bytes());
+}
+
+/// Logs at MG_LL_ERROR from Rust: `mg_error_log!("func", "fmt", args...)`.
+#[macro_export]
+macro_rules! log_error {
+    ($func:expr, $($arg:tt)*) => {
+        $crate::log::log($crate::log::MG_LL_ERROR, file!(), line!(), $func, format_args!($($arg)*))
+    };
+}
+
+/// Logs at MG_LL_INFO from Rust.
+#[macro_export]
+macro_rules! log_info {
+    ($func:expr, $($arg:tt)*) => {
+        $crate::log::log($crate::log::MG_LL_INFO, file!(), line!(), $func, format_args!($($arg)*))
+    };
+}
+
+/// Logs at MG_LL_DEBUG from Rust.
+#[macro_export]
+macro_rules! log_debug {
+    ($func:expr, $($arg:tt)*) => {
+        $crate::log::log($crate::log::MG_LL_DEBUG, file!(), line!(), $func, format_args!($($arg)*))
+    };
+}
