@@ -356,6 +356,9 @@ struct mg_connection {
   unsigned int is_writable: 1;
 };
 
+// A timer function.
+typedef void (*mg_timer_fn)(void *arg);
+
 // A view of `len` bytes at `buf`; not necessarily NUL-terminated.
 struct mg_str {
   // First byte of the string (may be NULL when `len` is 0).
@@ -390,6 +393,90 @@ void mg_log_prefix(int level, const char *file, int line, const char *fname);
 // Sends log output to `fn(ch, param)`, one character per call, instead of
 // stdout. A NULL `fn` restores stdout.
 void mg_log_set_fn(mg_pfn_t fn, void *param);
+
+// Initialises an event manager. Call before anything else uses it.
+void mg_mgr_init(struct mg_mgr *mgr);
+
+// Closes all connections (each gets MG_EV_CLOSE), frees the timers made by
+// mg_timer_add() and releases the manager.
+void mg_mgr_free(struct mg_mgr *mgr);
+
+// Runs one iteration of the event loop, waiting at most `ms` milliseconds
+// for I/O; it returns earlier when a timer is due.
+void mg_mgr_poll(struct mg_mgr *mgr, int ms);
+
+// Creates a listening connection on `url`, e.g. "tcp://0.0.0.0:1234" or
+// "udp://127.0.0.1:0" (port 0 picks a free port; see `c->loc`). Sends
+// MG_EV_OPEN, then MG_EV_ACCEPT for each client. NULL on error (logged).
+struct mg_connection *mg_listen(struct mg_mgr *mgr,
+                                const char *url,
+                                mg_event_handler_t fn,
+                                void *fn_data);
+
+// Opens a connection to `url`, e.g. "tcp://127.0.0.1:1234" or "udp://...".
+// Sends MG_EV_OPEN and MG_EV_RESOLVE, then MG_EV_CONNECT from mg_mgr_poll(),
+// or MG_EV_ERROR and MG_EV_CLOSE when the connection fails.
+struct mg_connection *mg_connect(struct mg_mgr *mgr,
+                                 const char *url,
+                                 mg_event_handler_t fn,
+                                 void *fn_data);
+
+// Queues `len` bytes for sending (a UDP connection sends them at once as one
+// datagram). False on NULL arguments, OOM or a failed datagram.
+bool mg_send(struct mg_connection *c, const void *buf, size_t len);
+
+// Sends MG_EV_CLOSE, closes the socket and frees the connection at once.
+// Prefer setting `c->is_closing = 1`, which closes it at the next poll.
+void mg_close_conn(struct mg_connection *c);
+
+// Sends event `ev` with `ev_data` to the connection's protocol handler
+// (`c->pfn`) and then its user handler (`c->fn`).
+void mg_call(struct mg_connection *c, int ev, void *ev_data);
+
+// Allocates a connection with `mgr->extraconnsize` zeroed bytes after it and
+// links it into `mgr->conns`, without a socket. NULL on OOM.
+struct mg_connection *mg_alloc_conn(struct mg_mgr *mgr);
+
+// Enables mg_wakeup() for this manager. Call once after mg_mgr_init(),
+// before other threads use mg_wakeup().
+bool mg_wakeup_init(struct mg_mgr *mgr);
+
+// Sends `len` bytes to connection `id`, from any thread: its handler gets
+// MG_EV_WAKEUP with a `struct mg_str *` holding a copy of the data (also
+// NUL-terminated). Messages are never dropped or truncated and arrive in
+// the order each thread sent them. False when mg_wakeup_init() was not
+// called, on NULL data with a non-zero length, or when id is 0.
+bool mg_wakeup(struct mg_mgr *mgr, unsigned long id, const void *buf, size_t len);
+
+// Adds a timer to the manager calling `fn(arg)` every `milliseconds`
+// (MG_TIMER_REPEAT) or once (MG_TIMER_ONCE); MG_TIMER_RUN_NOW also calls it
+// at the next poll. mg_mgr_poll() wakes in time for it. The timer is freed by
+// mg_mgr_free(), or when done if MG_TIMER_AUTODELETE is set.
+struct mg_timer *mg_timer_add(struct mg_mgr *mgr,
+                              uint64_t milliseconds,
+                              unsigned int flags,
+                              mg_timer_fn fn,
+                              void *arg);
+
+// Initialises `timer` and adds it to the list at `*head`.
+void mg_timer_init(struct mg_timer **head,
+                   struct mg_timer *timer,
+                   uint64_t milliseconds,
+                   unsigned int flags,
+                   mg_timer_fn fn,
+                   void *arg);
+
+// Removes `timer` from the list at `*head`; its memory is not freed.
+void mg_timer_free(struct mg_timer **head, struct mg_timer *timer);
+
+// Calls the due timers of the list at `*head`, as of time `new_ms`.
+// Finished MG_TIMER_AUTODELETE timers are unlinked and freed with mg_free().
+void mg_timer_poll(struct mg_timer **head, uint64_t new_ms);
+
+// True when `*expiration` has passed at `now`; then moves it one `period`
+// on. An expiration of 0 starts the period at `now`. Handy for periodic work
+// in MG_EV_POLL: `if (mg_timer_expired(&t, 1000, mg_millis())) ...`.
+bool mg_timer_expired(uint64_t *expiration, uint64_t period, uint64_t now);
 
 // Milliseconds from a monotonic clock.
 uint64_t mg_millis(void);

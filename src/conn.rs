@@ -302,6 +302,14 @@ pub struct ConnPrivate {
     pub interest: Interest,
     /// Whether the socket is registered with the poller.
     pub registered: bool,
+    /// The last write could not take everything: wait for writability.
+    pub write_blocked: bool,
+    /// `is_resp` as last seen; its clearing resumes a waiting protocol.
+    pub resp_seen: bool,
+    /// A listener that ran out of descriptors accepts again at this time.
+    pub paused_until: u64,
+    /// Id the connection is registered under in the manager's id map.
+    pub registered_id: std::os::raw::c_ulong,
     /// Extra bytes allocated after the struct (`extraconnsize` at creation).
     extra: usize,
 }
@@ -320,14 +328,18 @@ struct ConnBlock {
 }
 
 fn block_layout(extra: usize) -> Option<(Layout, usize)> {
-    let (layout, _) = Layout::new::<ConnBlock>().extend(Layout::array::<u8>(extra).ok()?).ok()?;
+    let (layout, _) = Layout::new::<ConnBlock>()
+        .extend(Layout::array::<u8>(extra).ok()?)
+        .ok()?;
     Some((layout.pad_to_align(), std::mem::offset_of!(ConnBlock, conn)))
 }
 
 /// Allocates a zeroed connection with `extra` zeroed bytes after it, not yet
 /// linked into any manager. NULL when out of memory.
 pub fn alloc(mgr: *mut mg_mgr, extra: usize) -> *mut mg_connection {
-    let Some((layout, conn_ofs)) = block_layout(extra) else { return ptr::null_mut() };
+    let Some((layout, conn_ofs)) = block_layout(extra) else {
+        return ptr::null_mut();
+    };
     // SAFETY: the layout has non-zero size (it holds a ConnBlock).
     let base = unsafe { alloc::alloc_zeroed(layout) };
     if base.is_null() {
@@ -337,7 +349,10 @@ pub fn alloc(mgr: *mut mg_mgr, extra: usize) -> *mut mg_connection {
     // SAFETY: `block` is freshly allocated, aligned and large enough; zeroed
     // memory is a valid mg_connection (null pointers, zero numbers, None fns).
     unsafe {
-        ptr::addr_of_mut!((*block).private).write(ConnPrivate { extra, ..Default::default() });
+        ptr::addr_of_mut!((*block).private).write(ConnPrivate {
+            extra,
+            ..Default::default()
+        });
         let c = base.add(conn_ofs).cast::<mg_connection>();
         (*c).mgr = mgr;
         c

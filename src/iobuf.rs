@@ -19,7 +19,12 @@ pub struct mg_iobuf {
 
 impl Default for mg_iobuf {
     fn default() -> Self {
-        mg_iobuf { buf: ptr::null_mut(), size: 0, len: 0, align: 0 }
+        mg_iobuf {
+            buf: ptr::null_mut(),
+            size: 0,
+            len: 0,
+            align: 0,
+        }
     }
 }
 
@@ -34,7 +39,10 @@ fn round_up(n: usize, align: usize) -> Option<usize> {
 impl mg_iobuf {
     /// An empty buffer that grows in steps of `align` bytes.
     pub fn with_align(align: usize) -> Self {
-        mg_iobuf { align, ..Default::default() }
+        mg_iobuf {
+            align,
+            ..Default::default()
+        }
     }
 
     /// The bytes in use.
@@ -117,7 +125,9 @@ impl mg_iobuf {
     pub fn add(&mut self, ofs: usize, src: Option<&[u8]>, len: usize) -> usize {
         let ofs = ofs.min(usize::MAX - len);
         let end = self.len.max(ofs);
-        let Some(total) = end.checked_add(len) else { return 0 };
+        let Some(total) = end.checked_add(len) else {
+            return 0;
+        };
         if total > self.size && !self.resize(total) {
             return 0;
         }
@@ -150,7 +160,11 @@ impl mg_iobuf {
         }
         // SAFETY: [ofs, self.len) is inside the allocation.
         unsafe {
-            ptr::copy(self.buf.add(ofs + len), self.buf.add(ofs), self.len - ofs - len);
+            ptr::copy(
+                self.buf.add(ofs + len),
+                self.buf.add(ofs),
+                self.len - ofs - len,
+            );
             ptr::write_bytes(self.buf.add(self.len - len), 0, len);
         }
         self.len -= len;

@@ -13,6 +13,7 @@ pub mod fmt;
 pub mod iobuf;
 pub mod log;
 pub mod mgr;
+pub mod net;
 pub mod sock;
 pub mod str;
 pub mod timer;

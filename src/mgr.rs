@@ -62,3 +62,241 @@ pub struct mg_mgr {
     /// Wakeup channel.
     pub pipe: mg_pipe,
 }
+
+use crate::conn::{self, ev};
+use crate::net;
+use crate::timer;
+use crate::util::millis;
+use crate::wakeup::Channel;
+use polling::{Events, Poller};
+use std::collections::{HashMap, HashSet};
+use std::os::fd::AsRawFd;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The manager's private state, kept behind `mgr->ifp`.
+pub struct MgrState {
+    /// The epoll instance every socket is registered with.
+    pub poller: Arc<Poller>,
+    events: Events,
+    /// Connections by id, to deliver wakeup messages without a list walk.
+    pub by_id: HashMap<c_ulong, *mut mg_connection>,
+    /// Timers allocated by mg_timer_add(), freed by mg_mgr_free().
+    pub owned_timers: HashSet<*mut mg_timer>,
+}
+
+/// The private state of an initialised manager.
+///
+/// # Safety
+/// `mgr` must be initialised by [`init`] and not freed. The reference must
+/// not be held across calls into C handlers (they may re-enter the library).
+pub unsafe fn state<'a>(mgr: *mut mg_mgr) -> Option<&'a mut MgrState> {
+    // SAFETY: ifp is NULL or the Box made by init().
+    unsafe {
+        if mgr.is_null() || (*mgr).ifp.is_null() {
+            None
+        } else {
+            Some(&mut *((*mgr).ifp as *mut MgrState))
+        }
+    }
+}
+
+/// The wakeup channel of a manager, if mg_wakeup_init() made one. Safe to call
+/// from any thread while the manager lives.
+///
+/// # Safety
+/// `mgr` must point to a live, initialised manager.
+pub unsafe fn channel<'a>(mgr: *const mg_mgr) -> Option<&'a Channel> {
+    // SAFETY: pipe.q is NULL or the Arc made by init_wakeup(), set before
+    // other threads were told about the manager.
+    unsafe {
+        let q = (*mgr).pipe.q;
+        (!q.is_null()).then(|| &*(q as *const Channel))
+    }
+}
+
+/// Initialises a manager in caller-provided memory (any previous content is
+/// overwritten). False when the poller cannot be created.
+///
+/// # Safety
+/// `mgr` must point to writable memory for a `mg_mgr`.
+pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
+    // SAFETY: all-zero is a valid mg_mgr (null pointers, zero numbers).
+    unsafe { std::ptr::write_bytes(mgr, 0, 1) };
+    // Writes to a peer that went away must be errors, not a fatal SIGPIPE.
+    // SAFETY: plain libc call.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    let poller = match Poller::new() {
+        Ok(p) => Arc::new(p),
+        Err(e) => {
+            crate::log_error!("mg_mgr_init", "cannot create poller: {e}");
+            return false;
+        }
+    };
+    let epoll_fd = poller.as_raw_fd();
+    let st = Box::new(MgrState {
+        poller,
+        events: Events::new(),
+        by_id: HashMap::new(),
+        owned_timers: HashSet::new(),
+    });
+    // SAFETY: mgr is writable per the contract.
+    unsafe {
+        let m = &mut *mgr;
+        m.dnstimeout = 3000;
+        m.dns4.url = c"udp://8.8.8.8:53".as_ptr();
+        m.dns6.url = c"udp://[2001:4860:4860::8888]:53".as_ptr();
+        m.epoll_fd = epoll_fd;
+        m.ifp = Box::into_raw(st).cast();
+        m.pipe.q = std::ptr::null_mut();
+    }
+    true
+}
+
+/// Creates the wakeup channel (idempotent).
+///
+/// # Safety
+/// `mgr` must be an initialised manager, and no other thread may be using it.
+pub unsafe fn init_wakeup(mgr: *mut mg_mgr) -> bool {
+    // SAFETY: per the contract.
+    unsafe {
+        if channel(mgr).is_some() {
+            return true;
+        }
+        let Some(st) = state(mgr) else { return false };
+        let ch = Arc::new(Channel::new(st.poller.clone()));
+        (*mgr).pipe.q = Arc::into_raw(ch) as *mut c_void;
+    }
+    true
+}
+
+/// Closes every connection (each gets MG_EV_CLOSE), frees the timers made by
+/// mg_timer_add() and releases the manager's resources.
+///
+/// # Safety
+/// `mgr` must be initialised (or zeroed); it must not be used afterwards
+/// except to initialise it again.
+pub unsafe fn free(mgr: *mut mg_mgr) {
+    // SAFETY: per the contract; each connection is closed exactly once.
+    unsafe {
+        while !(*mgr).conns.is_null() {
+            net::close_conn((*mgr).conns);
+        }
+        if let Some(st) = state(mgr) {
+            let owned: Vec<_> = st.owned_timers.drain().collect();
+            for t in owned {
+                if timer::unlink(&mut (*mgr).timers, t) {
+                    libc::free(t.cast());
+                }
+            }
+        }
+        let q = (*mgr).pipe.q;
+        if !q.is_null() {
+            drop(Arc::from_raw(q as *const Channel));
+            (*mgr).pipe.q = std::ptr::null_mut();
+        }
+        if !(*mgr).ifp.is_null() {
+            drop(Box::from_raw((*mgr).ifp as *mut MgrState));
+            (*mgr).ifp = std::ptr::null_mut();
+        }
+        (*mgr).timers = std::ptr::null_mut();
+        (*mgr).epoll_fd = -1;
+    }
+}
+
+/// One iteration of the event loop: wait up to `ms` milliseconds (less when a
+/// timer or pending work is due sooner), then deliver wakeups, run due
+/// timers, and do each connection's I/O and MG_EV_POLL.
+///
+/// # Safety
+/// `mgr` must be an initialised manager, driven from one thread.
+pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
+    // SAFETY: per the contract; `st` is not held across handler calls.
+    unsafe {
+        let now = millis();
+        let timeout = prepare_and_timeout(mgr, now, ms);
+        let Some(st) = state(mgr) else { return };
+        st.events.clear();
+        if let Err(e) = st
+            .poller
+            .wait(&mut st.events, Some(Duration::from_millis(timeout)))
+        {
+            crate::log_error!("mg_mgr_poll", "poll: {e}");
+        }
+        for e in st.events.iter() {
+            let c = e.key as *mut mg_connection;
+            (*c).set_readable(e.readable);
+            (*c).set_writable(e.writable);
+        }
+        deliver_wakeups(mgr);
+        run_timers(mgr);
+        let now = millis();
+        let mut c = (*mgr).conns;
+        while !c.is_null() {
+            let next = (*c).next;
+            net::service(c, now);
+            c = next;
+        }
+    }
+}
+
+/// Syncs each connection's poller registration with its state and works out
+/// how long the next wait may be: 0 when anything is ready to run now,
+/// otherwise until the next timer, capped at `ms`.
+unsafe fn prepare_and_timeout(mgr: *mut mg_mgr, now: u64, ms: i32) -> u64 {
+    let mut timeout = ms.max(0) as u64;
+    // SAFETY: mgr is initialised; the list holds live connections.
+    unsafe {
+        let mut c = (*mgr).conns;
+        while !c.is_null() {
+            if let Some(at) = net::sync_interest(c, now) {
+                timeout = timeout.min(at.saturating_sub(now));
+            }
+            c = (*c).next;
+        }
+        if channel(mgr).is_some_and(|ch| ch.has_pending()) {
+            timeout = 0;
+        }
+        if let Some(due) = timer::next_due((*mgr).timers) {
+            timeout = timeout.min(due.saturating_sub(now));
+        }
+    }
+    timeout
+}
+
+/// Delivers queued wakeup messages as MG_EV_WAKEUP to their connections.
+/// Messages for connections that no longer exist are dropped.
+unsafe fn deliver_wakeups(mgr: *mut mg_mgr) {
+    // SAFETY: mgr is initialised; connections looked up by id are live
+    // (entries are removed when a connection is freed).
+    unsafe {
+        let Some(ch) = channel(mgr) else { return };
+        for mut msg in ch.drain() {
+            let Some(c) = state(mgr).and_then(|st| st.by_id.get(&msg.conn_id).copied()) else {
+                continue;
+            };
+            let len = msg.data.len();
+            msg.data.push(0); // handlers may treat the data as a C string
+            let mut s = crate::str::mg_str {
+                buf: msg.data.as_mut_ptr().cast(),
+                len,
+            };
+            conn::call(c, ev::WAKEUP, (&mut s as *mut crate::str::mg_str).cast());
+        }
+    }
+}
+
+/// Runs due timers and frees the finished auto-delete ones.
+unsafe fn run_timers(mgr: *mut mg_mgr) {
+    let mut done = Vec::new();
+    // SAFETY: mgr is initialised; its timer list holds live timers.
+    unsafe {
+        timer::poll(&mut (*mgr).timers, millis(), &mut done);
+        for t in done {
+            if let Some(st) = state(mgr) {
+                st.owned_timers.remove(&t);
+            }
+            libc::free(t.cast());
+        }
+    }
+}

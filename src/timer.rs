@@ -44,7 +44,11 @@ pub fn expired(expire: &mut u64, period: u64, now: u64) -> bool {
     if *expire > now {
         return false;
     }
-    *expire = if now - *expire > period { now.saturating_add(period) } else { *expire + period };
+    *expire = if now - *expire > period {
+        now.saturating_add(period)
+    } else {
+        *expire + period
+    };
     true
 }
 
@@ -63,7 +67,14 @@ pub unsafe fn init(
 ) {
     // SAFETY: per the contract.
     unsafe {
-        t.write(mg_timer { period_ms, expire: 0, flags, r#fn: func, arg, next: *head });
+        t.write(mg_timer {
+            period_ms,
+            expire: 0,
+            flags,
+            r#fn: func,
+            arg,
+            next: *head,
+        });
         *head = t;
     }
 }
@@ -102,9 +113,8 @@ pub unsafe fn poll(head: *mut *mut mg_timer, now: u64, done: &mut Vec<*mut mg_ti
         while !t.is_null() {
             let next = (*t).next;
             let flags = (*t).flags;
-            let run_now = (*t).expire == 0
-                && flags & MG_TIMER_RUN_NOW != 0
-                && flags & MG_TIMER_CALLED == 0;
+            let run_now =
+                (*t).expire == 0 && flags & MG_TIMER_RUN_NOW != 0 && flags & MG_TIMER_CALLED == 0;
             let due = expired(&mut (*t).expire, (*t).period_ms, now);
             if run_now || due {
                 let repeat = flags & MG_TIMER_REPEAT != 0;

@@ -13,7 +13,10 @@ fn root() -> PathBuf {
 /// `<target>/<profile>/deps/`.
 fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
-    exe.parent().and_then(Path::parent).expect("target dir").to_path_buf()
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("target dir")
+        .to_path_buf()
 }
 
 fn out_dir() -> PathBuf {
@@ -78,12 +81,19 @@ pub fn compile(src: &Path, link: Link, extra: &[&str]) -> PathBuf {
 /// Compiles and runs one C test from tests/c; it must exit 0.
 pub fn run_c_test(name: &str, link: Link) {
     let exe = compile(&root().join("tests/c").join(format!("{name}.c")), link, &[]);
-    let out = Command::new(&exe).current_dir(root()).output().expect("run C test");
+    let out = Command::new(&exe)
+        .current_dir(root())
+        .output()
+        .expect("run C test");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");
     eprintln!("{stderr}");
-    assert!(out.status.success(), "{name} failed ({:?}):\n{stdout}\n{stderr}", out.status);
+    assert!(
+        out.status.success(),
+        "{name} failed ({:?}):\n{stdout}\n{stderr}",
+        out.status
+    );
 }
 
 macro_rules! c_tests {
@@ -99,6 +109,7 @@ macro_rules! c_tests {
 
 c_tests! {
     test_log,
+    test_net,
 }
 
 /// Every C test also links and passes against the static library.

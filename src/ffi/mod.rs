@@ -5,6 +5,7 @@ pub mod fmt;
 pub mod log;
 pub mod net;
 pub mod str;
+pub mod timer;
 pub mod util;
 
 use std::ffi::CStr;
@@ -72,7 +73,12 @@ pub(crate) unsafe fn mut_ref<'a, T>(func: &str, name: &str, p: *mut T) -> Option
 ///
 /// # Safety
 /// `p` must be NULL or point to `len` readable bytes valid for `'a`.
-pub(crate) unsafe fn bytes<'a>(func: &str, name: &str, p: *const u8, len: usize) -> Option<&'a [u8]> {
+pub(crate) unsafe fn bytes<'a>(
+    func: &str,
+    name: &str,
+    p: *const u8,
+    len: usize,
+) -> Option<&'a [u8]> {
     if len == 0 {
         return Some(&[]);
     }

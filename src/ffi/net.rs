@@ -1,1 +1,220 @@
-//! TODO
+//! Entry points of the event manager and connections.
+use super::{bytes, cstr, guard, null_arg};
+use crate::conn::{self, mg_connection, mg_event_handler_t};
+use crate::mgr::{self, mg_mgr};
+use crate::net;
+use std::os::raw::{c_char, c_int, c_ulong, c_void};
+use std::ptr;
+
+/// Initialises an event manager. Call before anything else uses it.
+#[no_mangle]
+pub unsafe extern "C" fn mg_mgr_init(mgr: *mut mg_mgr) {
+    guard("mg_mgr_init", (), || {
+        if mgr.is_null() {
+            return null_arg("mg_mgr_init", "mgr");
+        }
+        // SAFETY: non-NULL; the caller provides memory for a mg_mgr.
+        unsafe { mgr::init(mgr) };
+    })
+}
+
+/// Closes all connections (each gets MG_EV_CLOSE), frees the timers made by
+/// mg_timer_add() and releases the manager.
+#[no_mangle]
+pub unsafe extern "C" fn mg_mgr_free(mgr: *mut mg_mgr) {
+    guard("mg_mgr_free", (), || {
+        if mgr.is_null() {
+            return null_arg("mg_mgr_free", "mgr");
+        }
+        // SAFETY: non-NULL manager given by the program.
+        unsafe { mgr::free(mgr) };
+    })
+}
+
+/// Runs one iteration of the event loop, waiting at most `ms` milliseconds
+/// for I/O; it returns earlier when a timer is due.
+#[no_mangle]
+pub unsafe extern "C" fn mg_mgr_poll(mgr: *mut mg_mgr, ms: c_int) {
+    guard("mg_mgr_poll", (), || {
+        // SAFETY: checked for NULL / uninitialised by state().
+        if unsafe { mgr::state(mgr) }.is_none() {
+            crate::log_error!("mg_mgr_poll", "mgr is NULL or not initialised");
+            return;
+        }
+        // SAFETY: initialised manager, driven from this thread.
+        unsafe { mgr::poll(mgr, ms) };
+    })
+}
+
+/// Checks the manager and URL arguments shared by listen and connect.
+unsafe fn mgr_and_url<'a>(func: &str, mgr: *mut mg_mgr, url: *const c_char) -> Option<&'a str> {
+    // SAFETY: NULL-checked; url is a C string per the API.
+    unsafe {
+        if mgr::state(mgr).is_none() {
+            crate::log_error!(func, "mgr is NULL or not initialised");
+            return None;
+        }
+        let url = cstr(func, "url", url)?;
+        match std::str::from_utf8(url) {
+            Ok(s) => Some(s),
+            Err(_) => {
+                crate::log_error!(func, "url is not valid UTF-8");
+                None
+            }
+        }
+    }
+}
+
+/// Creates a listening connection on `url`, e.g. "tcp://0.0.0.0:1234" or
+/// "udp://127.0.0.1:0" (port 0 picks a free port; see `c->loc`). Sends
+/// MG_EV_OPEN, then MG_EV_ACCEPT for each client. NULL on error (logged).
+#[no_mangle]
+pub unsafe extern "C" fn mg_listen(
+    mgr: *mut mg_mgr,
+    url: *const c_char,
+    r#fn: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    guard("mg_listen", ptr::null_mut(), || {
+        // SAFETY: arguments checked; mgr initialised.
+        unsafe {
+            let Some(url) = mgr_and_url("mg_listen", mgr, url) else {
+                return ptr::null_mut();
+            };
+            net::listen(mgr, url, r#fn, fn_data)
+        }
+    })
+}
+
+/// Opens a connection to `url`, e.g. "tcp://127.0.0.1:1234" or "udp://...".
+/// Sends MG_EV_OPEN and MG_EV_RESOLVE, then MG_EV_CONNECT from mg_mgr_poll(),
+/// or MG_EV_ERROR and MG_EV_CLOSE when the connection fails.
+#[no_mangle]
+pub unsafe extern "C" fn mg_connect(
+    mgr: *mut mg_mgr,
+    url: *const c_char,
+    r#fn: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    guard("mg_connect", ptr::null_mut(), || {
+        // SAFETY: arguments checked; mgr initialised.
+        unsafe {
+            let Some(url) = mgr_and_url("mg_connect", mgr, url) else {
+                return ptr::null_mut();
+            };
+            net::connect(mgr, url, r#fn, fn_data)
+        }
+    })
+}
+
+/// Queues `len` bytes for sending (a UDP connection sends them at once as one
+/// datagram). False on NULL arguments, OOM or a failed datagram.
+#[no_mangle]
+pub unsafe extern "C" fn mg_send(c: *mut mg_connection, buf: *const c_void, len: usize) -> bool {
+    guard("mg_send", false, || {
+        if c.is_null() {
+            null_arg("mg_send", "c");
+            return false;
+        }
+        // SAFETY: c is a live connection; buf holds len bytes per the API.
+        unsafe {
+            let Some(data) = bytes("mg_send", "buf", buf.cast(), len) else {
+                return false;
+            };
+            net::send(c, data)
+        }
+    })
+}
+
+/// Sends MG_EV_CLOSE, closes the socket and frees the connection at once.
+/// Prefer setting `c->is_closing = 1`, which closes it at the next poll.
+#[no_mangle]
+pub unsafe extern "C" fn mg_close_conn(c: *mut mg_connection) {
+    guard("mg_close_conn", (), || {
+        if c.is_null() {
+            return null_arg("mg_close_conn", "c");
+        }
+        // SAFETY: a live connection of an initialised manager.
+        unsafe { net::close_conn(c) };
+    })
+}
+
+/// Sends event `ev` with `ev_data` to the connection's protocol handler
+/// (`c->pfn`) and then its user handler (`c->fn`).
+#[no_mangle]
+pub unsafe extern "C" fn mg_call(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
+    guard("mg_call", (), || {
+        if c.is_null() {
+            return null_arg("mg_call", "c");
+        }
+        // SAFETY: a live connection.
+        unsafe { conn::call(c, ev, ev_data) };
+    })
+}
+
+/// Allocates a connection with `mgr->extraconnsize` zeroed bytes after it and
+/// links it into `mgr->conns`, without a socket. NULL on OOM.
+#[no_mangle]
+pub unsafe extern "C" fn mg_alloc_conn(mgr: *mut mg_mgr) -> *mut mg_connection {
+    guard("mg_alloc_conn", ptr::null_mut(), || {
+        // SAFETY: checked to be initialised.
+        unsafe {
+            if mgr::state(mgr).is_none() {
+                crate::log_error!("mg_alloc_conn", "mgr is NULL or not initialised");
+                return ptr::null_mut();
+            }
+            net::new_conn(mgr, None, ptr::null_mut())
+        }
+    })
+}
+
+/// Enables mg_wakeup() for this manager. Call once after mg_mgr_init(),
+/// before other threads use mg_wakeup().
+#[no_mangle]
+pub unsafe extern "C" fn mg_wakeup_init(mgr: *mut mg_mgr) -> bool {
+    guard("mg_wakeup_init", false, || {
+        // SAFETY: checked to be initialised.
+        unsafe {
+            if mgr::state(mgr).is_none() {
+                crate::log_error!("mg_wakeup_init", "mgr is NULL or not initialised");
+                return false;
+            }
+            mgr::init_wakeup(mgr)
+        }
+    })
+}
+
+/// Sends `len` bytes to connection `id`, from any thread: its handler gets
+/// MG_EV_WAKEUP with a `struct mg_str *` holding a copy of the data (also
+/// NUL-terminated). Messages are never dropped or truncated and arrive in
+/// the order each thread sent them. False when mg_wakeup_init() was not
+/// called, on NULL data with a non-zero length, or when id is 0.
+#[no_mangle]
+pub unsafe extern "C" fn mg_wakeup(
+    mgr: *mut mg_mgr,
+    id: c_ulong,
+    buf: *const c_void,
+    len: usize,
+) -> bool {
+    guard("mg_wakeup", false, || {
+        if mgr.is_null() {
+            null_arg("mg_wakeup", "mgr");
+            return false;
+        }
+        // SAFETY: a live manager; the channel is shared between threads.
+        unsafe {
+            let Some(ch) = mgr::channel(mgr) else {
+                crate::log_error!("mg_wakeup", "call mg_wakeup_init() first");
+                return false;
+            };
+            if id == 0 {
+                crate::log_error!("mg_wakeup", "connection id 0");
+                return false;
+            }
+            let Some(data) = bytes("mg_wakeup", "buf", buf.cast(), len) else {
+                return false;
+            };
+            ch.send(id, data)
+        }
+    })
+}

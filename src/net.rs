@@ -1,0 +1,708 @@
+//! The life of a connection: listening, connecting, accepting, reading,
+//! writing and closing, and keeping its poller registration in step with its
+//! flags. `mgr.rs` drives these from the event loop.
+use crate::addr::mg_addr;
+use crate::config::{MG_IO_SIZE, MG_MAX_RECV_SIZE};
+use crate::conn::{self, ev, mg_connection, mg_event_handler_t, Interest};
+use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
+use crate::mgr::{self, mg_mgr};
+use crate::sock::{self, Proto};
+use polling::{Event, PollMode};
+use std::io;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::os::fd::{BorrowedFd, RawFd};
+use std::os::raw::{c_long, c_void};
+use std::ptr;
+
+/// Connections accepted per listener per poll iteration, so one busy listener
+/// cannot starve the rest of the loop.
+const ACCEPT_BATCH: usize = 256;
+/// How long a listener stops accepting after the process ran out of
+/// descriptors, so a full backlog does not become a busy loop.
+const ACCEPT_PAUSE_MS: u64 = 100;
+/// Bytes read per recv() call at most; larger reads amortise syscalls.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Where a URL points: protocol, host and port.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Target {
+    pub proto: Proto,
+    pub host: String,
+    pub port: u16,
+}
+
+/// Splits `scheme://host:port/...`; `udp://` gives UDP, anything else TCP.
+/// IPv6 hosts are written in brackets. A missing port is 0.
+pub fn parse_target(url: &str) -> Option<Target> {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => (&url[..i], &url[i + 3..]),
+        None => ("", url),
+    };
+    let proto = if scheme.eq_ignore_ascii_case("udp") {
+        Proto::Udp
+    } else {
+        Proto::Tcp
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let authority = authority.rsplit('@').next().unwrap_or(authority);
+    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
+        let end = v6.find(']')?;
+        (&v6[..end], v6[end + 1..].strip_prefix(':'))
+    } else {
+        match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        Some(p) if !p.is_empty() => p.parse().ok()?,
+        _ => default_port(scheme),
+    };
+    Some(Target {
+        proto,
+        host: host.to_string(),
+        port,
+    })
+}
+
+fn default_port(scheme: &str) -> u16 {
+    match scheme.to_ascii_lowercase().as_str() {
+        "http" | "ws" => 80,
+        "https" | "wss" => 443,
+        "mqtt" => 1883,
+        "mqtts" => 8883,
+        _ => 0,
+    }
+}
+
+/// Resolves a host: IP literals, `localhost`, the empty host (any address),
+/// or a name through the system resolver.
+pub fn resolve(host: &str, port: u16, for_listen: bool) -> io::Result<SocketAddr> {
+    if host.is_empty() {
+        let any = if for_listen {
+            Ipv4Addr::UNSPECIFIED
+        } else {
+            Ipv4Addr::LOCALHOST
+        };
+        return Ok(SocketAddr::new(IpAddr::V4(any), port));
+    }
+    if host.eq_ignore_ascii_case("localhost") {
+        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+    }
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, port));
+    }
+    if let Some((ip, scope)) = host.split_once('%') {
+        if let (Ok(ip), Ok(scope)) = (ip.parse::<Ipv6Addr>(), scope.parse::<u32>()) {
+            return Ok(SocketAddr::V6(std::net::SocketAddrV6::new(
+                ip, port, 0, scope,
+            )));
+        }
+    }
+    (host, port)
+        .to_socket_addrs()?
+        .next()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "host not found"))
+}
+
+/// Allocates a connection, gives it an id and links it at the head of the
+/// manager's list. NULL when out of memory.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn new_conn(
+    mgr: *mut mg_mgr,
+    f: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    // SAFETY: mgr is initialised per the contract; `c` is fresh.
+    unsafe {
+        let c = conn::alloc(mgr, (*mgr).extraconnsize);
+        if c.is_null() {
+            return c;
+        }
+        (*mgr).nextid += 1;
+        (*c).id = (*mgr).nextid;
+        (*c).recv.align = MG_IO_SIZE;
+        (*c).send.align = MG_IO_SIZE;
+        (*c).rtls.align = MG_IO_SIZE;
+        (*c).fn_ = f;
+        (*c).fn_data = fn_data;
+        (*c).fd = usize::MAX as *mut c_void; // MG_INVALID_SOCKET until a socket is attached
+        (*c).next = (*mgr).conns;
+        (*mgr).conns = c;
+        conn::private(c).registered_id = (*c).id;
+        if let Some(st) = mgr::state(mgr) {
+            st.by_id.insert((*c).id, c);
+        }
+        c
+    }
+}
+
+/// Attaches a socket to a connection and registers it with the poller.
+unsafe fn attach(c: *mut mg_connection, fd: RawFd, interest: Interest) -> io::Result<()> {
+    // SAFETY: c is live; the poller registration is removed in close_conn()
+    // before the descriptor is closed.
+    unsafe {
+        (*c).fd = fd as usize as *mut c_void;
+        let p = conn::private(c);
+        p.sock = Some(fd);
+        let st = mgr::state((*c).mgr).ok_or_else(|| io::Error::other("manager not initialised"))?;
+        st.poller
+            .add_with_mode(fd, event(c, interest), PollMode::Level)?;
+        p.registered = true;
+        p.interest = interest;
+    }
+    Ok(())
+}
+
+fn event(c: *mut mg_connection, i: Interest) -> Event {
+    let key = c as usize;
+    match (i.read, i.write) {
+        (true, true) => Event::all(key),
+        (true, false) => Event::readable(key),
+        (false, true) => Event::writable(key),
+        (false, false) => Event::none(key),
+    }
+}
+
+/// Reports an error on a connection: logs it, sends MG_EV_ERROR with the
+/// message, and marks the connection for closing.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn raise_error(c: *mut mg_connection, level: i32, msg: &str) {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        crate::log::log(
+            level,
+            file!(),
+            line!(),
+            "mg_error",
+            format_args!("{} {}", (*c).id, msg),
+        );
+        (*c).set_closing(true);
+        let mut text = msg.as_bytes().to_vec();
+        text.push(0);
+        conn::call(c, ev::ERROR, text.as_mut_ptr().cast());
+    }
+}
+
+/// Creates a listening connection for `url` (`tcp://`, `udp://`, or any
+/// scheme for TCP). Sends MG_EV_OPEN. NULL (with the reason logged) on failure.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn listen(
+    mgr: *mut mg_mgr,
+    url: &str,
+    f: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    let Some(t) = parse_target(url) else {
+        crate::log_error!("mg_listen", "invalid URL: {url}");
+        return ptr::null_mut();
+    };
+    let addr = match resolve(&t.host, t.port, true) {
+        Ok(a) => a,
+        Err(e) => {
+            crate::log_error!("mg_listen", "{url}: {e}");
+            return ptr::null_mut();
+        }
+    };
+    let fd = match sock::listen(&addr, t.proto, libc::SOMAXCONN) {
+        Ok(fd) => fd,
+        Err(e) => {
+            crate::log_error!("mg_listen", "{url}: bind/listen on {addr}: {e}");
+            return ptr::null_mut();
+        }
+    };
+    // SAFETY: mgr is initialised; c is fresh and live.
+    unsafe {
+        let c = new_conn(mgr, f, fn_data);
+        if c.is_null() {
+            sock::close(fd);
+            crate::log_error!("mg_listen", "out of memory");
+            return c;
+        }
+        (*c).set_listening(true);
+        (*c).set_udp(t.proto == Proto::Udp);
+        if let Some(local) = sock::local_addr(fd) {
+            (*c).loc = mg_addr::from_socket_addr(&local);
+        }
+        if let Err(e) = attach(
+            c,
+            fd,
+            Interest {
+                read: true,
+                write: false,
+            },
+        ) {
+            crate::log_error!("mg_listen", "{url}: {e}");
+            close_conn(c);
+            return ptr::null_mut();
+        }
+        conn::call(c, ev::OPEN, ptr::null_mut());
+        c
+    }
+}
+
+/// Creates an outbound connection to `url` and starts connecting. Sends
+/// MG_EV_OPEN and MG_EV_RESOLVE; MG_EV_CONNECT (or MG_EV_ERROR) follows from
+/// mg_mgr_poll(). NULL only when out of memory.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn connect(
+    mgr: *mut mg_mgr,
+    url: &str,
+    f: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    // SAFETY: mgr is initialised; c is fresh and live.
+    unsafe {
+        let c = new_conn(mgr, f, fn_data);
+        if c.is_null() {
+            crate::log_error!("mg_connect", "out of memory");
+            return c;
+        }
+        (*c).set_client(true);
+        conn::call(c, ev::OPEN, ptr::null_mut());
+        if (*c).is_closing() {
+            return c;
+        }
+        let Some(t) = parse_target(url) else {
+            raise_error(c, MG_LL_ERROR, &format!("invalid URL: {url}"));
+            return c;
+        };
+        (*c).set_udp(t.proto == Proto::Udp);
+        let addr = match resolve(&t.host, t.port, false) {
+            Ok(a) => a,
+            Err(e) => {
+                raise_error(c, MG_LL_ERROR, &format!("cannot resolve {}: {e}", t.host));
+                return c;
+            }
+        };
+        (*c).rem = mg_addr::from_socket_addr(&addr);
+        conn::call(c, ev::RESOLVE, ptr::null_mut());
+        if let Err(e) = start_connect(c, &addr, t.proto) {
+            raise_error(c, MG_LL_ERROR, &format!("connect {addr}: {e}"));
+        }
+        c
+    }
+}
+
+unsafe fn start_connect(c: *mut mg_connection, addr: &SocketAddr, proto: Proto) -> io::Result<()> {
+    let fd = sock::socket(addr, proto)?;
+    // SAFETY: c is live; fd is ours until attached.
+    unsafe {
+        if let Err(e) = attach(
+            c,
+            fd,
+            Interest {
+                read: true,
+                write: true,
+            },
+        ) {
+            sock::close(fd);
+            conn::private(c).sock = None;
+            return Err(e);
+        }
+        if proto == Proto::Tcp {
+            sock::set_nodelay(fd);
+        }
+        // Completion, even an immediate one, is reported by the next poll, so
+        // handlers always see MG_EV_CONNECT after mg_connect() has returned.
+        sock::connect(fd, addr)?;
+        (*c).set_connecting(true);
+    }
+    Ok(())
+}
+
+/// Keeps a connection's poller registration in step with its flags, and says
+/// when it next needs the loop's attention: `Some(t)` to wake by time `t`
+/// (`t <= now` means at once), `None` when only I/O readiness matters.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        let cr = &*c;
+        let p = conn::private(c);
+        let mut wake = None;
+        if cr.is_closing()
+            || (cr.is_draining() && cr.send.len == 0)
+            || (cr.send.len > 0 && !p.write_blocked && !cr.is_connecting())
+            || (p.resp_seen && !cr.is_resp())
+        {
+            wake = Some(now);
+        }
+        let paused = p.paused_until > now;
+        if paused {
+            wake = Some(p.paused_until);
+        }
+        let want = Interest {
+            read: !cr.is_full() && !cr.is_closing() && !paused,
+            write: cr.is_connecting() || (cr.send.len > 0 && p.write_blocked),
+        };
+        if p.registered && want != p.interest {
+            if let (Some(fd), Some(st)) = (p.sock, mgr::state(cr.mgr)) {
+                let bfd = BorrowedFd::borrow_raw(fd);
+                if st
+                    .poller
+                    .modify_with_mode(bfd, event(c, want), PollMode::Level)
+                    .is_ok()
+                {
+                    p.interest = want;
+                }
+            }
+        }
+        wake
+    }
+}
+
+/// Does one connection's work for this iteration: resume a protocol whose
+/// response finished, MG_EV_POLL, I/O on ready sockets, and closing.
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager.
+pub unsafe fn service(c: *mut mg_connection, now: u64) {
+    // SAFETY: c is live; handlers may change it but not free it.
+    unsafe {
+        if conn::private(c).resp_seen && !(*c).is_resp() {
+            conn::private(c).resp_seen = false;
+            let mut n: c_long = 0;
+            conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+        }
+        let mut now_ms = now;
+        conn::call(c, ev::POLL, (&mut now_ms as *mut u64).cast());
+        if !(*c).is_closing() {
+            if (*c).is_listening() {
+                if (*c).is_readable() {
+                    if (*c).is_udp() {
+                        read_datagram(c);
+                    } else {
+                        accept_all(c, now);
+                    }
+                }
+            } else if (*c).is_connecting() {
+                if (*c).is_readable() || (*c).is_writable() {
+                    finish_connect(c);
+                }
+            } else {
+                if (*c).is_readable() && !(*c).is_full() {
+                    if (*c).is_udp() {
+                        read_datagram(c);
+                    } else {
+                        read_stream(c);
+                    }
+                }
+                let p = conn::private(c);
+                if (*c).send.len > 0 && ((*c).is_writable() || !p.write_blocked) && !(*c).is_udp() {
+                    write_stream(c);
+                }
+            }
+        }
+        (*c).set_readable(false);
+        (*c).set_writable(false);
+        if (*c).is_draining() && (*c).send.len == 0 {
+            (*c).set_closing(true);
+        }
+        if (*c).is_closing() {
+            close_conn(c);
+        } else {
+            conn::private(c).resp_seen = (*c).is_resp();
+        }
+    }
+}
+
+unsafe fn accept_all(lc: *mut mg_connection, now: u64) {
+    // SAFETY: lc is a live listener; new connections are fresh.
+    unsafe {
+        let Some(lfd) = conn::private(lc).sock else {
+            return;
+        };
+        for _ in 0..ACCEPT_BATCH {
+            match sock::accept(lfd) {
+                Ok(Some((fd, peer))) => accept_one(lc, fd, peer),
+                Ok(None) => break,
+                Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE)) => {
+                    crate::log_error!(
+                        "accept",
+                        "{} accept: {e}; pausing {ACCEPT_PAUSE_MS} ms",
+                        (*lc).id
+                    );
+                    conn::private(lc).paused_until = now + ACCEPT_PAUSE_MS;
+                    break;
+                }
+                Err(e) => {
+                    crate::log_debug!("accept", "{} accept: {e}", (*lc).id);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+unsafe fn accept_one(lc: *mut mg_connection, fd: RawFd, peer: Option<SocketAddr>) {
+    // SAFETY: lc is a live listener; c is fresh.
+    unsafe {
+        let c = new_conn((*lc).mgr, (*lc).fn_, (*lc).fn_data);
+        if c.is_null() {
+            sock::close(fd);
+            crate::log_error!("accept", "out of memory");
+            return;
+        }
+        (*c).pfn = (*lc).pfn;
+        (*c).pfn_data = (*lc).pfn_data;
+        (*c).set_accepted(true);
+        if let Some(peer) = peer {
+            (*c).rem = mg_addr::from_socket_addr(&peer);
+        }
+        if let Some(local) = sock::local_addr(fd) {
+            (*c).loc = mg_addr::from_socket_addr(&local);
+        }
+        sock::set_nodelay(fd);
+        if let Err(e) = attach(
+            c,
+            fd,
+            Interest {
+                read: true,
+                write: false,
+            },
+        ) {
+            crate::log_error!("accept", "{e}");
+            (*c).set_closing(true);
+        }
+        conn::call(c, ev::OPEN, ptr::null_mut());
+        conn::call(c, ev::ACCEPT, ptr::null_mut());
+    }
+}
+
+unsafe fn finish_connect(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return;
+        };
+        match sock::take_error(fd) {
+            Ok(None) => {
+                (*c).set_connecting(false);
+                if let Some(local) = sock::local_addr(fd) {
+                    (*c).loc = mg_addr::from_socket_addr(&local);
+                }
+                conn::call(c, ev::CONNECT, ptr::null_mut());
+            }
+            Ok(Some(e)) | Err(e) => raise_error(c, MG_LL_ERROR, &format!("connect: {e}")),
+        }
+    }
+}
+
+/// Makes room in `recv` for the next read, within MG_MAX_RECV_SIZE. Returns
+/// the room, or None when the limit is reached or memory ran out.
+fn recv_room(c: &mut mg_connection) -> Option<usize> {
+    let limit_left = MG_MAX_RECV_SIZE.saturating_sub(c.recv.len);
+    if limit_left == 0 {
+        return None;
+    }
+    let want = READ_CHUNK.min(limit_left);
+    if c.recv.size - c.recv.len < want && !c.recv.reserve(want) {
+        return None;
+    }
+    Some((c.recv.size - c.recv.len).min(limit_left))
+}
+
+unsafe fn read_stream(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return;
+        };
+        let Some(room) = recv_room(&mut *c) else {
+            let why = if (*c).recv.len >= MG_MAX_RECV_SIZE {
+                "MG_MAX_RECV_SIZE exceeded"
+            } else {
+                "out of memory"
+            };
+            raise_error(c, MG_LL_ERROR, why);
+            return;
+        };
+        let spare = &mut (*c).recv.spare_mut()[..room];
+        match sock::recv(fd, spare) {
+            Ok(0) => {
+                // The peer finished sending: flush what is queued, then close.
+                (*c).set_draining(true);
+            }
+            Ok(n) => {
+                (*c).recv.len += n;
+                if (*c).is_hexdumping() {
+                    hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - n..]);
+                }
+                let mut n = n as c_long;
+                conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+            }
+            Err(e) if sock::would_block(&e) => {}
+            Err(e) => raise_error(c, MG_LL_DEBUG, &format!("recv: {e}")),
+        }
+    }
+}
+
+unsafe fn read_datagram(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return;
+        };
+        let Some(room) = recv_room(&mut *c) else {
+            raise_error(c, MG_LL_ERROR, "MG_MAX_RECV_SIZE exceeded");
+            return;
+        };
+        let spare = &mut (*c).recv.spare_mut()[..room];
+        match sock::recv_from(fd, spare) {
+            Ok((n, from)) => {
+                (*c).recv.len += n;
+                if let Some(from) = from {
+                    (*c).rem = mg_addr::from_socket_addr(&from);
+                }
+                let mut n = n as c_long;
+                conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+            }
+            Err(e) if sock::would_block(&e) => {}
+            Err(e) => crate::log_debug!("recvfrom", "{} {e}", (*c).id),
+        }
+    }
+}
+
+unsafe fn write_stream(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return;
+        };
+        match sock::send(fd, (*c).send.data()) {
+            Ok(n) => {
+                if (*c).is_hexdumping() {
+                    hexdump(c, "->", &(*c).send.data()[..n]);
+                }
+                (*c).send.del(0, n);
+                conn::private(c).write_blocked = (*c).send.len > 0;
+                let mut n = n as c_long;
+                conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
+            }
+            Err(e) if sock::would_block(&e) => conn::private(c).write_blocked = true,
+            Err(e) => raise_error(c, MG_LL_DEBUG, &format!("send: {e}")),
+        }
+    }
+}
+
+/// Sends data: appended to `c->send` for TCP (written by the event loop),
+/// sent at once as one datagram for UDP. False on OOM or a failed datagram.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn send(c: *mut mg_connection, data: &[u8]) -> bool {
+    // SAFETY: c is live.
+    unsafe {
+        if (*c).is_udp() {
+            return send_datagram(c, data);
+        }
+        if (*c).send.append(data) {
+            true
+        } else {
+            raise_error(c, MG_LL_ERROR, "out of memory");
+            false
+        }
+    }
+}
+
+unsafe fn send_datagram(c: *mut mg_connection, data: &[u8]) -> bool {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return false;
+        };
+        let r = if (*c).is_listening() {
+            sock::send_to(fd, data, &(*c).rem.to_socket_addr())
+        } else {
+            sock::send(fd, data)
+        };
+        match r {
+            Ok(n) => n == data.len(),
+            Err(e) => {
+                crate::log_debug!("mg_send", "{} sendto: {e}", (*c).id);
+                false
+            }
+        }
+    }
+}
+
+fn hexdump(c: *const mg_connection, dir: &str, data: &[u8]) {
+    // SAFETY: c is live (callers hold it).
+    let id = unsafe { (*c).id };
+    let mut s = format!("{id} {dir} {} bytes\n", data.len());
+    for (i, chunk) in data.chunks(16).enumerate() {
+        s.push_str(&format!("{:04x} ", i * 16));
+        for b in chunk {
+            s.push_str(&format!(" {b:02x}"));
+        }
+        s.push('\n');
+    }
+    crate::log::write(s.as_bytes());
+}
+
+/// Closes and frees a connection: MG_EV_CLOSE to its handlers, then the socket
+/// is unregistered and closed, the connection unlinked and its memory freed.
+///
+/// # Safety
+/// `c` must be a live connection linked into its manager; it is freed.
+pub unsafe fn close_conn(c: *mut mg_connection) {
+    // SAFETY: c is live and linked per the contract; freed last.
+    unsafe {
+        conn::call(c, ev::CLOSE, ptr::null_mut());
+        let mgr = (*c).mgr;
+        let mut link = &mut (*mgr).conns as *mut *mut mg_connection;
+        while !(*link).is_null() {
+            if *link == c {
+                *link = (*c).next;
+                break;
+            }
+            link = &mut (**link).next;
+        }
+        let p = conn::private(c);
+        if let Some(st) = mgr::state(mgr) {
+            if st.by_id.get(&p.registered_id) == Some(&c) {
+                st.by_id.remove(&p.registered_id);
+            }
+            if let (true, Some(fd)) = (p.registered, p.sock) {
+                let _ = st.poller.delete(BorrowedFd::borrow_raw(fd));
+            }
+        }
+        if let Some(fd) = p.sock.take() {
+            sock::close(fd);
+        }
+        conn::free(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_targets() {
+        let t = parse_target("tcp://127.0.0.1:8000").unwrap();
+        assert_eq!(
+            (t.proto, t.host.as_str(), t.port),
+            (Proto::Tcp, "127.0.0.1", 8000)
+        );
+        let t = parse_target("udp://[::1]:53").unwrap();
+        assert_eq!((t.proto, t.host.as_str(), t.port), (Proto::Udp, "::1", 53));
+        let t = parse_target("http://localhost/x").unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("localhost", 80));
+        let t = parse_target("http://u:p@h:1/").unwrap();
+        assert_eq!((t.host.as_str(), t.port), ("h", 1));
+        assert!(parse_target("tcp://h:99999").is_none());
+        assert!(parse_target("tcp://[::1").is_none());
+    }
+}
