@@ -110,6 +110,8 @@ macro_rules! c_tests {
 c_tests! {
     test_log,
     test_net,
+    test_timer,
+    test_wakeup,
 }
 
 /// Every C test also links and passes against the static library.
