@@ -112,6 +112,7 @@ c_tests! {
     test_net,
     test_timer,
     test_wakeup,
+    test_faults,
 }
 
 /// Every C test also links and passes against the static library.
