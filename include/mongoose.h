@@ -86,6 +86,9 @@ struct mg_mgr;
 // Longest file path the library builds, in bytes.
 #define MG_PATH_MAX 4096
 
+// Largest request or response head accepted, in bytes.
+#define MAX_HEAD_SIZE (16 * 1024)
+
 // No logging.
 #define MG_LL_NONE 0
 

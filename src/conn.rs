@@ -310,6 +310,8 @@ pub struct ConnPrivate {
     pub paused_until: u64,
     /// Id the connection is registered under in the manager's id map.
     pub registered_id: std::os::raw::c_ulong,
+    /// HTTP protocol state.
+    pub http: crate::http::HttpState,
     /// Extra bytes allocated after the struct (`extraconnsize` at creation).
     extra: usize,
 }

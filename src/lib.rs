@@ -10,6 +10,7 @@ pub mod addr;
 pub mod config;
 pub mod conn;
 pub mod fmt;
+pub mod http;
 pub mod iobuf;
 pub mod log;
 pub mod mgr;

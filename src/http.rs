@@ -1,0 +1,642 @@
+//! HTTP/1.1: `struct mg_http_message`, parsing request and response heads
+//! (with `httparse`), body framing, and the protocol handler that turns bytes
+//! in `c->recv` into MG_EV_HTTP_HDRS / MG_EV_HTTP_MSG events.
+//!
+//! Parsing is strict: anything ambiguous that could let one request hide
+//! inside another (conflicting lengths, unknown transfer codings, bare LF,
+//! dropped headers) is refused with a status and the connection is closed.
+use crate::config::{MG_MAX_HTTP_HEADERS, MG_MAX_RECV_SIZE};
+use crate::conn::{self, ev, mg_connection};
+use crate::str::mg_str;
+use std::os::raw::{c_int, c_void};
+
+/// Largest request or response head accepted, in bytes.
+pub const MAX_HEAD_SIZE: usize = 16 * 1024;
+
+/// One header: name and value, pointing into the message.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct mg_http_header {
+    /// Header name, e.g. "Content-Type".
+    pub name: mg_str,
+    /// Header value, without surrounding whitespace.
+    pub value: mg_str,
+}
+
+/// A parsed HTTP request or response; every field points into `c->recv` and
+/// is valid only during the event. For a response, `method` is the version
+/// ("HTTP/1.1"), `uri` the status code and `proto` the reason phrase.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub struct mg_http_message {
+    /// Request method, e.g. "GET".
+    pub method: mg_str,
+    /// Request path, without the query string.
+    pub uri: mg_str,
+    /// Query string, without the '?'.
+    pub query: mg_str,
+    /// Protocol, e.g. "HTTP/1.1".
+    pub proto: mg_str,
+    /// Headers; unused entries have a zero-length name.
+    pub headers: [mg_http_header; MG_MAX_HTTP_HEADERS],
+    /// Body (de-chunked for chunked messages).
+    pub body: mg_str,
+    /// Request or status line plus headers, up to and including the blank line.
+    pub head: mg_str,
+    /// Head plus body.
+    pub message: mg_str,
+}
+
+impl Default for mg_http_message {
+    fn default() -> Self {
+        let e = mg_str::empty();
+        mg_http_message {
+            method: e,
+            uri: e,
+            query: e,
+            proto: e,
+            headers: [mg_http_header { name: e, value: e }; MG_MAX_HTTP_HEADERS],
+            body: e,
+            head: e,
+            message: e,
+        }
+    }
+}
+
+impl mg_http_message {
+    /// The value of the first header called `name` (case-insensitive).
+    pub fn header(&self, name: &[u8]) -> Option<mg_str> {
+        self.headers
+            .iter()
+            .take_while(|h| h.name.len > 0)
+            // SAFETY: header strings point into the parsed buffer, which is
+            // alive while the message is used.
+            .find(|h| unsafe { h.name.as_bytes() }.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    }
+}
+
+/// How the body of a message is delimited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Framing {
+    /// Exactly this many bytes (0 for none).
+    Length(usize),
+    /// Chunked transfer coding.
+    Chunked,
+    /// Everything until the peer closes (responses only).
+    UntilClose,
+}
+
+/// Why a message is refused: the status to answer with and a short reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpError {
+    pub status: u16,
+    pub reason: &'static str,
+}
+
+const fn err(status: u16, reason: &'static str) -> HttpError {
+    HttpError { status, reason }
+}
+
+/// A parsed head.
+pub struct Head {
+    /// Bytes of the head, including the final blank line.
+    pub len: usize,
+    pub framing: Framing,
+    /// The sender wants the connection kept open after this message.
+    pub keep_alive: bool,
+    /// The request carries `Expect: 100-continue`.
+    pub expect_continue: bool,
+    /// Status code (responses).
+    pub status: u16,
+    pub hm: mg_http_message,
+}
+
+fn view(b: &[u8]) -> mg_str {
+    mg_str::from_bytes(b)
+}
+
+fn trim(mut b: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = b {
+        b = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = b {
+        b = rest;
+    }
+    b
+}
+
+/// Finds the end of the head: the offset just past "\r\n\r\n". A bare LF is
+/// refused, because peers that disagree on line endings can be made to see
+/// different messages.
+fn head_end(buf: &[u8]) -> Result<Option<usize>, HttpError> {
+    for (i, &b) in buf.iter().enumerate() {
+        if b == b'\n' {
+            if i == 0 || buf[i - 1] != b'\r' {
+                return Err(err(400, "bare LF in head"));
+            }
+            if i >= 3 && &buf[i - 3..=i] == b"\r\n\r\n" {
+                return Ok(Some(i + 1));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Parses a decimal Content-Length strictly: digits only, no sign, no overflow.
+fn parse_length(v: &[u8]) -> Option<usize> {
+    if v.is_empty() || v.len() > 19 || !v.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(v).ok()?.parse().ok()
+}
+
+fn has_token(value: &[u8], token: &[u8]) -> bool {
+    value.split(|&b| b == b',').any(|t| trim(t).eq_ignore_ascii_case(token))
+}
+
+/// Parses a request (`is_request`) or response head at the start of `buf`.
+/// `Ok(None)`: incomplete. Every string in the result points into `buf`.
+pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpError> {
+    let Some(len) = head_end(&buf[..buf.len().min(MAX_HEAD_SIZE + 4)])? else {
+        if buf.len() > MAX_HEAD_SIZE {
+            return Err(err(431, "head too large"));
+        }
+        return Ok(None);
+    };
+    if len > MAX_HEAD_SIZE {
+        return Err(err(431, "head too large"));
+    }
+    let head = &buf[..len];
+    let mut raw = [httparse::EMPTY_HEADER; MG_MAX_HTTP_HEADERS];
+    let mut hm = mg_http_message { head: view(head), ..Default::default() };
+    let (version, status, n_headers);
+    if is_request {
+        let mut req = httparse::Request::new(&mut raw);
+        match req.parse(head) {
+            Ok(httparse::Status::Complete(_)) => {}
+            Ok(httparse::Status::Partial) => return Err(err(400, "malformed request")),
+            Err(httparse::Error::TooManyHeaders) => return Err(err(431, "too many headers")),
+            Err(_) => return Err(err(400, "malformed request")),
+        }
+        let line = &head[..head.iter().position(|&b| b == b'\r').unwrap_or(0)];
+        let mut parts = line.splitn(3, |&b| b == b' ');
+        let (m, target, proto) = (parts.next(), parts.next(), parts.next());
+        let (Some(m), Some(target), Some(proto)) = (m, target, proto) else {
+            return Err(err(400, "malformed request line"));
+        };
+        hm.method = view(m);
+        match target.iter().position(|&b| b == b'?') {
+            Some(q) => {
+                hm.uri = view(&target[..q]);
+                hm.query = view(&target[q + 1..]);
+            }
+            None => hm.uri = view(target),
+        }
+        hm.proto = view(proto);
+        version = req.version.unwrap_or(1);
+        status = 0;
+        n_headers = req.headers.len();
+    } else {
+        let mut res = httparse::Response::new(&mut raw);
+        match res.parse(head) {
+            Ok(httparse::Status::Complete(_)) => {}
+            Ok(httparse::Status::Partial) => return Err(err(400, "malformed response")),
+            Err(httparse::Error::TooManyHeaders) => return Err(err(431, "too many headers")),
+            Err(_) => return Err(err(400, "malformed response")),
+        }
+        let line = &head[..head.iter().position(|&b| b == b'\r').unwrap_or(0)];
+        let mut parts = line.splitn(3, |&b| b == b' ');
+        hm.method = view(parts.next().unwrap_or(b""));
+        hm.uri = view(parts.next().unwrap_or(b""));
+        hm.proto = view(parts.next().unwrap_or(b""));
+        version = res.version.unwrap_or(1);
+        status = res.code.unwrap_or(0);
+        n_headers = res.headers.len();
+    }
+    let mut length: Option<usize> = None;
+    let mut chunked = false;
+    let mut keep_alive = version >= 1;
+    let mut expect_continue = false;
+    for (i, h) in raw.iter().take(n_headers).enumerate() {
+        let name = h.name.as_bytes();
+        let value = trim(h.value);
+        hm.headers[i] = mg_http_header { name: view(name), value: view(value) };
+        if name.eq_ignore_ascii_case(b"content-length") {
+            let n = parse_length(value).ok_or(err(400, "invalid Content-Length"))?;
+            if length.is_some() {
+                return Err(err(400, "duplicate Content-Length"));
+            }
+            length = Some(n);
+        } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
+            if chunked || !value.eq_ignore_ascii_case(b"chunked") {
+                return Err(err(501, "unsupported Transfer-Encoding"));
+            }
+            chunked = true;
+        } else if name.eq_ignore_ascii_case(b"connection") {
+            if has_token(value, b"close") {
+                keep_alive = false;
+            } else if has_token(value, b"keep-alive") {
+                keep_alive = true;
+            }
+        } else if name.eq_ignore_ascii_case(b"expect") {
+            if !value.eq_ignore_ascii_case(b"100-continue") {
+                return Err(err(417, "unsupported Expect"));
+            }
+            expect_continue = true;
+        }
+    }
+    if chunked && length.is_some() {
+        return Err(err(400, "both Content-Length and Transfer-Encoding"));
+    }
+    let framing = if chunked {
+        Framing::Chunked
+    } else if let Some(n) = length {
+        Framing::Length(n)
+    } else if is_request || status < 200 || status == 204 || status == 304 {
+        Framing::Length(0)
+    } else {
+        Framing::UntilClose
+    };
+    if let Framing::Length(n) = framing {
+        if n > MG_MAX_RECV_SIZE.saturating_sub(len) {
+            return Err(err(413, "body too large"));
+        }
+    }
+    Ok(Some(Head { len, framing, keep_alive, expect_continue, status, hm }))
+}
+
+/// Checks a chunked body starting at `buf[0]`. `Ok(None)`: incomplete.
+/// Otherwise returns (raw length including the last chunk and trailers,
+/// decoded body length).
+pub fn chunked_extent(buf: &[u8]) -> Result<Option<(usize, usize)>, HttpError> {
+    let mut pos = 0;
+    let mut body = 0usize;
+    loop {
+        let Some(eol) = buf[pos..].windows(2).position(|w| w == b"\r\n") else {
+            if buf.len() - pos > 64 {
+                return Err(err(400, "invalid chunk size"));
+            }
+            return Ok(None);
+        };
+        let line = &buf[pos..pos + eol];
+        let size_part = line.split(|&b| b == b';').next().unwrap_or(b"");
+        let size_part = trim(size_part);
+        if size_part.is_empty() || size_part.len() > 15 || !size_part.iter().all(u8::is_ascii_hexdigit) {
+            return Err(err(400, "invalid chunk size"));
+        }
+        let size = usize::from_str_radix(std::str::from_utf8(size_part).unwrap_or("x"), 16)
+            .map_err(|_| err(400, "invalid chunk size"))?;
+        pos += eol + 2;
+        if size == 0 {
+            // Trailers end with an empty line.
+            loop {
+                let Some(e) = buf[pos..].windows(2).position(|w| w == b"\r\n") else {
+                    return Ok(None);
+                };
+                pos += e + 2;
+                if e == 0 {
+                    return Ok(Some((pos, body)));
+                }
+            }
+        }
+        body = body.checked_add(size).ok_or(err(413, "body too large"))?;
+        if body > MG_MAX_RECV_SIZE {
+            return Err(err(413, "body too large"));
+        }
+        if buf.len() < pos + size + 2 {
+            return Ok(None);
+        }
+        if &buf[pos + size..pos + size + 2] != b"\r\n" {
+            return Err(err(400, "invalid chunk terminator"));
+        }
+        pos += size + 2;
+    }
+}
+
+/// Decodes a complete chunked body in place: the data ends up contiguous at
+/// the start of `buf`. Returns its length.
+pub fn dechunk_in_place(buf: &mut [u8]) -> usize {
+    let (mut rd, mut wr) = (0, 0);
+    loop {
+        let eol = buf[rd..].windows(2).position(|w| w == b"\r\n").unwrap_or(0);
+        let line = &buf[rd..rd + eol];
+        let size_part = trim(line.split(|&b| b == b';').next().unwrap_or(b""));
+        let size = std::str::from_utf8(size_part).ok().and_then(|s| usize::from_str_radix(s, 16).ok()).unwrap_or(0);
+        rd += eol + 2;
+        if size == 0 {
+            return wr;
+        }
+        buf.copy_within(rd..rd + size, wr);
+        wr += size;
+        rd += size + 2;
+    }
+}
+
+/// The reason phrase for a status code.
+pub fn reason(status: c_int) -> &'static str {
+    match status {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        206 => "Partial Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        418 => "I'm a teapot",
+        426 => "Upgrade Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
+}
+
+/// Per-connection HTTP state, kept in the connection's private area.
+#[derive(Debug, Default)]
+pub struct HttpState {
+    /// Close once the response in progress is complete.
+    pub close_after_resp: bool,
+    /// The request being answered is HTTP/1.0 with keep-alive, so the
+    /// response must say `Connection: keep-alive`.
+    pub http10_keepalive: bool,
+    /// MG_EV_HTTP_HDRS was sent for the message at the start of `c->recv`.
+    pub hdrs_sent: bool,
+    /// The peer sent something unacceptable; its further input is ignored.
+    pub failed: bool,
+}
+
+/// The protocol handler (`c->pfn`) of HTTP connections.
+///
+/// # Safety
+/// Called by the library with a live connection.
+pub unsafe extern "C" fn http_handler(c: *mut mg_connection, ev: c_int, _ev_data: *mut c_void) {
+    // SAFETY: c is live for the duration of the event.
+    unsafe {
+        if ev == ev::READ {
+            process(c);
+        } else if ev == ev::CLOSE && (*c).is_client() {
+            deliver_until_close(c);
+        }
+    }
+}
+
+/// True while the HTTP handler is the connection's protocol handler (a
+/// handler may detach it, or another protocol may take over).
+fn is_http(c: &mg_connection) -> bool {
+    let ours: unsafe extern "C" fn(*mut mg_connection, c_int, *mut c_void) = http_handler;
+    c.pfn.is_some_and(|f| std::ptr::fn_addr_eq(f, ours))
+}
+
+/// Turns complete messages at the start of `c->recv` into events, one after
+/// another (pipelining), stopping while a response is in progress.
+unsafe fn process(c: *mut mg_connection) {
+    // SAFETY: c is live; private state is re-fetched after every handler call.
+    unsafe {
+        loop {
+            let http = &mut conn::private(c).http;
+            if http.failed {
+                (*c).recv.len = 0;
+                return;
+            }
+            if (*c).is_resp() {
+                return;
+            }
+            if http.close_after_resp {
+                (*c).set_draining(true);
+                return;
+            }
+            if (*c).recv.len == 0 {
+                return;
+            }
+            let is_request = !(*c).is_client();
+            let mut head = match parse_head((*c).recv.data(), is_request) {
+                Ok(Some(h)) => h,
+                Ok(None) => return,
+                Err(e) => return fail(c, e),
+            };
+            if !conn::private(c).http.hdrs_sent {
+                conn::private(c).http.hdrs_sent = true;
+                let (buf, len, sent) = ((*c).recv.buf, (*c).recv.len, (*c).send.len);
+                conn::call(c, ev::HTTP_HDRS, (&mut head.hm as *mut mg_http_message).cast());
+                if !is_http(&*c) || (*c).recv.buf != buf || (*c).recv.len != len {
+                    return; // the handler took over the connection or its bytes
+                }
+                if head.expect_continue && (*c).send.len == sent && !(*c).is_closing() {
+                    (*c).send.append(b"HTTP/1.1 100 Continue\r\n\r\n");
+                }
+            }
+            let (raw_len, body_len) = match head.framing {
+                Framing::Length(n) => {
+                    if (*c).recv.len < head.len + n {
+                        return;
+                    }
+                    (head.len + n, n)
+                }
+                Framing::Chunked => match chunked_extent(&(*c).recv.data()[head.len..]) {
+                    Ok(Some((raw, _))) => {
+                        let body = dechunk_in_place(&mut (*c).recv.data_mut()[head.len..head.len + raw]);
+                        (head.len + raw, body)
+                    }
+                    Ok(None) => return,
+                    Err(e) => return fail(c, e),
+                },
+                Framing::UntilClose => return,
+            };
+            let data = (*c).recv.data();
+            head.hm.body = view(&data[head.len..head.len + body_len]);
+            head.hm.message = view(&data[..head.len + body_len]);
+            let http = &mut conn::private(c).http;
+            http.hdrs_sent = false;
+            if is_request {
+                http.close_after_resp = !head.keep_alive;
+                // SAFETY: proto points into recv.
+                http.http10_keepalive = head.keep_alive && head.hm.proto.as_bytes() == b"HTTP/1.0";
+                (*c).set_resp(true);
+            }
+            conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
+            (*c).recv.del(0, raw_len);
+            if !is_http(&*c) {
+                return;
+            }
+        }
+    }
+}
+
+/// A response delimited by the connection's close is complete when it closes.
+unsafe fn deliver_until_close(c: *mut mg_connection) {
+    // SAFETY: c is live during MG_EV_CLOSE.
+    unsafe {
+        let Ok(Some(mut head)) = parse_head((*c).recv.data(), false) else { return };
+        if head.framing != Framing::UntilClose {
+            return;
+        }
+        let data = (*c).recv.data();
+        head.hm.body = view(&data[head.len..]);
+        head.hm.message = view(data);
+        conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
+        (*c).recv.len = 0;
+    }
+}
+
+/// Refuses a message: a server answers with the error status and closes; a
+/// client reports MG_EV_ERROR. Further input on the connection is ignored.
+unsafe fn fail(c: *mut mg_connection, e: HttpError) {
+    // SAFETY: c is live.
+    unsafe {
+        conn::private(c).http.failed = true;
+        (*c).recv.len = 0;
+        if (*c).is_client() {
+            crate::net::raise_error(c, crate::log::MG_LL_ERROR, &format!("bad HTTP response: {}", e.reason));
+            return;
+        }
+        crate::log_debug!("http", "{} {} {}", (*c).id, e.status, e.reason);
+        let body = format!("{}\n", e.reason);
+        let resp = format!(
+            "HTTP/1.1 {} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+            e.status,
+            reason(e.status as c_int),
+            body.len(),
+            body
+        );
+        (*c).send.append(resp.as_bytes());
+        (*c).set_resp(false);
+        (*c).set_draining(true);
+    }
+}
+
+/// Appends a complete response (status line, `headers` as given, a
+/// Content-Length for `body`, and `body`) to `c->send` and ends the response
+/// in progress.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn reply(c: *mut mg_connection, status: c_int, headers: &[u8], body: &[u8]) {
+    use std::io::Write;
+    // SAFETY: c is live.
+    unsafe {
+        let mut head = [0u8; 128];
+        let mut w = &mut head[..];
+        let _ = write!(w, "HTTP/1.1 {} {}\r\n", status, reason(status));
+        let status_len = 128 - w.len();
+        let keepalive10 = conn::private(c).http.http10_keepalive;
+        let mut tail = [0u8; 64];
+        let mut w = &mut tail[..];
+        if keepalive10 {
+            let _ = w.write_all(b"Connection: keep-alive\r\n");
+        }
+        let _ = write!(w, "Content-Length: {}\r\n\r\n", body.len());
+        let tail_len = 64 - w.len();
+        let s = &mut (*c).send;
+        let total = status_len + headers.len() + tail_len + body.len();
+        if !s.reserve(total) {
+            crate::net::raise_error(c, crate::log::MG_LL_ERROR, "out of memory");
+            return;
+        }
+        s.append(&head[..status_len]);
+        s.append(headers);
+        s.append(&tail[..tail_len]);
+        s.append(body);
+        end_response(c);
+    }
+}
+
+/// Marks the response in progress as complete (`is_resp = 0`); a connection
+/// whose request asked to close is then drained and closed.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn end_response(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        (*c).set_resp(false);
+        if conn::private(c).http.close_after_resp && !(*c).is_client() {
+            (*c).set_draining(true);
+        }
+    }
+}
+
+/// Sends one chunk of a chunked response; an empty chunk ends the response.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn write_chunk(c: *mut mg_connection, data: &[u8]) {
+    use std::io::Write;
+    // SAFETY: c is live.
+    unsafe {
+        let mut size = [0u8; 24];
+        let mut w = &mut size[..];
+        let _ = write!(w, "{:x}\r\n", data.len());
+        let n = 24 - w.len();
+        let s = &mut (*c).send;
+        s.reserve(n + data.len() + 2);
+        s.append(&size[..n]);
+        s.append(data);
+        s.append(b"\r\n");
+        if data.is_empty() {
+            end_response(c);
+        }
+    }
+}
+
+/// Creates an HTTP listener: a TCP listener whose accepted connections parse
+/// HTTP and send MG_EV_HTTP_HDRS/MG_EV_HTTP_MSG.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn listen(
+    mgr: *mut crate::mgr::mg_mgr,
+    url: &str,
+    f: conn::mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    // SAFETY: per the contract.
+    unsafe {
+        let c = crate::net::listen(mgr, url, f, fn_data);
+        if !c.is_null() {
+            (*c).pfn = Some(http_handler);
+        }
+        c
+    }
+}
+
+/// Creates an HTTP client connection.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn connect(
+    mgr: *mut crate::mgr::mg_mgr,
+    url: &str,
+    f: conn::mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    // SAFETY: per the contract.
+    unsafe {
+        let c = crate::net::connect(mgr, url, f, fn_data);
+        if !c.is_null() {
+            (*c).pfn = Some(http_handler);
+        }
+        c
+    }
+}
