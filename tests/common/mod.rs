@@ -11,16 +11,27 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The directory holding libmongoose.so/.a: the test binary lives in
-/// `<target>/<profile>/deps/`.
-pub fn lib_dir() -> PathBuf {
+/// `<target>/<profile>`: the test binary lives in `<target>/<profile>/deps/`.
+pub fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("current exe");
     exe.parent().and_then(Path::parent).expect("target dir").to_path_buf()
 }
 
+/// The directory holding the libmongoose.so/.a that this `cargo test` built.
+/// `cargo test` leaves them in `deps/` (only `cargo build` copies them up to
+/// `<target>/<profile>`, where they may be stale), so `deps/` comes first.
+pub fn lib_dir() -> PathBuf {
+    let deps = profile_dir().join("deps");
+    if deps.join("libmongoose.so").exists() && deps.join("libmongoose.a").exists() {
+        deps
+    } else {
+        profile_dir()
+    }
+}
+
 /// Where compiled C programs and generated files go: `<target>/<profile>/ctests`.
 pub fn out_dir() -> PathBuf {
-    let d = lib_dir().join("ctests");
+    let d = profile_dir().join("ctests");
     std::fs::create_dir_all(&d).expect("create ctests dir");
     d
 }
