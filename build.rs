@@ -38,23 +38,14 @@ fn compile_shim(root: &Path) {
 /// Runs cbindgen over the crate. The header is written to OUT_DIR (the test that
 /// checks freshness compares it with the committed copy) and to `include/`.
 fn generate_header(root: &Path) {
-    for dir in [
-        "src",
-        "csrc/header_prelude.h",
-        "csrc/header_trailer.h",
-        "cbindgen.toml",
-    ] {
+    for dir in ["src", "csrc/header_prelude.h", "csrc/header_trailer.h", "cbindgen.toml"] {
         println!("cargo:rerun-if-changed={dir}");
     }
     let mut config =
         cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
     config.after_includes = Some(read(root, "csrc/header_prelude.h"));
     config.trailer = Some(read(root, "csrc/header_trailer.h"));
-    let bindings = match cbindgen::Builder::new()
-        .with_crate(root)
-        .with_config(config)
-        .generate()
-    {
+    let bindings = match cbindgen::Builder::new().with_crate(root).with_config(config).generate() {
         Ok(b) => b,
         Err(e) => panic!("cbindgen failed: {e}"),
     };

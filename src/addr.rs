@@ -30,12 +30,7 @@ pub struct mg_addr {
 
 impl Default for mg_addr {
     fn default() -> Self {
-        mg_addr {
-            addr: mg_addr_bytes { ip: [0; 16] },
-            port: 0,
-            scope_id: 0,
-            is_ip6: false,
-        }
+        mg_addr { addr: mg_addr_bytes { ip: [0; 16] }, port: 0, scope_id: 0, is_ip6: false }
     }
 }
 
@@ -69,12 +64,7 @@ impl mg_addr {
         let port = u16::from_be(self.port);
         if self.is_ip6 {
             let v6 = Ipv6Addr::from(ip);
-            SocketAddr::V6(std::net::SocketAddrV6::new(
-                v6,
-                port,
-                0,
-                self.scope_id as u32,
-            ))
+            SocketAddr::V6(std::net::SocketAddrV6::new(v6, port, 0, self.scope_id as u32))
         } else {
             SocketAddr::new(IpAddr::V4(Ipv4Addr::new(ip[0], ip[1], ip[2], ip[3])), port)
         }

@@ -330,9 +330,7 @@ struct ConnBlock {
 }
 
 fn block_layout(extra: usize) -> Option<(Layout, usize)> {
-    let (layout, _) = Layout::new::<ConnBlock>()
-        .extend(Layout::array::<u8>(extra).ok()?)
-        .ok()?;
+    let (layout, _) = Layout::new::<ConnBlock>().extend(Layout::array::<u8>(extra).ok()?).ok()?;
     Some((layout.pad_to_align(), std::mem::offset_of!(ConnBlock, conn)))
 }
 
@@ -351,10 +349,7 @@ pub fn alloc(mgr: *mut mg_mgr, extra: usize) -> *mut mg_connection {
     // SAFETY: `block` is freshly allocated, aligned and large enough; zeroed
     // memory is a valid mg_connection (null pointers, zero numbers, None fns).
     unsafe {
-        ptr::addr_of_mut!((*block).private).write(ConnPrivate {
-            extra,
-            ..Default::default()
-        });
+        ptr::addr_of_mut!((*block).private).write(ConnPrivate { extra, ..Default::default() });
         let c = base.add(conn_ofs).cast::<mg_connection>();
         (*c).mgr = mgr;
         c

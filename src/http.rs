@@ -282,7 +282,10 @@ pub fn chunked_extent(buf: &[u8]) -> Result<Option<(usize, usize)>, HttpError> {
         let line = &buf[pos..pos + eol];
         let size_part = line.split(|&b| b == b';').next().unwrap_or(b"");
         let size_part = trim(size_part);
-        if size_part.is_empty() || size_part.len() > 15 || !size_part.iter().all(u8::is_ascii_hexdigit) {
+        if size_part.is_empty()
+            || size_part.len() > 15
+            || !size_part.iter().all(u8::is_ascii_hexdigit)
+        {
             return Err(err(400, "invalid chunk size"));
         }
         let size = usize::from_str_radix(std::str::from_utf8(size_part).unwrap_or("x"), 16)
@@ -322,7 +325,10 @@ pub fn dechunk_in_place(buf: &mut [u8]) -> usize {
         let eol = buf[rd..].windows(2).position(|w| w == b"\r\n").unwrap_or(0);
         let line = &buf[rd..rd + eol];
         let size_part = trim(line.split(|&b| b == b';').next().unwrap_or(b""));
-        let size = std::str::from_utf8(size_part).ok().and_then(|s| usize::from_str_radix(s, 16).ok()).unwrap_or(0);
+        let size = std::str::from_utf8(size_part)
+            .ok()
+            .and_then(|s| usize::from_str_radix(s, 16).ok())
+            .unwrap_or(0);
         rd += eol + 2;
         if size == 0 {
             return wr;
@@ -456,7 +462,8 @@ unsafe fn process(c: *mut mg_connection) {
                 }
                 Framing::Chunked => match chunked_extent(&(*c).recv.data()[head.len..]) {
                     Ok(Some((raw, _))) => {
-                        let body = dechunk_in_place(&mut (*c).recv.data_mut()[head.len..head.len + raw]);
+                        let body =
+                            dechunk_in_place(&mut (*c).recv.data_mut()[head.len..head.len + raw]);
                         (head.len + raw, body)
                     }
                     Ok(None) => return,
@@ -508,7 +515,11 @@ unsafe fn fail(c: *mut mg_connection, e: HttpError) {
         conn::private(c).http.failed = true;
         (*c).recv.len = 0;
         if (*c).is_client() {
-            crate::net::raise_error(c, crate::log::MG_LL_ERROR, &format!("bad HTTP response: {}", e.reason));
+            crate::net::raise_error(
+                c,
+                crate::log::MG_LL_ERROR,
+                &format!("bad HTTP response: {}", e.reason),
+            );
             return;
         }
         crate::log_debug!("http", "{} {} {}", (*c).id, e.status, e.reason);

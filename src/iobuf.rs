@@ -19,12 +19,7 @@ pub struct mg_iobuf {
 
 impl Default for mg_iobuf {
     fn default() -> Self {
-        mg_iobuf {
-            buf: ptr::null_mut(),
-            size: 0,
-            len: 0,
-            align: 0,
-        }
+        mg_iobuf { buf: ptr::null_mut(), size: 0, len: 0, align: 0 }
     }
 }
 
@@ -39,10 +34,7 @@ fn round_up(n: usize, align: usize) -> Option<usize> {
 impl mg_iobuf {
     /// An empty buffer that grows in steps of `align` bytes.
     pub fn with_align(align: usize) -> Self {
-        mg_iobuf {
-            align,
-            ..Default::default()
-        }
+        mg_iobuf { align, ..Default::default() }
     }
 
     /// The bytes in use.
@@ -160,11 +152,7 @@ impl mg_iobuf {
         }
         // SAFETY: [ofs, self.len) is inside the allocation.
         unsafe {
-            ptr::copy(
-                self.buf.add(ofs + len),
-                self.buf.add(ofs),
-                self.len - ofs - len,
-            );
+            ptr::copy(self.buf.add(ofs + len), self.buf.add(ofs), self.len - ofs - len);
             ptr::write_bytes(self.buf.add(self.len - len), 0, len);
         }
         self.len -= len;

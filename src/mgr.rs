@@ -217,10 +217,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         let timeout = prepare_and_timeout(mgr, now, ms);
         let Some(st) = state(mgr) else { return };
         st.events.clear();
-        if let Err(e) = st
-            .poller
-            .wait(&mut st.events, Some(Duration::from_millis(timeout)))
-        {
+        if let Err(e) = st.poller.wait(&mut st.events, Some(Duration::from_millis(timeout))) {
             crate::log_error!("mg_mgr_poll", "poll: {e}");
         }
         for e in st.events.iter() {
@@ -277,10 +274,7 @@ unsafe fn deliver_wakeups(mgr: *mut mg_mgr) {
             };
             let len = msg.data.len();
             msg.data.push(0); // handlers may treat the data as a C string
-            let mut s = crate::str::mg_str {
-                buf: msg.data.as_mut_ptr().cast(),
-                len,
-            };
+            let mut s = crate::str::mg_str { buf: msg.data.as_mut_ptr().cast(), len };
             conn::call(c, ev::WAKEUP, (&mut s as *mut crate::str::mg_str).cast());
         }
     }

@@ -38,11 +38,7 @@ pub fn parse_target(url: &str) -> Option<Target> {
         Some(i) => (&url[..i], &url[i + 3..]),
         None => ("", url),
     };
-    let proto = if scheme.eq_ignore_ascii_case("udp") {
-        Proto::Udp
-    } else {
-        Proto::Tcp
-    };
+    let proto = if scheme.eq_ignore_ascii_case("udp") { Proto::Udp } else { Proto::Tcp };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let authority = authority.rsplit('@').next().unwrap_or(authority);
     let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
@@ -58,11 +54,7 @@ pub fn parse_target(url: &str) -> Option<Target> {
         Some(p) if !p.is_empty() => p.parse().ok()?,
         _ => default_port(scheme),
     };
-    Some(Target {
-        proto,
-        host: host.to_string(),
-        port,
-    })
+    Some(Target { proto, host: host.to_string(), port })
 }
 
 fn default_port(scheme: &str) -> u16 {
@@ -79,11 +71,7 @@ fn default_port(scheme: &str) -> u16 {
 /// or a name through the system resolver.
 pub fn resolve(host: &str, port: u16, for_listen: bool) -> io::Result<SocketAddr> {
     if host.is_empty() {
-        let any = if for_listen {
-            Ipv4Addr::UNSPECIFIED
-        } else {
-            Ipv4Addr::LOCALHOST
-        };
+        let any = if for_listen { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
         return Ok(SocketAddr::new(IpAddr::V4(any), port));
     }
     if host.eq_ignore_ascii_case("localhost") {
@@ -94,9 +82,7 @@ pub fn resolve(host: &str, port: u16, for_listen: bool) -> io::Result<SocketAddr
     }
     if let Some((ip, scope)) = host.split_once('%') {
         if let (Ok(ip), Ok(scope)) = (ip.parse::<Ipv6Addr>(), scope.parse::<u32>()) {
-            return Ok(SocketAddr::V6(std::net::SocketAddrV6::new(
-                ip, port, 0, scope,
-            )));
+            return Ok(SocketAddr::V6(std::net::SocketAddrV6::new(ip, port, 0, scope)));
         }
     }
     (host, port)
@@ -148,8 +134,7 @@ unsafe fn attach(c: *mut mg_connection, fd: RawFd, interest: Interest) -> io::Re
         let p = conn::private(c);
         p.sock = Some(fd);
         let st = mgr::state((*c).mgr).ok_or_else(|| io::Error::other("manager not initialised"))?;
-        st.poller
-            .add_with_mode(fd, event(c, interest), PollMode::Level)?;
+        st.poller.add_with_mode(fd, event(c, interest), PollMode::Level)?;
         p.registered = true;
         p.interest = interest;
     }
@@ -174,13 +159,7 @@ fn event(c: *mut mg_connection, i: Interest) -> Event {
 pub unsafe fn raise_error(c: *mut mg_connection, level: i32, msg: &str) {
     // SAFETY: c is live per the contract.
     unsafe {
-        crate::log::log(
-            level,
-            file!(),
-            line!(),
-            "mg_error",
-            format_args!("{} {}", (*c).id, msg),
-        );
+        crate::log::log(level, file!(), line!(), "mg_error", format_args!("{} {}", (*c).id, msg));
         (*c).set_closing(true);
         let mut text = msg.as_bytes().to_vec();
         text.push(0);
@@ -230,14 +209,7 @@ pub unsafe fn listen(
         if let Some(local) = sock::local_addr(fd) {
             (*c).loc = mg_addr::from_socket_addr(&local);
         }
-        if let Err(e) = attach(
-            c,
-            fd,
-            Interest {
-                read: true,
-                write: false,
-            },
-        ) {
+        if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
             crate::log_error!("mg_listen", "{url}: {e}");
             close_conn(c);
             return ptr::null_mut();
@@ -296,14 +268,7 @@ unsafe fn start_connect(c: *mut mg_connection, addr: &SocketAddr, proto: Proto) 
     let fd = sock::socket(addr, proto)?;
     // SAFETY: c is live; fd is ours until attached.
     unsafe {
-        if let Err(e) = attach(
-            c,
-            fd,
-            Interest {
-                read: true,
-                write: true,
-            },
-        ) {
+        if let Err(e) = attach(c, fd, Interest { read: true, write: true }) {
             sock::close(fd);
             conn::private(c).sock = None;
             return Err(e);
@@ -349,11 +314,7 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
         if p.registered && want != p.interest {
             if let (Some(fd), Some(st)) = (p.sock, mgr::state(cr.mgr)) {
                 let bfd = BorrowedFd::borrow_raw(fd);
-                if st
-                    .poller
-                    .modify_with_mode(bfd, event(c, want), PollMode::Level)
-                    .is_ok()
-                {
+                if st.poller.modify_with_mode(bfd, event(c, want), PollMode::Level).is_ok() {
                     p.interest = want;
                 }
             }
@@ -464,14 +425,7 @@ unsafe fn accept_one(lc: *mut mg_connection, fd: RawFd, peer: Option<SocketAddr>
             (*c).loc = mg_addr::from_socket_addr(&local);
         }
         sock::set_nodelay(fd);
-        if let Err(e) = attach(
-            c,
-            fd,
-            Interest {
-                read: true,
-                write: false,
-            },
-        ) {
+        if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
             crate::log_error!("accept", "{e}");
             (*c).set_closing(true);
         }
@@ -692,10 +646,7 @@ mod tests {
     #[test]
     fn parses_targets() {
         let t = parse_target("tcp://127.0.0.1:8000").unwrap();
-        assert_eq!(
-            (t.proto, t.host.as_str(), t.port),
-            (Proto::Tcp, "127.0.0.1", 8000)
-        );
+        assert_eq!((t.proto, t.host.as_str(), t.port), (Proto::Tcp, "127.0.0.1", 8000));
         let t = parse_target("udp://[::1]:53").unwrap();
         assert_eq!((t.proto, t.host.as_str(), t.port), (Proto::Udp, "::1", 53));
         let t = parse_target("http://localhost/x").unwrap();

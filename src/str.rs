@@ -15,18 +15,12 @@ pub struct mg_str {
 impl mg_str {
     /// The empty string `{NULL, 0}`.
     pub const fn empty() -> Self {
-        mg_str {
-            buf: std::ptr::null_mut(),
-            len: 0,
-        }
+        mg_str { buf: std::ptr::null_mut(), len: 0 }
     }
 
     /// A view of a Rust byte slice. The slice must outlive every use of the view.
     pub fn from_bytes(b: &[u8]) -> Self {
-        mg_str {
-            buf: b.as_ptr() as *mut c_char,
-            len: b.len(),
-        }
+        mg_str { buf: b.as_ptr() as *mut c_char, len: b.len() }
     }
 
     /// The viewed bytes.

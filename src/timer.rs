@@ -44,11 +44,7 @@ pub fn expired(expire: &mut u64, period: u64, now: u64) -> bool {
     if *expire > now {
         return false;
     }
-    *expire = if now - *expire > period {
-        now.saturating_add(period)
-    } else {
-        *expire + period
-    };
+    *expire = if now - *expire > period { now.saturating_add(period) } else { *expire + period };
     true
 }
 
@@ -67,14 +63,7 @@ pub unsafe fn init(
 ) {
     // SAFETY: per the contract.
     unsafe {
-        t.write(mg_timer {
-            period_ms,
-            expire: 0,
-            flags,
-            r#fn: func,
-            arg,
-            next: *head,
-        });
+        t.write(mg_timer { period_ms, expire: 0, flags, r#fn: func, arg, next: *head });
         *head = t;
     }
 }

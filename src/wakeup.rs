@@ -31,32 +31,19 @@ pub struct Channel {
 impl Channel {
     /// A channel that wakes `poller` when a message arrives.
     pub fn new(poller: Arc<Poller>) -> Self {
-        Channel {
-            queue: Mutex::new(VecDeque::new()),
-            notified: AtomicBool::new(false),
-            poller,
-        }
+        Channel { queue: Mutex::new(VecDeque::new()), notified: AtomicBool::new(false), poller }
     }
 
     /// Queues a message; callable from any thread. False only when the poller
     /// could not be woken, in which case the message is not queued.
     pub fn send(&self, conn_id: c_ulong, data: &[u8]) -> bool {
-        let msg = Message {
-            conn_id,
-            data: data.to_vec(),
-        };
-        self.queue
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push_back(msg);
+        let msg = Message { conn_id, data: data.to_vec() };
+        self.queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(msg);
         if !self.notified.swap(true, Ordering::AcqRel) && self.poller.notify().is_err() {
             self.notified.store(false, Ordering::Release);
             // Take our message back out so the false return is truthful.
             let mut q = self.queue.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(pos) = q
-                .iter()
-                .rposition(|m| m.conn_id == conn_id && m.data == data)
-            {
+            if let Some(pos) = q.iter().rposition(|m| m.conn_id == conn_id && m.data == data) {
                 q.remove(pos);
             }
             return false;

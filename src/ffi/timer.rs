@@ -51,10 +51,7 @@ pub unsafe extern "C" fn mg_timer_init(
 ) {
     guard("mg_timer_init", (), || {
         if head.is_null() || timer.is_null() {
-            return null_arg(
-                "mg_timer_init",
-                if head.is_null() { "head" } else { "timer" },
-            );
+            return null_arg("mg_timer_init", if head.is_null() { "head" } else { "timer" });
         }
         // SAFETY: non-NULL list head and timer memory from the program.
         unsafe { timer::init(head, timer, milliseconds, flags, r#fn, arg) };
@@ -66,10 +63,7 @@ pub unsafe extern "C" fn mg_timer_init(
 pub unsafe extern "C" fn mg_timer_free(head: *mut *mut mg_timer, timer: *mut mg_timer) {
     guard("mg_timer_free", (), || {
         if head.is_null() || timer.is_null() {
-            return null_arg(
-                "mg_timer_free",
-                if head.is_null() { "head" } else { "timer" },
-            );
+            return null_arg("mg_timer_free", if head.is_null() { "head" } else { "timer" });
         }
         // SAFETY: a valid list from the program.
         unsafe { timer::unlink(head, timer) };
