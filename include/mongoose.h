@@ -359,9 +359,6 @@ struct mg_connection {
   unsigned int is_writable: 1;
 };
 
-// A timer function.
-typedef void (*mg_timer_fn)(void *arg);
-
 // A view of `len` bytes at `buf`; not necessarily NUL-terminated.
 struct mg_str {
   // First byte of the string (may be NULL when `len` is 0).
@@ -369,6 +366,39 @@ struct mg_str {
   // Number of bytes.
   size_t len;
 };
+
+// One header: name and value, pointing into the message.
+struct mg_http_header {
+  // Header name, e.g. "Content-Type".
+  struct mg_str name;
+  // Header value, without surrounding whitespace.
+  struct mg_str value;
+};
+
+// A parsed HTTP request or response; every field points into `c->recv` and
+// is valid only during the event. For a response, `method` is the version
+// ("HTTP/1.1"), `uri` the status code and `proto` the reason phrase.
+struct mg_http_message {
+  // Request method, e.g. "GET".
+  struct mg_str method;
+  // Request path, without the query string.
+  struct mg_str uri;
+  // Query string, without the '?'.
+  struct mg_str query;
+  // Protocol, e.g. "HTTP/1.1".
+  struct mg_str proto;
+  // Headers; unused entries have a zero-length name.
+  struct mg_http_header headers[MG_MAX_HTTP_HEADERS];
+  // Body (de-chunked for chunked messages).
+  struct mg_str body;
+  // Request or status line plus headers, up to and including the blank line.
+  struct mg_str head;
+  // Head plus body.
+  struct mg_str message;
+};
+
+// A timer function.
+typedef void (*mg_timer_fn)(void *arg);
 
 #ifdef __cplusplus
 extern "C" {
@@ -388,6 +418,42 @@ char *mg_vmprintf(const char *fmt, va_list *ap);
 
 // Formats and appends to `c->send`; returns the bytes appended.
 size_t mg_vprintf(struct mg_connection *c, const char *fmt, va_list *ap);
+
+// Creates an HTTP server listening on `url`, e.g. "http://0.0.0.0:8000".
+// The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
+// MG_EV_HTTP_MSG with the whole request (`struct mg_http_message *`).
+// NULL on error (logged).
+struct mg_connection *mg_http_listen(struct mg_mgr *mgr,
+                                     const char *url,
+                                     mg_event_handler_t fn,
+                                     void *fn_data);
+
+// Opens an HTTP client connection to `url`. Send the request on
+// MG_EV_CONNECT; each response arrives as MG_EV_HTTP_MSG.
+struct mg_connection *mg_http_connect(struct mg_mgr *mgr,
+                                      const char *url,
+                                      mg_event_handler_t fn,
+                                      void *fn_data);
+
+// Parses the HTTP request or response in `s` into `hm`. Returns the length
+// of the head, 0 when the head is incomplete, or -1 when it is malformed.
+// `hm->body.len` is the announced body length, which may exceed what `s`
+// holds yet.
+int mg_http_parse(const char *s, size_t len, struct mg_http_message *hm);
+
+// Length of the head at the start of `buf` (through the blank line after
+// the headers), 0 when incomplete, -1 when it holds bytes no head may hold.
+int mg_http_get_request_len(const uint8_t *buf, size_t buf_len);
+
+// The status code of a parsed response (from `hm->uri`), or 0.
+int mg_http_status(const struct mg_http_message *hm);
+
+// The value of header `name` (case-insensitive), pointing into `hm`, or NULL.
+struct mg_str *mg_http_get_header(struct mg_http_message *hm, const char *name);
+
+// Sends `len` bytes as one chunk of a chunked response; `len` 0 sends the
+// last chunk and ends the response (clears `c->is_resp`).
+void mg_http_write_chunk(struct mg_connection *c, const char *buf, size_t len);
 
 // Prints the start of a log line: time, level, source file, line and function.
 // Used by the MG_ERROR/MG_INFO/... macros before mg_log().

@@ -1,0 +1,171 @@
+//! HTTP entry points.
+use super::{bytes, cstr, guard, null_arg};
+use crate::conn::{mg_connection, mg_event_handler_t};
+use crate::http::{self, mg_http_message, Framing};
+use crate::mgr::{self, mg_mgr};
+use crate::str::mg_str;
+use std::os::raw::{c_char, c_int, c_void};
+use std::ptr;
+
+unsafe fn url_arg<'a>(func: &str, mgr: *mut mg_mgr, url: *const c_char) -> Option<&'a str> {
+    // SAFETY: NULL-checked; url is a C string per the API.
+    unsafe {
+        if mgr::state(mgr).is_none() {
+            crate::log_error!(func, "mgr is NULL or not initialised");
+            return None;
+        }
+        std::str::from_utf8(cstr(func, "url", url)?).ok()
+    }
+}
+
+/// Creates an HTTP server listening on `url`, e.g. "http://0.0.0.0:8000".
+/// The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
+/// MG_EV_HTTP_MSG with the whole request (`struct mg_http_message *`).
+/// NULL on error (logged).
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_listen(
+    mgr: *mut mg_mgr,
+    url: *const c_char,
+    r#fn: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    guard("mg_http_listen", ptr::null_mut(), || {
+        // SAFETY: arguments checked.
+        unsafe {
+            let Some(url) = url_arg("mg_http_listen", mgr, url) else { return ptr::null_mut() };
+            http::listen(mgr, url, r#fn, fn_data)
+        }
+    })
+}
+
+/// Opens an HTTP client connection to `url`. Send the request on
+/// MG_EV_CONNECT; each response arrives as MG_EV_HTTP_MSG.
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_connect(
+    mgr: *mut mg_mgr,
+    url: *const c_char,
+    r#fn: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    guard("mg_http_connect", ptr::null_mut(), || {
+        // SAFETY: arguments checked.
+        unsafe {
+            let Some(url) = url_arg("mg_http_connect", mgr, url) else { return ptr::null_mut() };
+            http::connect(mgr, url, r#fn, fn_data)
+        }
+    })
+}
+
+/// Parses the HTTP request or response in `s` into `hm`. Returns the length
+/// of the head, 0 when the head is incomplete, or -1 when it is malformed.
+/// `hm->body.len` is the announced body length, which may exceed what `s`
+/// holds yet.
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_parse(s: *const c_char, len: usize, hm: *mut mg_http_message) -> c_int {
+    guard("mg_http_parse", -1, || {
+        if hm.is_null() {
+            null_arg("mg_http_parse", "hm");
+            return -1;
+        }
+        // SAFETY: s holds len bytes; hm is the program's struct.
+        unsafe {
+            let Some(buf) = bytes("mg_http_parse", "s", s.cast(), len) else { return -1 };
+            let is_request = !buf.starts_with(b"HTTP/");
+            match http::parse_head(buf, is_request) {
+                Ok(Some(head)) => {
+                    let mut m = head.hm;
+                    let body_len = match head.framing {
+                        Framing::Length(n) => n,
+                        Framing::Chunked | Framing::UntilClose => len - head.len,
+                    };
+                    m.body = mg_str { buf: s.add(head.len) as *mut c_char, len: body_len };
+                    m.message = mg_str { buf: s as *mut c_char, len: head.len + body_len };
+                    *hm = m;
+                    head.len as c_int
+                }
+                Ok(None) => 0,
+                Err(_) => -1,
+            }
+        }
+    })
+}
+
+/// Length of the head at the start of `buf` (through the blank line after
+/// the headers), 0 when incomplete, -1 when it holds bytes no head may hold.
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_get_request_len(buf: *const u8, buf_len: usize) -> c_int {
+    guard("mg_http_get_request_len", -1, || {
+        // SAFETY: buf holds buf_len bytes per the API.
+        let Some(b) = (unsafe { bytes("mg_http_get_request_len", "buf", buf, buf_len) }) else {
+            return -1;
+        };
+        for (i, &ch) in b.iter().enumerate() {
+            if ch < b' ' && ch != b'\r' && ch != b'\n' && ch != b'\t' || ch == 0x7f {
+                return -1;
+            }
+            if ch == b'\n' {
+                if i >= 1 && b[i - 1] == b'\n' {
+                    return (i + 1) as c_int;
+                }
+                if i >= 2 && b[i - 1] == b'\r' && b[i - 2] == b'\n' {
+                    return (i + 1) as c_int;
+                }
+            }
+        }
+        0
+    })
+}
+
+/// The status code of a parsed response (from `hm->uri`), or 0.
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_status(hm: *const mg_http_message) -> c_int {
+    guard("mg_http_status", 0, || {
+        if hm.is_null() {
+            null_arg("mg_http_status", "hm");
+            return 0;
+        }
+        // SAFETY: hm points to a parsed message whose strings are alive.
+        let uri = unsafe { (*hm).uri.as_bytes() };
+        std::str::from_utf8(uri).ok().and_then(|s| s.parse().ok()).unwrap_or(0)
+    })
+}
+
+/// The value of header `name` (case-insensitive), pointing into `hm`, or NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_get_header(hm: *mut mg_http_message, name: *const c_char) -> *mut mg_str {
+    guard("mg_http_get_header", ptr::null_mut(), || {
+        if hm.is_null() {
+            null_arg("mg_http_get_header", "hm");
+            return ptr::null_mut();
+        }
+        // SAFETY: hm is a parsed message; name a C string.
+        unsafe {
+            let Some(name) = cstr("mg_http_get_header", "name", name) else { return ptr::null_mut() };
+            for h in (*hm).headers.iter_mut() {
+                if h.name.len == 0 {
+                    break;
+                }
+                if h.name.as_bytes().eq_ignore_ascii_case(name) {
+                    return &mut h.value;
+                }
+            }
+            ptr::null_mut()
+        }
+    })
+}
+
+/// Sends `len` bytes as one chunk of a chunked response; `len` 0 sends the
+/// last chunk and ends the response (clears `c->is_resp`).
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_write_chunk(c: *mut mg_connection, buf: *const c_char, len: usize) {
+    guard("mg_http_write_chunk", (), || {
+        if c.is_null() {
+            return null_arg("mg_http_write_chunk", "c");
+        }
+        // SAFETY: live connection; buf holds len bytes.
+        unsafe {
+            let Some(data) = bytes("mg_http_write_chunk", "buf", buf.cast(), len) else { return };
+            http::write_chunk(c, data);
+        }
+    })
+}
