@@ -4,6 +4,7 @@
 pub mod fmt;
 pub mod log;
 pub mod net;
+pub mod print;
 pub mod str;
 pub mod util;
 
