@@ -409,6 +409,10 @@ void mg_log_prefix(int level, const char *file, int line, const char *fname);
 // stdout. A NULL `fn` restores stdout.
 void mg_log_set_fn(mg_pfn_t fn, void *param);
 
+// Writes a hex dump of `len` bytes at `buf` to the log output, one line per
+// 16 bytes: offset, the bytes in hex, then the printable characters.
+void mg_hexdump(const void *buf, size_t len);
+
 // Printer for a JSON-escaped string. Arguments: `int len, const char *str`;
 // `len` 0 means up to the NUL. Escapes `"` `\` and control characters;
 // stops at a NUL. Use as `"%m", MG_ESC(str)` to get a quoted JSON string.
