@@ -80,4 +80,7 @@ unsigned long long mgshim_va_ullong(va_list *ap) {
 }
 size_t mgshim_va_size(va_list *ap) { return va_arg(*ap, size_t); }
 double mgshim_va_double(va_list *ap) { return va_arg(*ap, double); }
+double mgshim_va_ldouble(va_list *ap) {
+  return (double) va_arg(*ap, long double);
+}
 void *mgshim_va_ptr(va_list *ap) { return va_arg(*ap, void *); }

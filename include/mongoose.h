@@ -400,6 +400,10 @@ struct mg_http_message {
 // A timer function.
 typedef void (*mg_timer_fn)(void *arg);
 
+// A printer for `%M`/`%m`: writes with `fn(ch, arg)`, takes its arguments
+// from `ap`, and returns the number of characters written.
+typedef size_t (*mg_pm_t)(mg_pfn_t out, void *arg, va_list *ap);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -407,17 +411,31 @@ extern "C" {
 // Current log level, one of MG_LL_*; set it with mg_log_set(level).
 extern int mg_log_level;
 
-// Formats `fmt` with the arguments in `ap`, calling `fn(ch, arg)` per character.
+// Formats `fmt` with the arguments in `ap`, calling `fn(ch, arg)` for each
+// output character. Returns the number of characters produced.
 size_t mg_vxprintf(mg_pfn_t fn, void *arg, const char *fmt, va_list *ap);
 
-// Formats into `buf`, at most `len` bytes including the NUL.
+// Formats into `buf`, writing at most `len` bytes including the terminating
+// NUL (so the output is truncated to `len - 1` characters). Returns the length
+// the whole output has, like snprintf(). `buf` may be NULL when `len` is 0, to
+// measure.
 size_t mg_vsnprintf(char *buf, size_t len, const char *fmt, va_list *ap);
 
-// Formats into memory from malloc(); free it with free() or mg_free().
+// Formats into memory from malloc(); release it with free() or mg_free().
+// Returns NULL when out of memory.
 char *mg_vmprintf(const char *fmt, va_list *ap);
 
-// Formats and appends to `c->send`; returns the bytes appended.
+// Formats and appends the output to `c->send`. Returns the number of bytes
+// appended: 0 when out of memory or when `c` is NULL.
 size_t mg_vprintf(struct mg_connection *c, const char *fmt, va_list *ap);
+
+// An output function for mg_xprintf() and friends that appends `ch` to the
+// `struct mg_iobuf *` given as `param`, growing it as needed and keeping the
+// data NUL-terminated. Characters are dropped when memory runs out.
+void mg_pfn_iobuf(char ch, void *param);
+
+// An output function that writes `ch` to stdout; `param` is ignored.
+void mg_pfn_stdout(char ch, void *param);
 
 // Creates an HTTP server listening on `url`, e.g. "http://0.0.0.0:8000".
 // The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
@@ -462,6 +480,10 @@ void mg_log_prefix(int level, const char *file, int line, const char *fname);
 // Sends log output to `fn(ch, param)`, one character per call, instead of
 // stdout. A NULL `fn` restores stdout.
 void mg_log_set_fn(mg_pfn_t fn, void *param);
+
+// Writes a hex dump of `len` bytes at `buf` to the log output, one line per
+// 16 bytes: offset, the bytes in hex, then the printable characters.
+void mg_hexdump(const void *buf, size_t len);
 
 // Initialises an event manager. Call before anything else uses it.
 void mg_mgr_init(struct mg_mgr *mgr);
@@ -516,6 +538,39 @@ bool mg_wakeup_init(struct mg_mgr *mgr);
 // the order each thread sent them. False when mg_wakeup_init() was not
 // called, on NULL data with a non-zero length, or when id is 0.
 bool mg_wakeup(struct mg_mgr *mgr, unsigned long id, const void *buf, size_t len);
+
+// Printer for a JSON-escaped string. Arguments: `int len, const char *str`;
+// `len` 0 means up to the NUL. Escapes `"` `\` and control characters;
+// stops at a NUL. Use as `"%m", MG_ESC(str)` to get a quoted JSON string.
+size_t mg_print_esc(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Printer for base64. Arguments: `int len, const uint8_t *buf`.
+size_t mg_print_base64(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Printer for lowercase hex, two digits per byte. Arguments:
+// `int len, const uint8_t *buf`.
+size_t mg_print_hex(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Printer for an IPv4 address, e.g. `192.168.0.1`. Argument: a pointer to
+// the 4 address bytes in network order (`uint32_t *`).
+size_t mg_print_ip4(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Printer for an IPv6 address as Mongoose prints it: eight hex groups in
+// brackets, e.g. `[2001:db8:0:0:0:0:0:1]`. Argument: a pointer to the 16
+// address bytes.
+size_t mg_print_ip6(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Printer for the address of a `struct mg_addr *`: `1.2.3.4` or, for IPv6,
+// `[2001:db8:0:0:0:0:0:1]`.
+size_t mg_print_ip(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Printer for the address and port of a `struct mg_addr *`: `1.2.3.4:80` or
+// `[2001:db8:0:0:0:0:0:1]:80`.
+size_t mg_print_ip_port(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Printer for a MAC address, e.g. `aa:bb:cc:dd:ee:ff`. Argument: a pointer
+// to 6 bytes.
+size_t mg_print_mac(mg_pfn_t fn, void *arg, va_list *ap);
 
 // Adds a timer to the manager calling `fn(arg)` every `milliseconds`
 // (MG_TIMER_REPEAT) or once (MG_TIMER_ONCE); MG_TIMER_RUN_NOW also calls it

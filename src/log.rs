@@ -25,7 +25,10 @@ struct Sink {
 // SAFETY: the pointer is only handed back to the program's own function.
 unsafe impl Send for Sink {}
 
-static SINK: Mutex<Sink> = Mutex::new(Sink { func: None, arg: std::ptr::null_mut() });
+static SINK: Mutex<Sink> = Mutex::new(Sink {
+    func: None,
+    arg: std::ptr::null_mut(),
+});
 
 /// Current level, read by the C logging macros through `mg_log_level`.
 pub fn level() -> c_int {
@@ -37,7 +40,9 @@ pub fn set_sink(func: mg_pfn_t, arg: *mut c_void) {
     *SINK.lock().unwrap_or_else(|e| e.into_inner()) = Sink { func, arg };
 }
 
-/// Writes raw bytes to the log output.
+/// Writes raw bytes to the log output: the function set with
+/// `mg_log_set_fn`, one call per byte, or else the C library's stdout (the
+/// same stream the program's own printf() uses, so output stays in order).
 pub fn write(bytes: &[u8]) {
     let sink = *SINK.lock().unwrap_or_else(|e| e.into_inner());
     match sink.func {
@@ -48,24 +53,48 @@ pub fn write(bytes: &[u8]) {
             }
         }
         None => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            let _ = out.write_all(bytes);
-            let _ = out.flush();
+            // SAFETY: putchar()/fflush() on the C library's own streams.
+            unsafe {
+                for &b in bytes {
+                    libc::putchar(b as c_int);
+                }
+                libc::fflush(std::ptr::null_mut());
+            }
         }
     }
 }
 
-/// The start of a log line: time in hex milliseconds, level, and source place.
+/// Width of the log line prefix, including the space that ends it.
+const PREFIX_WIDTH: usize = 40;
+
+/// The start of a log line: time in hex milliseconds, level, and source place,
+/// cut or padded with spaces to 40 characters (at least one space), as
+/// Mongoose's prefix is.
 pub fn prefix(level: c_int, file: &str, line: c_int, func: &str) -> String {
     let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    let mut s = format!("{:<6x} {} {}:{}:{}", crate::util::millis(), level, base, line, func);
-    // Pad so that messages line up, as Mongoose's prefix does.
-    while s.len() < 40 {
+    let mut s = format!(
+        "{:<6x} {} {}:{}:{}",
+        crate::util::millis(),
+        level,
+        base,
+        line,
+        func
+    );
+    let mut cut = s.len().min(PREFIX_WIDTH - 1);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    s.truncate(cut);
+    while s.len() < PREFIX_WIDTH {
         s.push(' ');
     }
-    s.push(' ');
     s
+}
+
+/// Writes a hex dump of `data` (offset, 16 hex bytes, ASCII per line) to the
+/// log output.
+pub fn hexdump(data: &[u8]) {
+    write(crate::fmt::hexdump(data).as_bytes());
 }
 
 /// Logs one message from Rust code if `level` is enabled.
@@ -79,7 +108,7 @@ pub fn log(level: c_int, file: &str, line: u32, func: &str, msg: std::fmt::Argum
     write(s.as_bytes());
 }
 
-/// Logs at MG_LL_ERROR from Rust: `mg_error_log!("func", "fmt", args...)`.
+/// Logs at MG_LL_ERROR from Rust: `log_error!("func", "fmt", args...)`.
 #[macro_export]
 macro_rules! log_error {
     ($func:expr, $($arg:tt)*) => {
@@ -101,4 +130,19 @@ macro_rules! log_debug {
     ($func:expr, $($arg:tt)*) => {
         $crate::log::log($crate::log::MG_LL_DEBUG, file!(), line!(), $func, format_args!($($arg)*))
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_is_padded_to_forty_characters() {
+        let p = prefix(2, "/a/b/net.c", 12, "f");
+        assert_eq!(p.len(), 40);
+        assert!(p.contains(" 2 net.c:12:f "), "{p:?}");
+        let long = prefix(1, "x.c", 1, &"g".repeat(80));
+        assert_eq!(long.len(), 40);
+        assert!(long.ends_with("g "));
+    }
 }

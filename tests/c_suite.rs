@@ -22,6 +22,7 @@ c_tests! {
     test_timer,
     test_wakeup,
     test_faults,
+    test_printf,
 }
 
 /// Every C test also links and passes against the static library.

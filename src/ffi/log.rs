@@ -1,4 +1,7 @@
 //! Logging entry points.
+// Pointer contracts are stated in each doc comment, which cbindgen copies into
+// mongoose.h for C callers; a Rust-style "# Safety" heading would only clutter it.
+#![allow(clippy::missing_safety_doc)]
 use super::{cstr_or_empty, guard};
 use crate::log::mg_pfn_t;
 use std::os::raw::{c_char, c_int, c_void};
@@ -49,4 +52,16 @@ pub unsafe extern "C" fn mg_log_prefix(
 #[no_mangle]
 pub extern "C" fn mg_log_set_fn(r#fn: mg_pfn_t, param: *mut c_void) {
     guard("mg_log_set_fn", (), || crate::log::set_sink(r#fn, param))
+}
+
+/// Writes a hex dump of `len` bytes at `buf` to the log output, one line per
+/// 16 bytes: offset, the bytes in hex, then the printable characters.
+#[no_mangle]
+pub unsafe extern "C" fn mg_hexdump(buf: *const c_void, len: usize) {
+    guard("mg_hexdump", (), || {
+        // SAFETY: the caller provides `len` readable bytes at `buf`.
+        if let Some(data) = unsafe { super::bytes("mg_hexdump", "buf", buf as *const u8, len) } {
+            crate::log::hexdump(data);
+        }
+    })
 }

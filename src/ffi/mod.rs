@@ -5,6 +5,7 @@ pub mod fmt;
 pub mod http;
 pub mod log;
 pub mod net;
+pub mod print;
 pub mod str;
 pub mod timer;
 pub mod util;

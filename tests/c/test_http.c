@@ -1,0 +1,285 @@
+// HTTP/1.1 server and client over loopback: keep-alive and close rules,
+// deferred replies from worker threads, pipelining, 1-byte writes, chunked
+// bodies, 100-continue, and the client against Content-Length, chunked and
+// read-until-close responses.
+#include "http_test_util.h"
+
+struct job {
+  struct mg_mgr *mgr;
+  unsigned long id;
+  int delay_ms;
+};
+
+static void *worker(void *arg) {
+  struct job *j = (struct job *) arg;
+  usleep((useconds_t) j->delay_ms * 1000);
+  mg_wakeup(j->mgr, j->id, "deferred", 8);
+  free(j);
+  return NULL;
+}
+
+static void handler(struct mg_connection *c, int ev, void *ev_data) {
+  if (ev == MG_EV_HTTP_MSG) {
+    struct mg_http_message *hm = (struct mg_http_message *) ev_data;
+    CHECK(c->is_resp);  // set before MG_EV_HTTP_MSG
+    if (mg_match(hm->uri, mg_str("/hello"), NULL)) {
+      mg_http_reply(c, 200, "Content-Type: text/plain\r\n", "hello\n");
+    } else if (mg_match(hm->uri, mg_str("/echo"), NULL)) {
+      mg_http_reply(c, 200, "", "%.*s|%.*s", (int) hm->query.len, hm->query.buf,
+                    (int) hm->body.len, hm->body.buf);
+    } else if (mg_match(hm->uri, mg_str("/deferred"), NULL)) {
+      pthread_t tid;
+      struct job *j = (struct job *) calloc(1, sizeof(*j));
+      j->mgr = c->mgr, j->id = c->id, j->delay_ms = 50;
+      pthread_create(&tid, NULL, worker, j);
+      pthread_detach(tid);
+    } else if (mg_match(hm->uri, mg_str("/chunked"), NULL)) {
+      mg_printf(c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+      mg_http_printf_chunk(c, "first,");
+      mg_http_write_chunk(c, "second,", 7);
+      mg_http_printf_chunk(c, "%d", 3);
+      CHECK(c->is_resp);
+      mg_http_printf_chunk(c, "");
+      CHECK(!c->is_resp);
+    } else if (mg_match(hm->uri, mg_str("/until-close"), NULL)) {
+      mg_printf(c, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it");
+      c->is_resp = 0;
+      c->is_draining = 1;
+    } else {
+      mg_http_reply(c, 404, "", "not found\n");
+    }
+  } else if (ev == MG_EV_WAKEUP) {
+    struct mg_str *data = (struct mg_str *) ev_data;
+    mg_http_reply(c, 200, "", "%.*s\n", (int) data->len, data->buf);
+  }
+}
+
+static struct server s_srv;
+
+static void exchange(const char *req, size_t req_len, int responses, char *buf,
+                     size_t size, bool *closed) {
+  int fd = client_connect(s_srv.port, 2000);
+  CHECK(fd >= 0);
+  CHECK(send_all(fd, req, req_len));
+  recv_responses(fd, buf, size, responses, closed);
+  if (!*closed) *closed = peer_closed(fd);
+  close(fd);
+}
+
+static void test_keepalive_rules(void) {
+  char buf[8192];
+  bool closed;
+  const char *r;
+  // HTTP/1.1: stays open after two requests.
+  r = "GET /hello HTTP/1.1\r\nHost: x\r\n\r\nGET /hello HTTP/1.1\r\nHost: x\r\n\r\n";
+  {
+    int fd = client_connect(s_srv.port, 300);
+    send_all(fd, r, strlen(r));
+    recv_responses(fd, buf, sizeof(buf), 2, &closed);
+    CHECK(count_substr(buf, "HTTP/1.1 200 OK\r\n") == 2);
+    CHECK(strstr(buf, "Content-Length: 6\r\n") != NULL);
+    CHECK(!peer_closed(fd));  // still open
+    close(fd);
+  }
+  // Connection: close.
+  r = "GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n";
+  exchange(r, strlen(r), 1, buf, sizeof(buf), &closed);
+  CHECK(strstr(buf, "hello\n") != NULL && closed);
+  // HTTP/1.0 without keep-alive closes.
+  r = "GET /hello HTTP/1.0\r\n\r\n";
+  exchange(r, strlen(r), 1, buf, sizeof(buf), &closed);
+  CHECK(strstr(buf, "hello\n") != NULL && closed);
+  // HTTP/1.0 with keep-alive stays open and says so.
+  r = "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
+  {
+    int fd = client_connect(s_srv.port, 300);
+    send_all(fd, r, strlen(r));
+    recv_responses(fd, buf, sizeof(buf), 1, &closed);
+    CHECK(strstr(buf, "Connection: keep-alive\r\n") != NULL);
+    CHECK(!closed && !peer_closed(fd));
+    close(fd);
+  }
+}
+
+static void test_deferred(void) {
+  char buf[8192];
+  bool closed;
+  const char *r;
+  // A deferred reply to a request that asked to close: whole, then close.
+  r = "GET /deferred HTTP/1.1\r\nConnection: close\r\n\r\n";
+  exchange(r, strlen(r), 1, buf, sizeof(buf), &closed);
+  CHECK(strstr(buf, "HTTP/1.1 200 OK\r\n") != NULL && strstr(buf, "deferred\n") != NULL);
+  CHECK(closed);
+  // The same for HTTP/1.0.
+  r = "GET /deferred HTTP/1.0\r\n\r\n";
+  exchange(r, strlen(r), 1, buf, sizeof(buf), &closed);
+  CHECK(strstr(buf, "deferred\n") != NULL && closed);
+  // Deferred, then a pipelined request: answered in order.
+  r = "GET /deferred HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\n\r\n";
+  {
+    int fd = client_connect(s_srv.port, 2000);
+    send_all(fd, r, strlen(r));
+    recv_responses(fd, buf, sizeof(buf), 2, &closed);
+    CHECK(strstr(buf, "deferred\n") != NULL && strstr(buf, "hello\n") != NULL);
+    CHECK(strstr(buf, "deferred\n") < strstr(buf, "hello\n"));
+    close(fd);
+  }
+  // Pipelined requests where the last asks to close: all answered, then close.
+  r = "GET /hello HTTP/1.1\r\n\r\nGET /deferred HTTP/1.1\r\n\r\n"
+      "GET /echo?last HTTP/1.1\r\nConnection: close\r\n\r\n";
+  exchange(r, strlen(r), 3, buf, sizeof(buf), &closed);
+  CHECK(count_substr(buf, "HTTP/1.1 200 OK") == 3);
+  CHECK(strstr(buf, "last|") != NULL && closed);
+}
+
+static void test_pipelining(void) {
+  static char req[100 * 64], buf[100 * 256];
+  size_t n = 0;
+  int i, fd;
+  bool closed;
+  char want[32];
+  const char *p;
+  for (i = 0; i < 100; i++) {
+    n += (size_t) sprintf(req + n, "GET /echo?%d HTTP/1.1\r\nHost: x\r\n\r\n", i);
+  }
+  fd = client_connect(s_srv.port, 2000);
+  CHECK(send_all(fd, req, n));  // all 100 in one write
+  recv_responses(fd, buf, sizeof(buf), 100, &closed);
+  CHECK(count_substr(buf, "HTTP/1.1 200 OK") == 100);
+  p = buf;
+  for (i = 0; i < 100; i++) {  // in order
+    sprintf(want, "\r\n\r\n%d|", i);
+    p = strstr(p, want);
+    CHECK(p != NULL);
+    if (p == NULL) break;
+  }
+  close(fd);
+}
+
+static void test_byte_by_byte(void) {
+  const char *r = "POST /echo?x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello";
+  char buf[4096];
+  bool closed;
+  size_t i;
+  int fd = client_connect(s_srv.port, 2000);
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  for (i = 0; i < strlen(r); i++) {
+    CHECK(send_all(fd, r + i, 1));
+    usleep(1000);
+  }
+  recv_responses(fd, buf, sizeof(buf), 1, &closed);
+  CHECK(strstr(buf, "\r\n\r\nx|hello") != NULL);
+  close(fd);
+}
+
+static void test_chunked_request(void) {
+  const char *r =
+      "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n1;ext=1\r\n,\r\n6\r\nworld!\r\n0\r\nTrailer: x\r\n\r\n"
+      "GET /hello HTTP/1.1\r\n\r\n";
+  char buf[4096];
+  bool closed;
+  int fd = client_connect(s_srv.port, 2000);
+  send_all(fd, r, strlen(r));
+  recv_responses(fd, buf, sizeof(buf), 2, &closed);
+  CHECK(strstr(buf, "\r\n\r\n|hello,world!") != NULL);
+  CHECK(strstr(buf, "hello\n") != NULL);
+  close(fd);
+}
+
+static void test_chunked_response(void) {
+  const char *r = "GET /chunked HTTP/1.1\r\n\r\nGET /hello HTTP/1.1\r\n\r\n";
+  char buf[4096];
+  bool closed;
+  int fd = client_connect(s_srv.port, 2000);
+  send_all(fd, r, strlen(r));
+  recv_responses(fd, buf, sizeof(buf), 2, &closed);
+  CHECK(strstr(buf, "6\r\nfirst,\r\n7\r\nsecond,\r\n1\r\n3\r\n0\r\n\r\n") != NULL);
+  CHECK(strstr(buf, "hello\n") != NULL);
+  close(fd);
+}
+
+static void test_expect_continue(void) {
+  const char *h = "POST /echo HTTP/1.1\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n";
+  char buf[4096];
+  bool closed;
+  ssize_t n;
+  int fd = client_connect(s_srv.port, 2000);
+  send_all(fd, h, strlen(h));
+  n = recv(fd, buf, sizeof(buf) - 1, 0);  // before sending the body
+  CHECK(n > 0);
+  if (n > 0) {
+    buf[n] = '\0';
+    CHECK(strcmp(buf, "HTTP/1.1 100 Continue\r\n\r\n") == 0);
+  }
+  send_all(fd, "body", 4);
+  recv_responses(fd, buf, sizeof(buf), 1, &closed);
+  CHECK(strstr(buf, "200 OK") != NULL && strstr(buf, "|body") != NULL);
+  close(fd);
+}
+
+struct client_state {
+  int status;
+  char body[256];
+  bool done, closed;
+  int msgs;
+};
+
+static void client_fn(struct mg_connection *c, int ev, void *ev_data) {
+  struct client_state *cs = (struct client_state *) c->fn_data;
+  if (ev == MG_EV_CONNECT) {
+    mg_printf(c, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", (char *) c->data);
+  } else if (ev == MG_EV_HTTP_MSG) {
+    struct mg_http_message *hm = (struct mg_http_message *) ev_data;
+    cs->status = mg_http_status(hm);
+    snprintf(cs->body, sizeof(cs->body), "%.*s", (int) hm->body.len, hm->body.buf);
+    cs->msgs++;
+    cs->done = true;
+    c->is_draining = 1;
+  } else if (ev == MG_EV_CLOSE) {
+    cs->closed = true;
+  }
+}
+
+static void fetch(const char *uri, struct client_state *cs) {
+  struct mg_mgr mgr;
+  struct mg_connection *c;
+  char url[64];
+  uint64_t end;
+  memset(cs, 0, sizeof(*cs));
+  mg_mgr_init(&mgr);
+  snprintf(url, sizeof(url), "http://127.0.0.1:%d", s_srv.port);
+  c = mg_http_connect(&mgr, url, client_fn, cs);
+  snprintf((char *) c->data, sizeof(c->data), "%s", uri);
+  end = mg_millis() + 3000;
+  while (!cs->closed && mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  mg_mgr_free(&mgr);
+}
+
+static void test_client(void) {
+  struct client_state cs;
+  fetch("/hello", &cs);
+  CHECK(cs.status == 200 && strcmp(cs.body, "hello\n") == 0 && cs.msgs == 1);
+  fetch("/chunked", &cs);
+  CHECK(cs.status == 200 && strcmp(cs.body, "first,second,3") == 0 && cs.msgs == 1);
+  fetch("/until-close", &cs);
+  CHECK(cs.status == 200 && strcmp(cs.body, "all of it") == 0 && cs.msgs == 1);
+  fetch("/nope", &cs);
+  CHECK(cs.status == 404 && cs.msgs == 1);
+}
+
+int main(void) {
+  mg_log_set(MG_LL_ERROR);
+  server_start(&s_srv, handler, NULL);
+  test_keepalive_rules();
+  test_deferred();
+  test_pipelining();
+  test_byte_by_byte();
+  test_chunked_request();
+  test_chunked_response();
+  test_expect_continue();
+  test_client();
+  server_stop(&s_srv);
+  return test_summary("test_http");
+}
