@@ -29,6 +29,17 @@ void mg_log(const char *fmt, ...);
 // c for closing.
 void mg_error(struct mg_connection *c, const char *fmt, ...);
 
+// Sends a complete HTTP response: status line, `headers` (each ending in
+// "\r\n", or ""), Content-Length and the formatted body. Ends the response
+// in progress (clears c->is_resp); if the request asked to close, the
+// connection closes once the response is sent.
+void mg_http_reply(struct mg_connection *c, int status, const char *headers,
+                   const char *fmt, ...);
+
+// Sends one chunk of a chunked response with formatted content; an empty
+// result ("") sends the last chunk and ends the response.
+void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...);
+
 #ifdef __cplusplus
 }
 #endif

@@ -16,6 +16,9 @@ char *mg_vmprintf(const char *fmt, va_list *ap);
 size_t mg_vprintf(struct mg_connection *c, const char *fmt, va_list *ap);
 void mgrs_vlog(const char *fmt, va_list *ap);
 void mgrs_verror(struct mg_connection *c, const char *fmt, va_list *ap);
+void mgrs_http_vreply(struct mg_connection *c, int status, const char *headers,
+                      const char *fmt, va_list *ap);
+void mgrs_http_vprintf_chunk(struct mg_connection *c, const char *fmt, va_list *ap);
 
 size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...) {
   va_list ap;
@@ -64,6 +67,21 @@ void mg_error(struct mg_connection *c, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   mgrs_verror(c, fmt, &ap);
+  va_end(ap);
+}
+
+void mg_http_reply(struct mg_connection *c, int status, const char *headers,
+                   const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mgrs_http_vreply(c, status, headers, fmt, &ap);
+  va_end(ap);
+}
+
+void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mgrs_http_vprintf_chunk(c, fmt, &ap);
   va_end(ap);
 }
 

@@ -518,7 +518,7 @@ unsafe fn fail(c: *mut mg_connection, e: HttpError) {
             crate::net::raise_error(
                 c,
                 crate::log::MG_LL_ERROR,
-                &format!("bad HTTP response: {}", e.reason),
+                format!("bad HTTP response: {}", e.reason).as_bytes(),
             );
             return;
         }
@@ -562,7 +562,7 @@ pub unsafe fn reply(c: *mut mg_connection, status: c_int, headers: &[u8], body: 
         let s = &mut (*c).send;
         let total = status_len + headers.len() + tail_len + body.len();
         if !s.reserve(total) {
-            crate::net::raise_error(c, crate::log::MG_LL_ERROR, "out of memory");
+            crate::net::raise_error(c, crate::log::MG_LL_ERROR, b"out of memory");
             return;
         }
         s.append(&head[..status_len]);

@@ -156,12 +156,14 @@ fn event(c: *mut mg_connection, i: Interest) -> Event {
 ///
 /// # Safety
 /// `c` must be a live connection.
-pub unsafe fn raise_error(c: *mut mg_connection, level: i32, msg: &str) {
+pub unsafe fn raise_error(c: *mut mg_connection, level: i32, msg: &[u8]) {
     // SAFETY: c is live per the contract.
     unsafe {
-        crate::log::log(level, file!(), line!(), "mg_error", format_args!("{} {}", (*c).id, msg));
+        let shown = String::from_utf8_lossy(msg);
+        let fd = (*c).fd as isize;
+        crate::log::log(level, file!(), line!(), "mg_error", format_args!("{} {} {}", (*c).id, fd, shown));
         (*c).set_closing(true);
-        let mut text = msg.as_bytes().to_vec();
+        let mut text = msg.to_vec();
         text.push(0);
         conn::call(c, ev::ERROR, text.as_mut_ptr().cast());
     }
@@ -244,21 +246,21 @@ pub unsafe fn connect(
             return c;
         }
         let Some(t) = parse_target(url) else {
-            raise_error(c, MG_LL_ERROR, &format!("invalid URL: {url}"));
+            raise_error(c, MG_LL_ERROR, format!("invalid URL: {url}").as_bytes());
             return c;
         };
         (*c).set_udp(t.proto == Proto::Udp);
         let addr = match resolve(&t.host, t.port, false) {
             Ok(a) => a,
             Err(e) => {
-                raise_error(c, MG_LL_ERROR, &format!("cannot resolve {}: {e}", t.host));
+                raise_error(c, MG_LL_ERROR, format!("cannot resolve {}: {e}", t.host).as_bytes());
                 return c;
             }
         };
         (*c).rem = mg_addr::from_socket_addr(&addr);
         conn::call(c, ev::RESOLVE, ptr::null_mut());
         if let Err(e) = start_connect(c, &addr, t.proto) {
-            raise_error(c, MG_LL_ERROR, &format!("connect {addr}: {e}"));
+            raise_error(c, MG_LL_ERROR, format!("connect {addr}: {e}").as_bytes());
         }
         c
     }
@@ -448,7 +450,7 @@ unsafe fn finish_connect(c: *mut mg_connection) {
                 }
                 conn::call(c, ev::CONNECT, ptr::null_mut());
             }
-            Ok(Some(e)) | Err(e) => raise_error(c, MG_LL_ERROR, &format!("connect: {e}")),
+            Ok(Some(e)) | Err(e) => raise_error(c, MG_LL_ERROR, format!("connect: {e}").as_bytes()),
         }
     }
 }
@@ -479,7 +481,7 @@ unsafe fn read_stream(c: *mut mg_connection) {
             } else {
                 "out of memory"
             };
-            raise_error(c, MG_LL_ERROR, why);
+            raise_error(c, MG_LL_ERROR, why.as_bytes());
             return;
         };
         let spare = &mut (*c).recv.spare_mut()[..room];
@@ -497,7 +499,7 @@ unsafe fn read_stream(c: *mut mg_connection) {
                 conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
             }
             Err(e) if sock::would_block(&e) => {}
-            Err(e) => raise_error(c, MG_LL_DEBUG, &format!("recv: {e}")),
+            Err(e) => raise_error(c, MG_LL_DEBUG, format!("recv: {e}").as_bytes()),
         }
     }
 }
@@ -509,7 +511,7 @@ unsafe fn read_datagram(c: *mut mg_connection) {
             return;
         };
         let Some(room) = recv_room(&mut *c) else {
-            raise_error(c, MG_LL_ERROR, "MG_MAX_RECV_SIZE exceeded");
+            raise_error(c, MG_LL_ERROR, b"MG_MAX_RECV_SIZE exceeded");
             return;
         };
         let spare = &mut (*c).recv.spare_mut()[..room];
@@ -545,7 +547,7 @@ unsafe fn write_stream(c: *mut mg_connection) {
                 conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
             }
             Err(e) if sock::would_block(&e) => conn::private(c).write_blocked = true,
-            Err(e) => raise_error(c, MG_LL_DEBUG, &format!("send: {e}")),
+            Err(e) => raise_error(c, MG_LL_DEBUG, format!("send: {e}").as_bytes()),
         }
     }
 }
@@ -564,7 +566,7 @@ pub unsafe fn send(c: *mut mg_connection, data: &[u8]) -> bool {
         if (*c).send.append(data) {
             true
         } else {
-            raise_error(c, MG_LL_ERROR, "out of memory");
+            raise_error(c, MG_LL_ERROR, b"out of memory");
             false
         }
     }

@@ -170,7 +170,7 @@ unsafe fn format_c(
 ///
 /// # Safety
 /// As for [`format_c`].
-unsafe fn format_c_vec(func: &str, fmt: *const c_char, ap: *mut va_list) -> Option<Vec<u8>> {
+pub(crate) unsafe fn format_c_vec(func: &str, fmt: *const c_char, ap: *mut va_list) -> Option<Vec<u8>> {
     let mut v = Vec::new();
     // SAFETY: per this function's contract.
     unsafe { format_c(func, fmt, ap, &mut |b| v.push(b)) }?;
@@ -308,26 +308,14 @@ pub unsafe extern "C" fn mgrs_vlog(fmt: *const c_char, ap: *mut va_list) {
 pub unsafe extern "C" fn mgrs_verror(c: *mut mg_connection, fmt: *const c_char, ap: *mut va_list) {
     guard("mg_error", (), || {
         // SAFETY: fmt and ap come from the C caller, which vouches for them.
-        let mut msg = unsafe { format_c_vec("mg_error", fmt, ap) }.unwrap_or_default();
+        let msg = unsafe { format_c_vec("mg_error", fmt, ap) }.unwrap_or_default();
         if c.is_null() {
             null_arg("mg_error", "c");
             crate::log_error!("mg_error", "{}", String::from_utf8_lossy(&msg));
             return;
         }
         // SAFETY: a live connection owned by the calling program.
-        let conn = unsafe { &mut *c };
-        crate::log_error!(
-            "mg_error",
-            "{} {} {}",
-            conn.id,
-            conn.fd as isize,
-            String::from_utf8_lossy(&msg)
-        );
-        conn.set_closing(true);
-        msg.push(0);
-        // SAFETY: `c` is live; the message outlives the handler calls, which
-        // receive it as a NUL-terminated `char *`.
-        unsafe { crate::conn::call(c, crate::conn::ev::ERROR, msg.as_mut_ptr() as *mut c_void) };
+        unsafe { crate::net::raise_error(c, crate::log::MG_LL_ERROR, &msg) };
     })
 }
 

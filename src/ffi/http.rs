@@ -169,3 +169,46 @@ pub unsafe extern "C" fn mg_http_write_chunk(c: *mut mg_connection, buf: *const 
         }
     })
 }
+
+/// Called by the shim's mg_http_reply().
+/// cbindgen:ignore
+#[no_mangle]
+pub unsafe extern "C" fn mgrs_http_vreply(
+    c: *mut mg_connection,
+    status: c_int,
+    headers: *const c_char,
+    fmt: *const c_char,
+    ap: *mut super::fmt::va_list,
+) {
+    guard("mg_http_reply", (), || {
+        if c.is_null() {
+            return null_arg("mg_http_reply", "c");
+        }
+        // SAFETY: live connection; strings and ap from the C caller.
+        unsafe {
+            let headers = super::cstr_or_empty(headers);
+            let body = super::fmt::format_c_vec("mg_http_reply", fmt, ap).unwrap_or_default();
+            http::reply(c, status, headers, &body);
+        }
+    })
+}
+
+/// Called by the shim's mg_http_printf_chunk().
+/// cbindgen:ignore
+#[no_mangle]
+pub unsafe extern "C" fn mgrs_http_vprintf_chunk(
+    c: *mut mg_connection,
+    fmt: *const c_char,
+    ap: *mut super::fmt::va_list,
+) {
+    guard("mg_http_printf_chunk", (), || {
+        if c.is_null() {
+            return null_arg("mg_http_printf_chunk", "c");
+        }
+        // SAFETY: live connection; fmt and ap from the C caller.
+        unsafe {
+            let Some(data) = super::fmt::format_c_vec("mg_http_printf_chunk", fmt, ap) else { return };
+            http::write_chunk(c, &data);
+        }
+    })
+}
