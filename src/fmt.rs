@@ -196,17 +196,13 @@ pub fn format<A: ArgSource + ?Sized>(fmt: &[u8], args: &mut A, out: &mut dyn FnM
                 // small to hold it, in which case it prints nothing.
                 let s: &[u8] = match args.string(spec.prec) {
                     Some(s) => s,
-                    None if spec.prec.map_or(true, |p| p >= 6) => b"(null)",
+                    None if spec.prec.is_none_or(|p| p >= 6) => b"(null)",
                     None => b"",
                 };
                 pad_plain(&mut put, &spec, s);
             }
             b'f' | b'F' | b'e' | b'E' | b'g' | b'G' | b'a' | b'A' => {
-                let v = if len == Len::LongDouble {
-                    args.long_double()
-                } else {
-                    args.double()
-                };
+                let v = if len == Len::LongDouble { args.long_double() } else { args.double() };
                 let (sign, body, finite) = float_body(v, conv, &spec);
                 let sign = sign_str(sign, &spec);
                 let prefix: &[u8] = match conv {
@@ -283,11 +279,7 @@ fn unsigned_arg<A: ArgSource + ?Sized>(args: &mut A, len: Len) -> u64 {
 /// The digits of `v`, at least `prec` of them (precision 0 and value 0 give
 /// no digits at all, as C specifies).
 fn int_digits(mut v: u64, base: u64, upper: bool, prec: Option<usize>) -> Vec<u8> {
-    let set: &[u8; 16] = if upper {
-        b"0123456789ABCDEF"
-    } else {
-        b"0123456789abcdef"
-    };
+    let set: &[u8; 16] = if upper { b"0123456789ABCDEF" } else { b"0123456789abcdef" };
     let mut d = Vec::with_capacity(24);
     while v != 0 {
         d.push(set[(v % base) as usize]);
@@ -357,15 +349,7 @@ fn float_body(v: f64, conv: u8, spec: &Spec) -> (bool, String, bool) {
     let neg = v.is_sign_negative();
     if !v.is_finite() {
         let s = if v.is_nan() { "nan" } else { "inf" };
-        return (
-            neg,
-            if upper {
-                s.to_ascii_uppercase()
-            } else {
-                s.to_string()
-            },
-            false,
-        );
+        return (neg, if upper { s.to_ascii_uppercase() } else { s.to_string() }, false);
     }
     let a = v.abs();
     let prec = spec.prec.unwrap_or(6);
@@ -520,14 +504,9 @@ pub fn json_escape(s: &[u8], out: &mut dyn FnMut(u8)) -> usize {
             b'\n' => emit(b"\\n"),
             b'\r' => emit(b"\\r"),
             b'\t' => emit(b"\\t"),
-            c if c < 0x20 => emit(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[(c >> 4) as usize],
-                HEX[(c & 15) as usize],
-            ]),
+            c if c < 0x20 => {
+                emit(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]])
+            }
             c => emit(&[c]),
         }
     }
@@ -539,18 +518,10 @@ pub fn base64(data: &[u8], out: &mut dyn FnMut(u8)) -> usize {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut n = 0;
     for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let v = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
         for k in 0..4 {
-            let c = if k <= chunk.len() {
-                T[(v >> (18 - 6 * k) & 63) as usize]
-            } else {
-                b'='
-            };
+            let c = if k <= chunk.len() { T[(v >> (18 - 6 * k) & 63) as usize] } else { b'=' };
             out(c);
             n += 1;
         }
@@ -576,19 +547,14 @@ pub fn ip4_text(b: [u8; 4]) -> String {
 /// IPv6 text as Mongoose prints it: all eight groups in lowercase hex without
 /// leading zeros, inside brackets, e.g. `[2001:db8:0:0:0:0:0:1]`.
 pub fn ip6_text(b: [u8; 16]) -> String {
-    let g: Vec<String> = b
-        .chunks(2)
-        .map(|c| format!("{:x}", u16::from_be_bytes([c[0], c[1]])))
-        .collect();
+    let g: Vec<String> =
+        b.chunks(2).map(|c| format!("{:x}", u16::from_be_bytes([c[0], c[1]]))).collect();
     format!("[{}]", g.join(":"))
 }
 
 /// `aa:bb:cc:dd:ee:ff`.
 pub fn mac_text(b: [u8; 6]) -> String {
-    format!(
-        "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
-        b[0], b[1], b[2], b[3], b[4], b[5]
-    )
+    format!("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3], b[4], b[5])
 }
 
 /// Classic hex dump lines: 4-digit hex offset, 16 hex bytes, the printable
@@ -605,11 +571,7 @@ pub fn hexdump(data: &[u8]) -> String {
         }
         s.push_str("  ");
         for &b in chunk {
-            s.push(if (b' '..=b'~').contains(&b) {
-                b as char
-            } else {
-                '.'
-            });
+            s.push(if (b' '..=b'~').contains(&b) { b as char } else { '.' });
         }
         for _ in chunk.len()..16 {
             s.push(' ');
@@ -641,9 +603,7 @@ mod tests {
 
     impl Args {
         fn next(&mut self) -> Arg {
-            self.0
-                .pop_front()
-                .expect("format wants more arguments than given")
+            self.0.pop_front().expect("format wants more arguments than given")
         }
         fn num(&mut self) -> i64 {
             match self.next() {
@@ -724,31 +684,16 @@ mod tests {
     fn integers() {
         assert_eq!(f("%d", vec![I(-42)]), "-42");
         assert_eq!(f("%i|%u", vec![I(7), U(7)]), "7|7");
-        assert_eq!(
-            f("%5d|%-5d|%05d", vec![I(42), I(42), I(-42)]),
-            "   42|42   |-0042"
-        );
+        assert_eq!(f("%5d|%-5d|%05d", vec![I(42), I(42), I(-42)]), "   42|42   |-0042");
         assert_eq!(f("%+d|% d|%+ d", vec![I(5), I(5), I(5)]), "+5| 5|+5");
-        assert_eq!(
-            f("%.3d|%8.3d|%-8.3d|", vec![I(7), I(-7), I(7)]),
-            "007|    -007|007     |"
-        );
+        assert_eq!(f("%.3d|%8.3d|%-8.3d|", vec![I(7), I(-7), I(7)]), "007|    -007|007     |");
         assert_eq!(f("%08.3d", vec![I(7)]), "     007");
+        assert_eq!(f("%.0d|%.0x|%#.0o|%#o", vec![I(0), U(0), U(0), U(0)]), "||0|0");
         assert_eq!(
-            f("%.0d|%.0x|%#.0o|%#o", vec![I(0), U(0), U(0), U(0)]),
-            "||0|0"
-        );
-        assert_eq!(
-            f(
-                "%x|%X|%#x|%#X|%o|%#o",
-                vec![U(255), U(255), U(255), U(255), U(8), U(8)]
-            ),
+            f("%x|%X|%#x|%#X|%o|%#o", vec![U(255), U(255), U(255), U(255), U(8), U(8)]),
             "ff|FF|0xff|0XFF|10|010"
         );
-        assert_eq!(
-            f("%#x|%#08x|%-#8x|", vec![U(0), U(255), U(255)]),
-            "0|0x0000ff|0xff    |"
-        );
+        assert_eq!(f("%#x|%#08x|%-#8x|", vec![U(0), U(255), U(255)]), "0|0x0000ff|0xff    |");
         assert_eq!(f("%d", vec![I(i32::MIN as i64)]), "-2147483648");
         assert_eq!(f("%u", vec![I(-1)]), "4294967295");
         assert_eq!(f("%+u|% x", vec![U(5), U(5)]), "5|5");
@@ -757,20 +702,14 @@ mod tests {
     #[test]
     fn length_modifiers() {
         assert_eq!(
-            f(
-                "%hhd|%hhu|%hd|%hu",
-                vec![I(300), I(300), I(70000), I(70000)]
-            ),
+            f("%hhd|%hhu|%hd|%hu", vec![I(300), I(300), I(70000), I(70000)]),
             "44|44|4464|4464"
         );
         assert_eq!(f("%hhx", vec![I(-1)]), "ff");
         assert_eq!(f("%lld", vec![I(i64::MIN)]), "-9223372036854775808");
         assert_eq!(f("%llu", vec![U(u64::MAX)]), "18446744073709551615");
         assert_eq!(
-            f(
-                "%lx|%zu|%zd|%jd|%td",
-                vec![U(u64::MAX), U(12), I(-3), I(-4), I(-5)]
-            ),
+            f("%lx|%zu|%zd|%jd|%td", vec![U(u64::MAX), U(12), I(-3), I(-4), I(-5)]),
             "ffffffffffffffff|12|-3|-4|-5"
         );
     }
@@ -787,30 +726,16 @@ mod tests {
 
     #[test]
     fn chars_strings_pointers() {
-        assert_eq!(
-            f("%c|%3c|%-3c|%03c", vec![I(65), I(66), I(67), I(68)]),
-            "A|  B|C  |  D"
-        );
+        assert_eq!(f("%c|%3c|%-3c|%03c", vec![I(65), I(66), I(67), I(68)]), "A|  B|C  |  D");
         assert_eq!(
             f(
                 "%s|%5s|%-5s|%.2s",
-                vec![
-                    S(Some(b"x")),
-                    S(Some(b"ab")),
-                    S(Some(b"ab")),
-                    S(Some(b"abc"))
-                ]
+                vec![S(Some(b"x")), S(Some(b"ab")), S(Some(b"ab")), S(Some(b"abc"))]
             ),
             "x|   ab|ab   |ab"
         );
-        assert_eq!(
-            f("%s|%.3s|%8s|", vec![S(None), S(None), S(None)]),
-            "(null)||  (null)|"
-        );
-        assert_eq!(
-            f("%p|%8p|%p", vec![P(0), P(0), P(0x1234)]),
-            "(nil)|   (nil)|0x1234"
-        );
+        assert_eq!(f("%s|%.3s|%8s|", vec![S(None), S(None), S(None)]), "(null)||  (null)|");
+        assert_eq!(f("%p|%8p|%p", vec![P(0), P(0), P(0x1234)]), "(nil)|   (nil)|0x1234");
         assert_eq!(
             f("%+p|%010p|%.6p", vec![P(0x12), P(0x12), P(0x12)]),
             "+0x12|0x00000012|0x000012"
@@ -819,27 +744,15 @@ mod tests {
 
     #[test]
     fn floats_fixed_and_exponent() {
-        assert_eq!(
-            f("%f|%.2f|%.0f", vec![F(1.23456), F(2.675), F(2.5)]),
-            "1.234560|2.67|2"
-        );
-        assert_eq!(
-            f("%.0f %.0f %.0f %.0f", vec![F(0.5), F(1.5), F(2.5), F(3.5)]),
-            "0 2 2 4"
-        );
+        assert_eq!(f("%f|%.2f|%.0f", vec![F(1.23456), F(2.675), F(2.5)]), "1.234560|2.67|2");
+        assert_eq!(f("%.0f %.0f %.0f %.0f", vec![F(0.5), F(1.5), F(2.5), F(3.5)]), "0 2 2 4");
         assert_eq!(
             f("%e|%E|%.2e", vec![F(123456.0), F(0.000123), F(9.999)]),
             "1.234560e+05|1.230000E-04|1.00e+01"
         );
-        assert_eq!(
-            f("%e|%e", vec![F(1e300), F(1e-300)]),
-            "1.000000e+300|1.000000e-300"
-        );
+        assert_eq!(f("%e|%e", vec![F(1e300), F(1e-300)]), "1.000000e+300|1.000000e-300");
         assert_eq!(f("%#.0f|%#.0e", vec![F(1.0), F(1.0)]), "1.|1.e+00");
-        assert_eq!(
-            f("%f|%+f|% f", vec![F(-0.0), F(1.0), F(1.0)]),
-            "-0.000000|+1.000000| 1.000000"
-        );
+        assert_eq!(f("%f|%+f|% f", vec![F(-0.0), F(1.0), F(1.0)]), "-0.000000|+1.000000| 1.000000");
         assert_eq!(
             f("%010.2f|%-10.2f|%+010.2f", vec![F(-1.5), F(1.5), F(1.5)]),
             "-000001.50|1.50      |+000001.50"
@@ -886,10 +799,7 @@ mod tests {
             "inf|-inf|INF|nan|-NAN"
         );
         assert_eq!(
-            f(
-                "%010f|%-6f|%+f",
-                vec![F(f64::NEG_INFINITY), F(f64::NAN), F(f64::INFINITY)]
-            ),
+            f("%010f|%-6f|%+f", vec![F(f64::NEG_INFINITY), F(f64::NAN), F(f64::INFINITY)]),
             "      -inf|nan   |+inf"
         );
     }
@@ -967,10 +877,7 @@ mod tests {
         v6[2] = 0x0d;
         v6[3] = 0xb8;
         assert_eq!(ip6_text(v6), "[2001:db8:0:0:0:0:0:1]");
-        assert_eq!(
-            mac_text([0, 0x11, 0xaa, 0xbb, 0xcc, 0xff]),
-            "00:11:aa:bb:cc:ff"
-        );
+        assert_eq!(mac_text([0, 0x11, 0xaa, 0xbb, 0xcc, 0xff]), "00:11:aa:bb:cc:ff");
     }
 
     #[test]

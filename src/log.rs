@@ -25,10 +25,7 @@ struct Sink {
 // SAFETY: the pointer is only handed back to the program's own function.
 unsafe impl Send for Sink {}
 
-static SINK: Mutex<Sink> = Mutex::new(Sink {
-    func: None,
-    arg: std::ptr::null_mut(),
-});
+static SINK: Mutex<Sink> = Mutex::new(Sink { func: None, arg: std::ptr::null_mut() });
 
 /// Current level, read by the C logging macros through `mg_log_level`.
 pub fn level() -> c_int {
@@ -72,14 +69,7 @@ const PREFIX_WIDTH: usize = 40;
 /// Mongoose's prefix is.
 pub fn prefix(level: c_int, file: &str, line: c_int, func: &str) -> String {
     let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    let mut s = format!(
-        "{:<6x} {} {}:{}:{}",
-        crate::util::millis(),
-        level,
-        base,
-        line,
-        func
-    );
+    let mut s = format!("{:<6x} {} {}:{}:{}", crate::util::millis(), level, base, line, func);
     let mut cut = s.len().min(PREFIX_WIDTH - 1);
     while !s.is_char_boundary(cut) {
         cut -= 1;

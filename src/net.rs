@@ -161,7 +161,13 @@ pub unsafe fn raise_error(c: *mut mg_connection, level: i32, msg: &[u8]) {
     unsafe {
         let shown = String::from_utf8_lossy(msg);
         let fd = (*c).fd as isize;
-        crate::log::log(level, file!(), line!(), "mg_error", format_args!("{} {} {}", (*c).id, fd, shown));
+        crate::log::log(
+            level,
+            file!(),
+            line!(),
+            "mg_error",
+            format_args!("{} {} {}", (*c).id, fd, shown),
+        );
         (*c).set_closing(true);
         let mut text = msg.to_vec();
         text.push(0);

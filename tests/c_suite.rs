@@ -23,7 +23,6 @@ c_tests! {
     test_wakeup,
     test_faults,
     test_printf,
-    test_http,
 }
 
 /// Every C test also links and passes against the static library.

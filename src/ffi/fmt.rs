@@ -170,7 +170,11 @@ unsafe fn format_c(
 ///
 /// # Safety
 /// As for [`format_c`].
-pub(crate) unsafe fn format_c_vec(func: &str, fmt: *const c_char, ap: *mut va_list) -> Option<Vec<u8>> {
+pub(crate) unsafe fn format_c_vec(
+    func: &str,
+    fmt: *const c_char,
+    ap: *mut va_list,
+) -> Option<Vec<u8>> {
     let mut v = Vec::new();
     // SAFETY: per this function's contract.
     unsafe { format_c(func, fmt, ap, &mut |b| v.push(b)) }?;
@@ -277,12 +281,7 @@ pub unsafe extern "C" fn mg_vprintf(
         if c.send.append(&v) {
             v.len()
         } else {
-            crate::log_error!(
-                "mg_vprintf",
-                "{} out of memory appending {} bytes",
-                c.id,
-                v.len()
-            );
+            crate::log_error!("mg_vprintf", "{} out of memory appending {} bytes", c.id, v.len());
             0
         }
     })
@@ -326,13 +325,9 @@ pub unsafe extern "C" fn mgrs_verror(c: *mut mg_connection, fmt: *const c_char, 
 pub unsafe extern "C" fn mg_pfn_iobuf(ch: c_char, param: *mut c_void) {
     guard("mg_pfn_iobuf", (), || {
         // SAFETY: NULL or the program's iobuf, as documented.
-        let Some(io) = (unsafe {
-            mut_ref(
-                "mg_pfn_iobuf",
-                "param",
-                param as *mut crate::iobuf::mg_iobuf,
-            )
-        }) else {
+        let Some(io) =
+            (unsafe { mut_ref("mg_pfn_iobuf", "param", param as *mut crate::iobuf::mg_iobuf) })
+        else {
             return;
         };
         if io.reserve(2) {

@@ -61,7 +61,11 @@ pub unsafe extern "C" fn mg_http_connect(
 /// `hm->body.len` is the announced body length, which may exceed what `s`
 /// holds yet.
 #[no_mangle]
-pub unsafe extern "C" fn mg_http_parse(s: *const c_char, len: usize, hm: *mut mg_http_message) -> c_int {
+pub unsafe extern "C" fn mg_http_parse(
+    s: *const c_char,
+    len: usize,
+    hm: *mut mg_http_message,
+) -> c_int {
     guard("mg_http_parse", -1, || {
         if hm.is_null() {
             null_arg("mg_http_parse", "hm");
@@ -132,7 +136,10 @@ pub unsafe extern "C" fn mg_http_status(hm: *const mg_http_message) -> c_int {
 
 /// The value of header `name` (case-insensitive), pointing into `hm`, or NULL.
 #[no_mangle]
-pub unsafe extern "C" fn mg_http_get_header(hm: *mut mg_http_message, name: *const c_char) -> *mut mg_str {
+pub unsafe extern "C" fn mg_http_get_header(
+    hm: *mut mg_http_message,
+    name: *const c_char,
+) -> *mut mg_str {
     guard("mg_http_get_header", ptr::null_mut(), || {
         if hm.is_null() {
             null_arg("mg_http_get_header", "hm");
@@ -140,7 +147,9 @@ pub unsafe extern "C" fn mg_http_get_header(hm: *mut mg_http_message, name: *con
         }
         // SAFETY: hm is a parsed message; name a C string.
         unsafe {
-            let Some(name) = cstr("mg_http_get_header", "name", name) else { return ptr::null_mut() };
+            let Some(name) = cstr("mg_http_get_header", "name", name) else {
+                return ptr::null_mut();
+            };
             for h in (*hm).headers.iter_mut() {
                 if h.name.len == 0 {
                     break;
@@ -157,7 +166,11 @@ pub unsafe extern "C" fn mg_http_get_header(hm: *mut mg_http_message, name: *con
 /// Sends `len` bytes as one chunk of a chunked response; `len` 0 sends the
 /// last chunk and ends the response (clears `c->is_resp`).
 #[no_mangle]
-pub unsafe extern "C" fn mg_http_write_chunk(c: *mut mg_connection, buf: *const c_char, len: usize) {
+pub unsafe extern "C" fn mg_http_write_chunk(
+    c: *mut mg_connection,
+    buf: *const c_char,
+    len: usize,
+) {
     guard("mg_http_write_chunk", (), || {
         if c.is_null() {
             return null_arg("mg_http_write_chunk", "c");
@@ -207,7 +220,9 @@ pub unsafe extern "C" fn mgrs_http_vprintf_chunk(
         }
         // SAFETY: live connection; fmt and ap from the C caller.
         unsafe {
-            let Some(data) = super::fmt::format_c_vec("mg_http_printf_chunk", fmt, ap) else { return };
+            let Some(data) = super::fmt::format_c_vec("mg_http_printf_chunk", fmt, ap) else {
+                return;
+            };
             http::write_chunk(c, &data);
         }
     })

@@ -210,11 +210,8 @@ unsafe fn addr_text(func: &str, p: *const mg_addr) -> Option<(String, u16)> {
     // SAFETY: non-NULL and valid per this function's contract.
     let a = unsafe { &*p };
     let ip = a.bytes();
-    let text = if a.is_ip6 {
-        fmt::ip6_text(ip)
-    } else {
-        fmt::ip4_text([ip[0], ip[1], ip[2], ip[3]])
-    };
+    let text =
+        if a.is_ip6 { fmt::ip6_text(ip) } else { fmt::ip4_text([ip[0], ip[1], ip[2], ip[3]]) };
     Some((text, u16::from_be(a.port)))
 }
 
