@@ -100,7 +100,10 @@ const fn err(status: u16, reason: &'static str) -> HttpError {
 
 /// A parsed head.
 pub struct Head {
-    /// Bytes of the head, including the final blank line.
+    /// Empty lines (CRLF) skipped before a request line; `hm.head` starts here.
+    pub start: usize,
+    /// Bytes up to the end of the head (including `start` and the final
+    /// blank line): the body starts at this offset.
     pub len: usize,
     pub framing: Framing,
     /// The sender wants the connection kept open after this message.
@@ -126,21 +129,49 @@ fn trim(mut b: &[u8]) -> &[u8] {
     b
 }
 
-/// Finds the end of the head: the offset just past "\r\n\r\n". A bare LF is
-/// refused, because peers that disagree on line endings can be made to see
-/// different messages.
+/// Finds the end of the head: the offset just past "\r\n\r\n". A bare LF,
+/// or a CR followed by anything but LF, is refused at once, because peers
+/// that disagree on line endings can be made to see different messages.
 fn head_end(buf: &[u8]) -> Result<Option<usize>, HttpError> {
     for (i, &b) in buf.iter().enumerate() {
-        if b == b'\n' {
-            if i == 0 || buf[i - 1] != b'\r' {
-                return Err(err(400, "bare LF in head"));
+        match b {
+            b'\n' => {
+                if i == 0 || buf[i - 1] != b'\r' {
+                    return Err(err(400, "bare LF in head"));
+                }
+                if i >= 3 && &buf[i - 3..=i] == b"\r\n\r\n" {
+                    return Ok(Some(i + 1));
+                }
             }
-            if i >= 3 && &buf[i - 3..=i] == b"\r\n\r\n" {
-                return Ok(Some(i + 1));
+            b'\r' if buf.get(i + 1).is_some_and(|&n| n != b'\n') => {
+                return Err(err(400, "bare CR in head"));
             }
+            _ => {}
         }
     }
     Ok(None)
+}
+
+/// Bytes of empty lines (CRLF pairs) before a request line. RFC 9112 section
+/// 2.2: a server should ignore at least one empty line before the request
+/// line (some clients send a CRLF after a POST body).
+fn empty_lines(buf: &[u8]) -> usize {
+    buf.chunks_exact(2).take_while(|p| *p == b"\r\n").count() * 2
+}
+
+/// The status for a request line that httparse refused for its version: 505
+/// for a well-formed `HTTP/d.d` we do not speak (HTTP/2.0, HTTP/0.9, ...),
+/// 400 for anything else.
+fn version_error(line: &[u8]) -> HttpError {
+    let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+    match parts.as_slice() {
+        [_, _, [b'H', b'T', b'T', b'P', b'/', major, b'.', minor]]
+            if major.is_ascii_digit() && minor.is_ascii_digit() =>
+        {
+            err(505, "unsupported HTTP version")
+        }
+        _ => err(400, "malformed request line"),
+    }
 }
 
 /// Parses a decimal Content-Length strictly: digits only, no sign, no overflow.
@@ -155,19 +186,96 @@ fn has_token(value: &[u8], token: &[u8]) -> bool {
     value.split(|&b| b == b',').any(|t| trim(t).eq_ignore_ascii_case(token))
 }
 
+/// What the Transfer-Encoding header fields of a message say, all fields
+/// read as one comma-separated list of codings.
+#[derive(Default)]
+struct TransferCodings {
+    /// At least one Transfer-Encoding field was present.
+    seen: bool,
+    /// Non-empty list elements.
+    count: usize,
+    /// Elements that are "chunked".
+    chunked: usize,
+    /// The last element is "chunked".
+    last_chunked: bool,
+}
+
+impl TransferCodings {
+    fn add(&mut self, value: &[u8]) {
+        self.seen = true;
+        for element in value.split(|&b| b == b',') {
+            // A coding may carry parameters: `gzip;q=1` names gzip.
+            let name = trim(element.split(|&b| b == b';').next().unwrap_or(b""));
+            if trim(element).is_empty() {
+                continue; // empty list elements are allowed and ignored
+            }
+            self.count += 1;
+            self.last_chunked = name.eq_ignore_ascii_case(b"chunked");
+            if self.last_chunked {
+                self.chunked += 1;
+            }
+        }
+    }
+
+    /// RFC 9112 section 6.1 and 6.3: chunked must be the final coding and
+    /// may appear only once, or the body length cannot be known (400). Any
+    /// other coding is one we do not implement (501).
+    fn check(&self) -> Result<(), HttpError> {
+        if self.count == 0 {
+            return Err(err(400, "empty Transfer-Encoding"));
+        }
+        if !self.last_chunked {
+            return Err(err(400, "chunked is not the final transfer coding"));
+        }
+        if self.chunked > 1 {
+            return Err(err(400, "chunked applied more than once"));
+        }
+        if self.count > 1 {
+            return Err(err(501, "unsupported transfer coding"));
+        }
+        Ok(())
+    }
+}
+
 /// Parses a request (`is_request`) or response head at the start of `buf`.
 /// `Ok(None)`: incomplete. Every string in the result points into `buf`.
+///
+/// Rules beyond httparse's syntax checks (each refusal closes the
+/// connection, so nothing after a bad message is ever read as a message):
+/// - A bare CR or LF anywhere in the head: 400. Empty lines before a
+///   request line are skipped.
+/// - Heads over 16 KiB or with more than MG_MAX_HTTP_HEADERS fields: 431.
+/// - A well-formed but unsupported version (`HTTP/2.0`): 505; other
+///   malformed request lines: 400.
+/// - Content-Length: digits only, at most one field (400); above
+///   MG_MAX_RECV_SIZE with the head: 413.
+/// - Transfer-Encoding together with Content-Length: 400; see
+///   [`TransferCodings::check`] for the codings themselves.
+/// - More than one Host field in a request: 400 (RFC 9112 section 3.2).
+/// - A POST or PUT request with neither Content-Length nor
+///   Transfer-Encoding: 411 Length Required. RFC 9112 gives such a request
+///   an empty body, so a client that sends a body without a length would
+///   have its body read as the next request; browsers and curl always send
+///   a length for POST/PUT with a body (`Content-Length: 0` when empty), so
+///   this only refuses requests whose framing is ambiguous. (`curl -X POST`
+///   without data sends no length and gets 411, as from many servers.)
+/// - Expect other than 100-continue: 417.
+/// - A CONNECT request has no body, whatever its headers say.
 pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpError> {
-    let Some(len) = head_end(&buf[..buf.len().min(MAX_HEAD_SIZE + 4)])? else {
+    let start = if is_request { empty_lines(buf) } else { 0 };
+    let limit = buf.len().min(MAX_HEAD_SIZE + 4);
+    let Some(end) = head_end(&buf[start.min(limit)..limit])? else {
         if buf.len() > MAX_HEAD_SIZE {
             return Err(err(431, "head too large"));
         }
         return Ok(None);
     };
+    let len = start + end;
     if len > MAX_HEAD_SIZE {
         return Err(err(431, "head too large"));
     }
-    let head = &buf[..len];
+    let head = &buf[start..len];
+    let line = &head[..head.iter().position(|&b| b == b'\r').unwrap_or(0)];
     let mut raw = [httparse::EMPTY_HEADER; MG_MAX_HTTP_HEADERS];
     let mut hm = mg_http_message { head: view(head), ..Default::default() };
     let (version, status, n_headers);
@@ -177,14 +285,18 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             Ok(httparse::Status::Complete(_)) => {}
             Ok(httparse::Status::Partial) => return Err(err(400, "malformed request")),
             Err(httparse::Error::TooManyHeaders) => return Err(err(431, "too many headers")),
+            Err(httparse::Error::Version) => return Err(version_error(line)),
             Err(_) => return Err(err(400, "malformed request")),
         }
-        let line = &head[..head.iter().position(|&b| b == b'\r').unwrap_or(0)];
-        let mut parts = line.splitn(3, |&b| b == b' ');
-        let (m, target, proto) = (parts.next(), parts.next(), parts.next());
-        let (Some(m), Some(target), Some(proto)) = (m, target, proto) else {
+        let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
+        let [m, target, proto] = parts.as_slice() else {
             return Err(err(400, "malformed request line"));
         };
+        // httparse has checked the same line; make sure we read it alike.
+        if Some(*m) != req.method.map(str::as_bytes) || Some(*target) != req.path.map(str::as_bytes)
+        {
+            return Err(err(400, "malformed request line"));
+        }
         hm.method = view(m);
         match target.iter().position(|&b| b == b'?') {
             Some(q) => {
@@ -205,7 +317,6 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             Err(httparse::Error::TooManyHeaders) => return Err(err(431, "too many headers")),
             Err(_) => return Err(err(400, "malformed response")),
         }
-        let line = &head[..head.iter().position(|&b| b == b'\r').unwrap_or(0)];
         let mut parts = line.splitn(3, |&b| b == b' ');
         hm.method = view(parts.next().unwrap_or(b""));
         hm.uri = view(parts.next().unwrap_or(b""));
@@ -215,7 +326,8 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
         n_headers = res.headers.len();
     }
     let mut length: Option<usize> = None;
-    let mut chunked = false;
+    let mut codings = TransferCodings::default();
+    let mut hosts = 0;
     let mut keep_alive = version >= 1;
     let mut expect_continue = false;
     for (i, h) in raw.iter().take(n_headers).enumerate() {
@@ -229,10 +341,9 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             }
             length = Some(n);
         } else if name.eq_ignore_ascii_case(b"transfer-encoding") {
-            if chunked || !value.eq_ignore_ascii_case(b"chunked") {
-                return Err(err(501, "unsupported Transfer-Encoding"));
-            }
-            chunked = true;
+            codings.add(value);
+        } else if name.eq_ignore_ascii_case(b"host") {
+            hosts += 1;
         } else if name.eq_ignore_ascii_case(b"connection") {
             if has_token(value, b"close") {
                 keep_alive = false;
@@ -246,10 +357,31 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             expect_continue = true;
         }
     }
-    if chunked && length.is_some() {
-        return Err(err(400, "both Content-Length and Transfer-Encoding"));
+    if is_request && hosts > 1 {
+        return Err(err(400, "more than one Host"));
     }
-    let framing = if chunked {
+    let chunked = codings.seen;
+    if chunked {
+        if length.is_some() {
+            return Err(err(400, "both Content-Length and Transfer-Encoding"));
+        }
+        codings.check()?;
+        // RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 message
+        // means its framing is suspect; close after this message.
+        if version == 0 {
+            keep_alive = false;
+        }
+    }
+    // SAFETY: method points into buf.
+    let method = unsafe { hm.method.as_bytes() };
+    if is_request && !chunked && length.is_none() && (method == b"POST" || method == b"PUT") {
+        return Err(err(411, "POST and PUT need Content-Length or chunked"));
+    }
+    let framing = if is_request && method == b"CONNECT" {
+        // RFC 9110 section 9.3.6: a CONNECT request has no content; what
+        // follows its head is tunnel data, whatever the headers say.
+        Framing::Length(0)
+    } else if chunked {
         Framing::Chunked
     } else if let Some(n) = length {
         Framing::Length(n)
@@ -263,43 +395,125 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             return Err(err(413, "body too large"));
         }
     }
-    Ok(Some(Head { len, framing, keep_alive, expect_continue, status, hm }))
+    Ok(Some(Head { start, len, framing, keep_alive, expect_continue, status, hm }))
+}
+
+/// Longest chunk-size line (size and extensions) accepted.
+const MAX_CHUNK_LINE: usize = 4096;
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+fn skip_ws(s: &[u8]) -> &[u8] {
+    let n = s.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    &s[n..]
+}
+
+fn token_len(s: &[u8]) -> usize {
+    s.iter().take_while(|&&b| is_tchar(b)).count()
+}
+
+/// Length of the quoted-string at the start of `s` (which starts with '"'),
+/// or None when it is unterminated or holds a byte it may not hold.
+fn quoted_len(s: &[u8]) -> Option<usize> {
+    let text = |b: u8| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80;
+    let mut i = 1;
+    loop {
+        match *s.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' if s.get(i + 1).is_some_and(|&b| text(b)) => i += 2,
+            b if text(b) => i += 1,
+            _ => return None,
+        }
+    }
+}
+
+/// RFC 9112 section 7.1.1:
+/// `chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] )` with
+/// `ext-val = token / quoted-string`.
+fn valid_chunk_ext(mut s: &[u8]) -> bool {
+    while !s.is_empty() {
+        let Some(rest) = skip_ws(s).strip_prefix(b";") else { return false };
+        s = skip_ws(rest);
+        let n = token_len(s);
+        if n == 0 {
+            return false;
+        }
+        s = &s[n..];
+        if let Some(rest) = skip_ws(s).strip_prefix(b"=") {
+            s = skip_ws(rest);
+            let n = if s.first() == Some(&b'"') { quoted_len(s) } else { Some(token_len(s)) };
+            match n {
+                Some(n) if n > 0 => s = &s[n..],
+                _ => return false,
+            }
+        }
+    }
+    true
+}
+
+/// Parses a chunk-size line without its CRLF: `1*HEXDIG [ chunk-ext ]`.
+fn chunk_size(line: &[u8]) -> Option<usize> {
+    let digits = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+    let (hex, ext) = line.split_at(digits);
+    let significant = &hex[hex.iter().take_while(|&&b| b == b'0').count()..];
+    if digits == 0 || significant.len() > 15 || !valid_chunk_ext(ext) {
+        return None;
+    }
+    usize::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+}
+
+/// A trailer field line: `token ":" OWS value`, the value without controls.
+fn valid_trailer(line: &[u8]) -> bool {
+    let n = token_len(line);
+    n > 0
+        && line.get(n) == Some(&b':')
+        && line[n + 1..].iter().all(|&b| b == b'\t' || b >= 0x20 && b != 0x7f)
+}
+
+/// The line at the start of `buf`, without its CRLF, and the length with it.
+/// `Ok(None)`: incomplete. A bare LF, or a line longer than `max`, is refused.
+fn crlf_line<'a>(
+    buf: &'a [u8],
+    max: usize,
+    what: &'static str,
+) -> Result<Option<(&'a [u8], usize)>, HttpError> {
+    let window = &buf[..buf.len().min(max + 2)];
+    match window.iter().position(|&b| b == b'\n') {
+        Some(lf) if lf > 0 && window[lf - 1] == b'\r' => Ok(Some((&window[..lf - 1], lf + 1))),
+        Some(_) => Err(err(400, what)),
+        None if window.len() >= max + 2 => Err(err(400, what)),
+        None => Ok(None),
+    }
 }
 
 /// Checks a chunked body starting at `buf[0]`. `Ok(None)`: incomplete.
 /// Otherwise returns (raw length including the last chunk and trailers,
-/// decoded body length).
+/// decoded body length). Chunk-size lines, extensions and trailer fields
+/// are checked against the RFC 9112 grammar; anything else is refused.
 pub fn chunked_extent(buf: &[u8]) -> Result<Option<(usize, usize)>, HttpError> {
     let mut pos = 0;
     let mut body = 0usize;
     loop {
-        let Some(eol) = buf[pos..].windows(2).position(|w| w == b"\r\n") else {
-            if buf.len() - pos > 64 {
-                return Err(err(400, "invalid chunk size"));
-            }
+        let Some((line, n)) = crlf_line(&buf[pos..], MAX_CHUNK_LINE, "invalid chunk size")? else {
             return Ok(None);
         };
-        let line = &buf[pos..pos + eol];
-        let size_part = line.split(|&b| b == b';').next().unwrap_or(b"");
-        let size_part = trim(size_part);
-        if size_part.is_empty()
-            || size_part.len() > 15
-            || !size_part.iter().all(u8::is_ascii_hexdigit)
-        {
-            return Err(err(400, "invalid chunk size"));
-        }
-        let size = usize::from_str_radix(std::str::from_utf8(size_part).unwrap_or("x"), 16)
-            .map_err(|_| err(400, "invalid chunk size"))?;
-        pos += eol + 2;
+        let size = chunk_size(line).ok_or(err(400, "invalid chunk size"))?;
+        pos += n;
         if size == 0 {
-            // Trailers end with an empty line.
+            // Trailer fields, then an empty line.
             loop {
-                let Some(e) = buf[pos..].windows(2).position(|w| w == b"\r\n") else {
+                let Some((line, n)) = crlf_line(&buf[pos..], MAX_HEAD_SIZE, "invalid trailer")?
+                else {
                     return Ok(None);
                 };
-                pos += e + 2;
-                if e == 0 {
+                pos += n;
+                if line.is_empty() {
                     return Ok(Some((pos, body)));
+                }
+                if !valid_trailer(line) {
+                    return Err(err(400, "invalid trailer"));
                 }
             }
         }
@@ -307,13 +521,13 @@ pub fn chunked_extent(buf: &[u8]) -> Result<Option<(usize, usize)>, HttpError> {
         if body > MG_MAX_RECV_SIZE {
             return Err(err(413, "body too large"));
         }
-        if buf.len() < pos + size + 2 {
-            return Ok(None);
+        let end = pos + size;
+        match buf.get(end..(end + 2).min(buf.len())) {
+            None | Some([]) => return Ok(None),
+            Some(b"\r") => return Ok(None),
+            Some(b"\r\n") => pos = end + 2,
+            Some(_) => return Err(err(400, "invalid chunk terminator")),
         }
-        if &buf[pos + size..pos + size + 2] != b"\r\n" {
-            return Err(err(400, "invalid chunk terminator"));
-        }
-        pos += size + 2;
     }
 }
 
@@ -473,7 +687,7 @@ unsafe fn process(c: *mut mg_connection) {
             };
             let data = (*c).recv.data();
             head.hm.body = view(&data[head.len..head.len + body_len]);
-            head.hm.message = view(&data[..head.len + body_len]);
+            head.hm.message = view(&data[head.start..head.len + body_len]);
             let http = &mut conn::private(c).http;
             http.hdrs_sent = false;
             if is_request {
@@ -649,5 +863,73 @@ pub unsafe fn connect(
             (*c).pfn = Some(http_handler);
         }
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(req: &[u8]) -> Option<u16> {
+        match parse_head(req, true) {
+            Ok(Some(_)) => None,
+            Ok(None) => Some(0),
+            Err(e) => Some(e.status),
+        }
+    }
+
+    #[test]
+    fn transfer_codings() {
+        let te = |v: &str| {
+            status(format!("POST / HTTP/1.1\r\nTransfer-Encoding: {v}\r\n\r\n").as_bytes())
+        };
+        assert_eq!(te("chunked"), None);
+        assert_eq!(te("Chunked "), None);
+        assert_eq!(te("gzip, chunked"), Some(501));
+        assert_eq!(te("chunked, gzip"), Some(400));
+        assert_eq!(te("gzip"), Some(400));
+        assert_eq!(te("identity"), Some(400));
+        assert_eq!(te("xchunked"), Some(400));
+        assert_eq!(te("chunked, chunked"), Some(400));
+        assert_eq!(te(""), Some(400));
+        assert_eq!(
+            status(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n"),
+            Some(400)
+        );
+    }
+
+    #[test]
+    fn request_lines_and_lengths() {
+        assert_eq!(status(b"\r\n\r\nGET / HTTP/1.1\r\n\r\n"), None);
+        assert_eq!(status(b"GET / HTTP/2.0\r\n\r\n"), Some(505));
+        assert_eq!(status(b"GET / HTTP/1.x\r\n\r\n"), Some(400));
+        assert_eq!(status(b"GET / HTTP/1.1\rX: y\r\n\r\n"), Some(400));
+        assert_eq!(status(b"POST / HTTP/1.1\r\n\r\n"), Some(411));
+        assert_eq!(status(b"PUT / HTTP/1.0\r\n\r\n"), Some(411));
+        assert_eq!(status(b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), None);
+        assert_eq!(status(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), Some(400));
+        let h = parse_head(b"\r\nCONNECT a:443 HTTP/1.1\r\nContent-Length: 5\r\n\r\n", true);
+        let h = h.unwrap().unwrap();
+        assert_eq!((h.start, h.framing), (2, Framing::Length(0)));
+    }
+
+    #[test]
+    fn chunk_lines() {
+        let ext = |b: &[u8]| chunked_extent(b).map_err(|e| e.status);
+        assert_eq!(ext(b"3\r\nabc\r\n0\r\n\r\n"), Ok(Some((13, 3))));
+        assert_eq!(
+            ext(b"3;a=b;c=\"x;\\\"y\"\r\nabc\r\n000\r\nT: v\r\n\r\n").map(|r| r.map(|r| r.1)),
+            Ok(Some(3))
+        );
+        assert_eq!(ext(b"3 \r\nabc\r\n0\r\n\r\n"), Err(400));
+        assert_eq!(ext(b"3;\r\nabc\r\n0\r\n\r\n"), Err(400));
+        assert_eq!(ext(b"3;a=\"x\r\nabc\r\n0\r\n\r\n"), Err(400));
+        assert_eq!(ext(b"-3\r\nabc\r\n0\r\n\r\n"), Err(400));
+        assert_eq!(ext(b"3\nabc\r\n0\r\n\r\n"), Err(400));
+        assert_eq!(ext(b"3\r\nabcX"), Err(400));
+        assert_eq!(ext(b"3\r\nabc\r"), Ok(None));
+        assert_eq!(ext(b"0\r\n bad\r\n\r\n"), Err(400));
+        assert_eq!(ext(b"1000000000000000\r\n"), Err(400));
+        assert_eq!(ext(b"0000000000000000001\r\nx\r\n0\r\n\r\n"), Ok(Some((29, 1))));
     }
 }
