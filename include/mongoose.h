@@ -473,6 +473,57 @@ struct mg_str *mg_http_get_header(struct mg_http_message *hm, const char *name);
 // last chunk and ends the response (clears `c->is_resp`).
 void mg_http_write_chunk(struct mg_connection *c, const char *buf, size_t len);
 
+// Returns the value of parameter `v` in the header value `s`, which is a
+// list of `name=value` pairs separated by `;` or `,`, as in a `Cookie`
+// header (`a=1; b=2`) or `Content-Disposition` (`form-data; name="x"`).
+// The name must match exactly; a quoted value is returned without its
+// quotes. The result points into `s`; `{NULL, 0}` when there is no such
+// parameter (an empty value gives a non-NULL `buf` with `len` 0).
+struct mg_str mg_http_get_header_var(struct mg_str s, struct mg_str v);
+
+// Returns the raw, still URL-encoded value of variable `name` in `buf`, a
+// query string or form body (`a=1&b=2`); names compare case-insensitively.
+// The result points into `buf` and is not NUL-terminated; `{NULL, 0}` when
+// the variable is absent. Decode it with mg_url_decode().
+struct mg_str mg_http_var(struct mg_str buf, struct mg_str name);
+
+// URL-decodes variable `name` of `buf` (a query string or form body; `+`
+// decodes to a space) into `dst`, NUL-terminated. Returns the decoded
+// length, or: -1 when `buf` or `name` is NULL or `buf` is empty, -2 when
+// `dst` is NULL or `dst_len` is 0, -3 when the value does not decode or does
+// not fit, -4 when there is no such variable. On error `dst` (when usable)
+// holds an empty string.
+int mg_http_get_var(const struct mg_str *buf, const char *name, char *dst, size_t dst_len);
+
+// URL-decodes `n` bytes at `s` into `to`, NUL-terminated; with `form`
+// non-zero, `+` decodes to a space. Returns the decoded length, or -1 when
+// a `%` is not followed by two hex digits or `to` (`to_len` bytes) has no
+// room for the result and its NUL.
+int mg_url_decode(const char *s, size_t n, char *to, size_t to_len, int form);
+
+// URL-encodes `n` bytes at `s` into `buf`, NUL-terminated: letters, digits
+// and `-._~` are kept, other bytes become `%xx` (lowercase hex). Returns the
+// encoded length, or 0 when the result and its NUL do not fit in `len`
+// bytes (then `buf`, if `len` > 0, holds an empty string).
+size_t mg_url_encode(const char *s, size_t n, char *buf, size_t len);
+
+// Fetches the credentials of request `hm` into `user` and `pass` (buffers
+// of `userlen` and `passlen` bytes), NUL-terminated. Looked up in order:
+// `Authorization: Basic` (fills both), `Authorization: Bearer` (fills
+// `pass` with the token), the `access_token` cookie, then the
+// `access_token` query variable (each fills `pass`). Missing credentials,
+// and values that do not fit their buffer, give empty strings.
+void mg_http_creds(struct mg_http_message *hm,
+                   char *user,
+                   size_t userlen,
+                   char *pass,
+                   size_t passlen);
+
+// Appends the request header line `Authorization: Basic <credentials>\r\n`
+// for `user` and `pass` (NULL means "") to `c->send`: call it between the
+// request line and the blank line that ends the headers.
+void mg_http_bauth(struct mg_connection *c, const char *user, const char *pass);
+
 // Prints the start of a log line: time, level, source file, line and function.
 // Used by the MG_ERROR/MG_INFO/... macros before mg_log().
 void mg_log_prefix(int level, const char *file, int line, const char *fname);

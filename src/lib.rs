@@ -11,6 +11,7 @@ pub mod config;
 pub mod conn;
 pub mod fmt;
 pub mod http;
+pub mod http_util;
 pub mod iobuf;
 pub mod log;
 pub mod mgr;

@@ -9,6 +9,7 @@
 #![allow(clippy::missing_safety_doc)]
 pub mod fmt;
 pub mod http;
+pub mod http_util;
 pub mod log;
 pub mod net;
 pub mod print;
