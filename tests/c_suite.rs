@@ -23,6 +23,7 @@ c_tests! {
     test_wakeup,
     test_faults,
     test_printf,
+    test_http_util,
 }
 
 /// Every C test also links and passes against the static library.
