@@ -24,6 +24,7 @@ c_tests! {
     test_faults,
     test_printf,
     test_http_util,
+    test_http_bad,
 }
 
 /// Every C test also links and passes against the static library.
