@@ -391,6 +391,48 @@ void mg_log_prefix(int level, const char *file, int line, const char *fname);
 // stdout. A NULL `fn` restores stdout.
 void mg_log_set_fn(mg_pfn_t fn, void *param);
 
+// Makes an mg_str from a NUL-terminated string, which is not copied.
+// NULL gives {NULL, 0}. C code calls it as mg_str(s).
+struct mg_str mg_str_s(const char *s);
+
+// Makes an mg_str from the n bytes at s, which are not copied. A NULL s
+// gives {NULL, 0} (logged when n > 0).
+struct mg_str mg_str_n(const char *s, size_t n);
+
+// Compares two NUL-terminated strings ignoring ASCII case, like
+// strcasecmp(): 0 when equal, otherwise the difference of the first
+// differing lower-cased bytes. A NULL argument is logged and read as "".
+int mg_casecmp(const char *s1, const char *s2);
+
+// Compares two strings byte by byte: 0 if identical, -1 if str1 sorts first,
+// 1 if str2 does. A string that is a prefix of the other sorts first.
+int mg_strcmp(struct mg_str str1, struct mg_str str2);
+
+// Like mg_strcmp() but ignores ASCII case.
+int mg_strcasecmp(struct mg_str str1, struct mg_str str2);
+
+// Copies s into new NUL-terminated memory from calloc(); release result.buf
+// with free() or mg_free(). Returns {NULL, 0} when s is empty or on OOM.
+struct mg_str mg_strdup(struct mg_str s);
+
+// True if all of str matches pattern: `?` matches any one character, `*`
+// any run without '/', `#` any run including '/'. If caps is not NULL it
+// receives what each wildcard matched, in order (each wildcard takes the
+// shortest run that lets the rest match), followed by {NULL, 0}; it needs
+// room for the number of wildcards plus one. On no match caps[0] is {NULL, 0}.
+bool mg_match(struct mg_str str, struct mg_str pattern, struct mg_str *caps);
+
+// Splits s at the first sep: *a gets the part before it and *b the part
+// after it (both point into s; either may be NULL). Without a sep, *a is all
+// of s and *b is empty. Returns false, touching neither, if s is empty.
+bool mg_span(struct mg_str s, struct mg_str *a, struct mg_str *b, char sep);
+
+// Parses all of str as an unsigned number into the val_len-byte integer at
+// val (val_len 1, 2, 4 or 8). base is 2, 10 or 16, or 0 to pick it from a
+// "0x" or "0b" prefix (decimal otherwise). Returns false, leaving *val
+// alone, on an empty string, a bad digit, overflow, or a bad base/val_len.
+bool mg_str_to_num(struct mg_str str, int base, void *val, size_t val_len);
+
 // Milliseconds from a monotonic clock.
 uint64_t mg_millis(void);
 

@@ -99,6 +99,7 @@ macro_rules! c_tests {
 
 c_tests! {
     test_log,
+    test_str,
 }
 
 /// Every C test also links and passes against the static library.
