@@ -433,6 +433,35 @@ bool mg_span(struct mg_str s, struct mg_str *a, struct mg_str *b, char sep);
 // alone, on an empty string, a bad digit, overflow, or a bad base/val_len.
 bool mg_str_to_num(struct mg_str str, int base, void *val, size_t val_len);
 
+// The port of url: the one written in it, else the scheme's default
+// (http/ws 80, https/wss 443, mqtt 1883, mqtts 8883), else 0.
+unsigned short mg_url_port(const char *url);
+
+// True if url's scheme uses TLS: https, wss, mqtts, ssl, tls or tcps.
+bool mg_url_is_ssl(const char *url);
+
+// The host part of url, without port and without the brackets of an IPv6
+// address: "http://[::1]:80/" gives "::1". Points into url; not NUL-terminated.
+struct mg_str mg_url_host(const char *url);
+
+// The user name of a "scheme://user:pass@host" url; empty (len 0) when
+// there is none. Points into url; not NUL-terminated.
+struct mg_str mg_url_user(const char *url);
+
+// The password of a "scheme://user:pass@host" url; empty (len 0) when
+// there is none. Points into url; not NUL-terminated.
+struct mg_str mg_url_pass(const char *url);
+
+// The path of url with everything after it ("/a?b=1"), as a pointer into
+// url; a static "/" when url has no path (or is NULL).
+const char *mg_url_uri(const char *url);
+
+// Parses an IP address (no port) into *addr: "localhost", "" (0.0.0.0),
+// IPv4 "1.2.3.4", or IPv6 with optional brackets and "%scope" suffix,
+// including "::ffff:1.2.3.4". Sets addr->addr, is_ip6 and scope_id and
+// leaves addr->port alone. Returns false, leaving *addr unchanged, on error.
+bool mg_aton(struct mg_str str, struct mg_addr *addr);
+
 // Milliseconds from a monotonic clock.
 uint64_t mg_millis(void);
 

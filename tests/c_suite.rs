@@ -100,6 +100,7 @@ macro_rules! c_tests {
 c_tests! {
     test_log,
     test_str,
+    test_url,
 }
 
 /// Every C test also links and passes against the static library.

@@ -5,6 +5,7 @@ pub mod fmt;
 pub mod log;
 pub mod net;
 pub mod str;
+pub mod url;
 pub mod util;
 
 use std::ffi::CStr;
