@@ -484,6 +484,27 @@ uint32_t mg_ntohl(uint32_t net);
 // Network to host byte order, 64 bits (mg_htonll is the same function).
 uint64_t mg_ntohll(uint64_t net);
 
+// Fills the len bytes at buf with random bytes from the operating system.
+// Returns true on success; false if no system source worked (buf then holds
+// weak pseudo-random bytes) or buf is NULL with len > 0.
+bool mg_random(void *buf, size_t len);
+
+// Writes len - 1 random letters and digits and a terminating NUL to buf
+// (nothing when len is 0). Returns buf, or NULL if buf is NULL.
+char *mg_random_str(char *buf, size_t len);
+
+// CRC-32 (zlib polynomial) of the len bytes at buf, continuing from crc: pass
+// 0 to start, or an earlier result to extend it over more data. A NULL buf
+// with len > 0 is logged and crc is returned unchanged.
+uint32_t mg_crc32(uint32_t crc, const char *buf, size_t len);
+
+// True if path is safe to serve from a directory: it does not start with
+// ".." or "~", contains no ".." right after a '/' or a backslash, and no NUL.
+bool mg_path_is_sane(struct mg_str path);
+
+// Blocks the calling thread for at least ms milliseconds.
+void mg_delayms(unsigned int ms);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
