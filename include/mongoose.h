@@ -383,6 +383,29 @@ char *mg_vmprintf(const char *fmt, va_list *ap);
 // Formats and appends to `c->send`; returns the bytes appended.
 size_t mg_vprintf(struct mg_connection *c, const char *fmt, va_list *ap);
 
+// Sets *io to an empty buffer with the given allocation granularity (0 for
+// exact sizes), then allocates size bytes (rounded up to align). Any memory
+// io held before is not freed. Returns false on allocation failure.
+bool mg_iobuf_init(struct mg_iobuf *io, size_t size, size_t align);
+
+// Changes the allocation to new_size bytes rounded up to io->align, keeping
+// the data that fits; 0 frees the buffer. Released memory is zeroed first.
+// Returns false on allocation failure, leaving io unchanged.
+bool mg_iobuf_resize(struct mg_iobuf *io, size_t new_size);
+
+// Zeroes and frees the buffer memory; io->buf becomes NULL and io->size and
+// io->len 0 (io->align is kept).
+void mg_iobuf_free(struct mg_iobuf *io);
+
+// Inserts len bytes from buf at offset ofs, moving later data up and growing
+// the buffer as needed. An ofs past io->len pads the gap with zeros; a NULL
+// buf inserts zeros. Returns len, or 0 on allocation failure.
+size_t mg_iobuf_add(struct mg_iobuf *io, size_t ofs, const void *buf, size_t len);
+
+// Removes up to len bytes at offset ofs (both clamped to io->len), moving
+// later data down and zeroing the freed tail. Returns the bytes removed.
+size_t mg_iobuf_del(struct mg_iobuf *io, size_t ofs, size_t len);
+
 // Prints the start of a log line: time, level, source file, line and function.
 // Used by the MG_ERROR/MG_INFO/... macros before mg_log().
 void mg_log_prefix(int level, const char *file, int line, const char *fname);

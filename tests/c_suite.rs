@@ -101,6 +101,7 @@ c_tests! {
     test_log,
     test_str,
     test_url,
+    test_iobuf,
 }
 
 /// Every C test also links and passes against the static library.

@@ -2,6 +2,7 @@
 //! to Rust types with the helpers below and calls into the core. No panic
 //! crosses into C: every entry point runs inside [`guard`].
 pub mod fmt;
+pub mod iobuf;
 pub mod log;
 pub mod net;
 pub mod str;
