@@ -102,6 +102,7 @@ c_tests! {
     test_str,
     test_url,
     test_iobuf,
+    test_null,
 }
 
 /// Every C test also links and passes against the static library.
