@@ -23,6 +23,11 @@ c_tests! {
     test_wakeup,
     test_faults,
     test_printf,
+    test_str,
+    test_url,
+    test_iobuf,
+    test_null,
+    test_http,
 }
 
 /// Every C test also links and passes against the static library.

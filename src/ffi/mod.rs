@@ -9,11 +9,13 @@
 #![allow(clippy::missing_safety_doc)]
 pub mod fmt;
 pub mod http;
+pub mod iobuf;
 pub mod log;
 pub mod net;
 pub mod print;
 pub mod str;
 pub mod timer;
+pub mod url;
 pub mod util;
 
 use std::ffi::CStr;
