@@ -524,6 +524,29 @@ void mg_http_creds(struct mg_http_message *hm,
 // request line and the blank line that ends the headers.
 void mg_http_bauth(struct mg_connection *c, const char *user, const char *pass);
 
+// Sets *io to an empty buffer with the given allocation granularity (0 for
+// exact sizes), then allocates size bytes (rounded up to align). Any memory
+// io held before is not freed. Returns false on allocation failure.
+bool mg_iobuf_init(struct mg_iobuf *io, size_t size, size_t align);
+
+// Changes the allocation to new_size bytes rounded up to io->align, keeping
+// the data that fits; 0 frees the buffer. Released memory is zeroed first.
+// Returns false on allocation failure, leaving io unchanged.
+bool mg_iobuf_resize(struct mg_iobuf *io, size_t new_size);
+
+// Zeroes and frees the buffer memory; io->buf becomes NULL and io->size and
+// io->len 0 (io->align is kept).
+void mg_iobuf_free(struct mg_iobuf *io);
+
+// Inserts len bytes from buf at offset ofs, moving later data up and growing
+// the buffer as needed. An ofs past io->len pads the gap with zeros; a NULL
+// buf inserts zeros. Returns len, or 0 on allocation failure.
+size_t mg_iobuf_add(struct mg_iobuf *io, size_t ofs, const void *buf, size_t len);
+
+// Removes up to len bytes at offset ofs (both clamped to io->len), moving
+// later data down and zeroing the freed tail. Returns the bytes removed.
+size_t mg_iobuf_del(struct mg_iobuf *io, size_t ofs, size_t len);
+
 // Prints the start of a log line: time, level, source file, line and function.
 // Used by the MG_ERROR/MG_INFO/... macros before mg_log().
 void mg_log_prefix(int level, const char *file, int line, const char *fname);
@@ -623,6 +646,48 @@ size_t mg_print_ip_port(mg_pfn_t fn, void *arg, va_list *ap);
 // to 6 bytes.
 size_t mg_print_mac(mg_pfn_t fn, void *arg, va_list *ap);
 
+// Makes an mg_str from a NUL-terminated string, which is not copied.
+// NULL gives {NULL, 0}. C code calls it as mg_str(s).
+struct mg_str mg_str_s(const char *s);
+
+// Makes an mg_str from the n bytes at s, which are not copied. A NULL s
+// gives {NULL, 0} (logged when n > 0).
+struct mg_str mg_str_n(const char *s, size_t n);
+
+// Compares two NUL-terminated strings ignoring ASCII case, like
+// strcasecmp(): 0 when equal, otherwise the difference of the first
+// differing lower-cased bytes. A NULL argument is logged and read as "".
+int mg_casecmp(const char *s1, const char *s2);
+
+// Compares two strings byte by byte: 0 if identical, -1 if str1 sorts first,
+// 1 if str2 does. A string that is a prefix of the other sorts first.
+int mg_strcmp(struct mg_str str1, struct mg_str str2);
+
+// Like mg_strcmp() but ignores ASCII case.
+int mg_strcasecmp(struct mg_str str1, struct mg_str str2);
+
+// Copies s into new NUL-terminated memory from calloc(); release result.buf
+// with free() or mg_free(). Returns {NULL, 0} when s is empty or on OOM.
+struct mg_str mg_strdup(struct mg_str s);
+
+// True if all of str matches pattern: `?` matches any one character, `*`
+// any run without '/', `#` any run including '/'. If caps is not NULL it
+// receives what each wildcard matched, in order (each wildcard takes the
+// shortest run that lets the rest match), followed by {NULL, 0}; it needs
+// room for the number of wildcards plus one. On no match caps[0] is {NULL, 0}.
+bool mg_match(struct mg_str str, struct mg_str pattern, struct mg_str *caps);
+
+// Splits s at the first sep: *a gets the part before it and *b the part
+// after it (both point into s; either may be NULL). Without a sep, *a is all
+// of s and *b is empty. Returns false, touching neither, if s is empty.
+bool mg_span(struct mg_str s, struct mg_str *a, struct mg_str *b, char sep);
+
+// Parses all of str as an unsigned number into the val_len-byte integer at
+// val (val_len 1, 2, 4 or 8). base is 2, 10 or 16, or 0 to pick it from a
+// "0x" or "0b" prefix (decimal otherwise). Returns false, leaving *val
+// alone, on an empty string, a bad digit, overflow, or a bad base/val_len.
+bool mg_str_to_num(struct mg_str str, int base, void *val, size_t val_len);
+
 // Adds a timer to the manager calling `fn(arg)` every `milliseconds`
 // (MG_TIMER_REPEAT) or once (MG_TIMER_ONCE); MG_TIMER_RUN_NOW also calls it
 // at the next poll. mg_mgr_poll() wakes in time for it. The timer is freed by
@@ -653,6 +718,35 @@ void mg_timer_poll(struct mg_timer **head, uint64_t new_ms);
 // in MG_EV_POLL: `if (mg_timer_expired(&t, 1000, mg_millis())) ...`.
 bool mg_timer_expired(uint64_t *expiration, uint64_t period, uint64_t now);
 
+// The port of url: the one written in it, else the scheme's default
+// (http/ws 80, https/wss 443, mqtt 1883, mqtts 8883), else 0.
+unsigned short mg_url_port(const char *url);
+
+// True if url's scheme uses TLS: https, wss, mqtts, ssl, tls or tcps.
+bool mg_url_is_ssl(const char *url);
+
+// The host part of url, without port and without the brackets of an IPv6
+// address: "http://[::1]:80/" gives "::1". Points into url; not NUL-terminated.
+struct mg_str mg_url_host(const char *url);
+
+// The user name of a "scheme://user:pass@host" url; empty (len 0) when
+// there is none. Points into url; not NUL-terminated.
+struct mg_str mg_url_user(const char *url);
+
+// The password of a "scheme://user:pass@host" url; empty (len 0) when
+// there is none. Points into url; not NUL-terminated.
+struct mg_str mg_url_pass(const char *url);
+
+// The path of url with everything after it ("/a?b=1"), as a pointer into
+// url; a static "/" when url has no path (or is NULL).
+const char *mg_url_uri(const char *url);
+
+// Parses an IP address (no port) into *addr: "localhost", "" (0.0.0.0),
+// IPv4 "1.2.3.4", or IPv6 with optional brackets and "%scope" suffix,
+// including "::ffff:1.2.3.4". Sets addr->addr, is_ip6 and scope_id and
+// leaves addr->port alone. Returns false, leaving *addr unchanged, on error.
+bool mg_aton(struct mg_str str, struct mg_addr *addr);
+
 // Milliseconds from a monotonic clock.
 uint64_t mg_millis(void);
 
@@ -674,6 +768,27 @@ uint32_t mg_ntohl(uint32_t net);
 
 // Network to host byte order, 64 bits (mg_htonll is the same function).
 uint64_t mg_ntohll(uint64_t net);
+
+// Fills the len bytes at buf with random bytes from the operating system.
+// Returns true on success; false if no system source worked (buf then holds
+// weak pseudo-random bytes) or buf is NULL with len > 0.
+bool mg_random(void *buf, size_t len);
+
+// Writes len - 1 random letters and digits and a terminating NUL to buf
+// (nothing when len is 0). Returns buf, or NULL if buf is NULL.
+char *mg_random_str(char *buf, size_t len);
+
+// CRC-32 (zlib polynomial) of the len bytes at buf, continuing from crc: pass
+// 0 to start, or an earlier result to extend it over more data. A NULL buf
+// with len > 0 is logged and crc is returned unchanged.
+uint32_t mg_crc32(uint32_t crc, const char *buf, size_t len);
+
+// True if path is safe to serve from a directory: it does not start with
+// ".." or "~", contains no ".." right after a '/' or a backslash, and no NUL.
+bool mg_path_is_sane(struct mg_str path);
+
+// Blocks the calling thread for at least ms milliseconds.
+void mg_delayms(unsigned int ms);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -117,9 +117,10 @@ impl mg_iobuf {
     pub fn add(&mut self, ofs: usize, src: Option<&[u8]>, len: usize) -> usize {
         let ofs = ofs.min(usize::MAX - len);
         let end = self.len.max(ofs);
-        let Some(total) = end.checked_add(len) else {
+        let Some(total) = end.checked_add(len) else { return 0 };
+        if total == 0 {
             return 0;
-        };
+        }
         if total > self.size && !self.resize(total) {
             return 0;
         }
@@ -127,6 +128,9 @@ impl mg_iobuf {
         unsafe {
             if ofs < self.len {
                 ptr::copy(self.buf.add(ofs), self.buf.add(ofs + len), self.len - ofs);
+            } else {
+                // The gap may hold stale bytes left past `len`.
+                ptr::write_bytes(self.buf.add(self.len), 0, ofs - self.len);
             }
             match src {
                 Some(s) => ptr::copy(s.as_ptr(), self.buf.add(ofs), len.min(s.len())),
@@ -163,5 +167,30 @@ impl mg_iobuf {
     pub fn free(&mut self) {
         self.resize(0);
         self.len = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_nothing_to_an_empty_buffer() {
+        let mut io = mg_iobuf::default();
+        assert_eq!(io.add(0, Some(b""), 0), 0);
+        assert_eq!(io.add(0, None, 0), 0);
+        assert!(io.buf.is_null());
+        assert_eq!((io.size, io.len), (0, 0));
+    }
+
+    #[test]
+    fn gap_past_the_end_is_zeroed() {
+        let mut io = mg_iobuf::with_align(16);
+        assert!(io.append(b"abcdef"));
+        // Bytes written past len (as a failed read may leave them) are not data.
+        io.spare_mut().fill(b'x');
+        assert_eq!(io.add(8, Some(b"!"), 1), 1);
+        assert_eq!(io.data(), b"abcdef\0\0!");
+        io.free();
     }
 }

@@ -10,11 +10,13 @@
 pub mod fmt;
 pub mod http;
 pub mod http_util;
+pub mod iobuf;
 pub mod log;
 pub mod net;
 pub mod print;
 pub mod str;
 pub mod timer;
+pub mod url;
 pub mod util;
 
 use std::ffi::CStr;

@@ -1,6 +1,11 @@
-//! Entry points for the small helpers: clock, memory, byte order.
-use super::guard;
-use std::os::raw::c_void;
+//! Entry points for the small helpers: clock, memory, byte order,
+//! randomness, checksums and path checks.
+// The doc comment of each entry point is its C contract (it becomes the
+// header comment); a Rust `# Safety` section there would only repeat it.
+#![allow(clippy::missing_safety_doc)]
+use super::{guard, null_arg};
+use crate::str::mg_str;
+use std::os::raw::{c_char, c_uint, c_void};
 
 /// Milliseconds from a monotonic clock.
 #[no_mangle]
@@ -53,4 +58,75 @@ pub extern "C" fn mg_ntohl(net: u32) -> u32 {
 #[no_mangle]
 pub extern "C" fn mg_ntohll(net: u64) -> u64 {
     u64::from_be(net)
+}
+
+/// Fills the len bytes at buf with random bytes from the operating system.
+/// Returns true on success; false if no system source worked (buf then holds
+/// weak pseudo-random bytes) or buf is NULL with len > 0.
+#[no_mangle]
+pub unsafe extern "C" fn mg_random(buf: *mut c_void, len: usize) -> bool {
+    guard("mg_random", false, || {
+        if len == 0 {
+            return true;
+        }
+        if buf.is_null() {
+            null_arg("mg_random", "buf");
+            return false;
+        }
+        // SAFETY: non-NULL; the caller passes len writable bytes.
+        let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, len) };
+        crate::util::random(out)
+    })
+}
+
+/// Writes len - 1 random letters and digits and a terminating NUL to buf
+/// (nothing when len is 0). Returns buf, or NULL if buf is NULL.
+#[no_mangle]
+pub unsafe extern "C" fn mg_random_str(buf: *mut c_char, len: usize) -> *mut c_char {
+    guard("mg_random_str", std::ptr::null_mut(), || {
+        if buf.is_null() {
+            null_arg("mg_random_str", "buf");
+            return std::ptr::null_mut();
+        }
+        if len == 0 {
+            return buf;
+        }
+        // SAFETY: non-NULL; the caller passes len writable bytes.
+        let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, len) };
+        let (text, nul) = out.split_at_mut(len - 1);
+        crate::util::random_alnum(text);
+        nul[0] = 0;
+        buf
+    })
+}
+
+/// CRC-32 (zlib polynomial) of the len bytes at buf, continuing from crc: pass
+/// 0 to start, or an earlier result to extend it over more data. A NULL buf
+/// with len > 0 is logged and crc is returned unchanged.
+#[no_mangle]
+pub unsafe extern "C" fn mg_crc32(crc: u32, buf: *const c_char, len: usize) -> u32 {
+    guard("mg_crc32", crc, || {
+        // SAFETY: NULL or len readable bytes from the caller.
+        match unsafe { super::bytes("mg_crc32", "buf", buf as *const u8, len) } {
+            Some(data) => crate::util::crc32(crc, data),
+            None => crc,
+        }
+    })
+}
+
+/// True if path is safe to serve from a directory: it does not start with
+/// ".." or "~", contains no ".." right after a '/' or a backslash, and no NUL.
+#[no_mangle]
+pub unsafe extern "C" fn mg_path_is_sane(path: mg_str) -> bool {
+    guard("mg_path_is_sane", false, || {
+        // SAFETY: the caller passes a valid mg_str view.
+        unsafe { super::str::str_arg("mg_path_is_sane", "path", path) }
+            .is_some_and(crate::util::path_is_sane)
+    })
+}
+
+/// Blocks the calling thread for at least ms milliseconds.
+#[no_mangle]
+pub extern "C" fn mg_delayms(ms: c_uint) {
+    guard("mg_delayms", (), || crate::util::delay_ms(ms))
 }
