@@ -85,7 +85,13 @@ pub enum Framing {
     Chunked,
     /// Everything until the peer closes (responses only).
     UntilClose,
+    /// A POST or PUT without Content-Length or Transfer-Encoding: its body
+    /// cannot be delimited, so a server answers 411 Length Required.
+    LengthRequired,
 }
+
+/// The status a server answers a [`Framing::LengthRequired`] request with.
+pub const LENGTH_REQUIRED: HttpError = err(411, "POST and PUT need Content-Length or chunked");
 
 /// Why a message is refused: the status to answer with and a short reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -374,22 +380,22 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
     }
     // SAFETY: method points into buf.
     let method = unsafe { hm.method.as_bytes() };
-    if is_request && !chunked && length.is_none() && (method == b"POST" || method == b"PUT") {
-        return Err(err(411, "POST and PUT need Content-Length or chunked"));
-    }
-    let framing = if is_request && method == b"CONNECT" {
-        // RFC 9110 section 9.3.6: a CONNECT request has no content; what
-        // follows its head is tunnel data, whatever the headers say.
-        Framing::Length(0)
-    } else if chunked {
-        Framing::Chunked
-    } else if let Some(n) = length {
-        Framing::Length(n)
-    } else if is_request || status < 200 || status == 204 || status == 304 {
-        Framing::Length(0)
-    } else {
-        Framing::UntilClose
-    };
+    let framing =
+        if is_request && !chunked && length.is_none() && (method == b"POST" || method == b"PUT") {
+            Framing::LengthRequired
+        } else if is_request && method == b"CONNECT" {
+            // RFC 9110 section 9.3.6: a CONNECT request has no content; what
+            // follows its head is tunnel data, whatever the headers say.
+            Framing::Length(0)
+        } else if chunked {
+            Framing::Chunked
+        } else if let Some(n) = length {
+            Framing::Length(n)
+        } else if is_request || status < 200 || status == 204 || status == 304 {
+            Framing::Length(0)
+        } else {
+            Framing::UntilClose
+        };
     if let Framing::Length(n) = framing {
         if n > MG_MAX_RECV_SIZE.saturating_sub(len) {
             return Err(err(413, "body too large"));
@@ -684,6 +690,7 @@ unsafe fn process(c: *mut mg_connection) {
                     Err(e) => return fail(c, e),
                 },
                 Framing::UntilClose => return,
+                Framing::LengthRequired => return fail(c, LENGTH_REQUIRED),
             };
             let data = (*c).recv.data();
             head.hm.body = view(&data[head.len..head.len + body_len]);
@@ -872,6 +879,7 @@ mod tests {
 
     fn status(req: &[u8]) -> Option<u16> {
         match parse_head(req, true) {
+            Ok(Some(h)) if h.framing == Framing::LengthRequired => Some(411),
             Ok(Some(_)) => None,
             Ok(None) => Some(0),
             Err(e) => Some(e.status),

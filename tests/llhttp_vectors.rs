@@ -24,7 +24,9 @@
 //! they are listed in [`OVERRIDES`] with the reason and our expectation is
 //! checked instead. Vectors that test llhttp API features with no
 //! counterpart here are listed in [`SKIPS`].
-use mongoose::http::{chunked_extent, dechunk_in_place, parse_head, Framing, HttpError};
+use mongoose::http::{
+    chunked_extent, dechunk_in_place, parse_head, Framing, HttpError, LENGTH_REQUIRED,
+};
 use std::path::PathBuf;
 
 /// What a vector must do with our parser.
@@ -385,6 +387,9 @@ fn run(input: &[u8]) -> (Vec<Got>, End) {
                 }
             },
             Framing::UntilClose => unreachable!("requests have no read-until-close bodies"),
+            Framing::LengthRequired => {
+                return (got, End::Error(LENGTH_REQUIRED.status, LENGTH_REQUIRED.reason));
+            }
         };
         got.push(msg);
         pos += head.len + used;

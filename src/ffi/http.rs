@@ -80,7 +80,9 @@ pub unsafe extern "C" fn mg_http_parse(
                     let mut m = head.hm;
                     let body_len = match head.framing {
                         Framing::Length(n) => n,
-                        Framing::Chunked | Framing::UntilClose => len - head.len,
+                        Framing::Chunked | Framing::UntilClose | Framing::LengthRequired => {
+                            len - head.len
+                        }
                     };
                     m.body = mg_str { buf: s.add(head.len) as *mut c_char, len: body_len };
                     m.message = mg_str { buf: s as *mut c_char, len: head.len + body_len };
