@@ -20,7 +20,7 @@ const ACCEPT_BATCH: usize = 256;
 /// How long a listener stops accepting after the process ran out of
 /// descriptors, so a full backlog does not become a busy loop.
 const ACCEPT_PAUSE_MS: u64 = 100;
-/// Bytes read per recv() call at most; larger reads amortise syscalls.
+/// Most a receive buffer grows by at once; larger reads amortise syscalls.
 const READ_CHUNK: usize = 64 * 1024;
 
 /// Where a URL points: protocol, host and port.
@@ -373,14 +373,18 @@ pub unsafe fn service(c: *mut mg_connection, now: u64) {
                 }
             }
         }
-        (*c).set_readable(false);
-        (*c).set_writable(false);
+        // Idle connections are only read here, never written: with thousands
+        // of them, dirtying each one's cache lines every iteration shows.
+        const READY: u32 = crate::conn::flag::IS_READABLE | crate::conn::flag::IS_WRITABLE;
+        if (*c).flags & READY != 0 {
+            (*c).flags &= !READY;
+        }
         if (*c).is_draining() && (*c).send.len == 0 {
             (*c).set_closing(true);
         }
         if (*c).is_closing() {
             close_conn(c);
-        } else {
+        } else if conn::private(c).resp_seen != (*c).is_resp() {
             conn::private(c).resp_seen = (*c).is_resp();
         }
     }
@@ -463,14 +467,21 @@ unsafe fn finish_connect(c: *mut mg_connection) {
 
 /// Makes room in `recv` for the next read, within MG_MAX_RECV_SIZE. Returns
 /// the room, or None when the limit is reached or memory ran out.
+///
+/// The buffer starts at MG_IO_SIZE and doubles as data accumulates (up to
+/// READ_CHUNK more per read), so idle and small connections stay small while
+/// large transfers need few reads.
 fn recv_room(c: &mut mg_connection) -> Option<usize> {
     let limit_left = MG_MAX_RECV_SIZE.saturating_sub(c.recv.len);
     if limit_left == 0 {
         return None;
     }
-    let want = READ_CHUNK.min(limit_left);
-    if c.recv.size - c.recv.len < want && !c.recv.reserve(want) {
-        return None;
+    let free = c.recv.size - c.recv.len;
+    if free < MG_IO_SIZE.min(limit_left) {
+        let grow = c.recv.len.clamp(MG_IO_SIZE, READ_CHUNK).min(limit_left);
+        if !c.recv.reserve(grow) {
+            return None;
+        }
     }
     Some((c.recv.size - c.recv.len).min(limit_left))
 }
@@ -503,10 +514,19 @@ unsafe fn read_stream(c: *mut mg_connection) {
                 }
                 let mut n = n as c_long;
                 conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+                release_idle_buffer(&mut *c);
             }
             Err(e) if sock::would_block(&e) => {}
             Err(e) => raise_error(c, MG_LL_DEBUG, format!("recv: {e}").as_bytes()),
         }
+    }
+}
+
+/// Gives back a large receive buffer once everything in it was consumed, so
+/// many connections that once received a big message do not keep its memory.
+fn release_idle_buffer(c: &mut mg_connection) {
+    if c.recv.len == 0 && c.recv.size > READ_CHUNK {
+        c.recv.free();
     }
 }
 
