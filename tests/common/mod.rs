@@ -95,7 +95,13 @@ pub fn compile(src: &Path, link: Link, extra: &[&str]) -> PathBuf {
 /// output is echoed (cargo shows it for failing tests, or with --nocapture).
 pub fn run_exe(exe: &Path) {
     let name = exe.file_name().unwrap().to_string_lossy().to_string();
-    let out = Command::new(exe).current_dir(root()).output().expect("run C test");
+    // cargo's LD_LIBRARY_PATH lists <target>/<profile> (a copy from the last
+    // `cargo build`, possibly stale) before deps/: let the rpath decide.
+    let out = Command::new(exe)
+        .current_dir(root())
+        .env_remove("LD_LIBRARY_PATH")
+        .output()
+        .expect("run C test");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stdout}");

@@ -1,0 +1,107 @@
+// A small REST-style HTTP server keeping a list of items in memory.
+//   ./http_server [url]            default url: http://0.0.0.0:8000
+//
+//   curl localhost:8000/api/hello            -> {"message":"hello","version":"7.22"}
+//   curl -d 'buy milk' localhost:8000/api/items   -> 201 {"id":1}
+//   curl localhost:8000/api/items            -> ["buy milk"]
+//   curl localhost:8000/api/stats            -> requests, connections, items
+//   curl localhost:8000/bench                -> fixed short body (benchmarks)
+// Anything else gets 404.
+#include "mongoose.h"
+
+#define MAX_ITEMS 1000
+#define MAX_ITEM_SIZE 1024
+
+// The body of /bench. bench/run.sh configures nginx to return the same bytes.
+#define BENCH_BODY "Hello, World!\n"
+
+static const char *s_json = "Content-Type: application/json\r\n";
+
+static char *s_items[MAX_ITEMS];  // NUL-terminated copies of POST bodies
+static size_t s_num_items;
+static unsigned long s_requests;     // HTTP requests answered
+static unsigned long s_connections;  // currently open client connections
+static uint64_t s_start_ms;
+
+// %M printer: the item list as a JSON array of strings.
+static size_t print_items(mg_pfn_t out, void *arg, va_list *ap) {
+  size_t i, n = 0;
+  (void) ap;
+  n += mg_xprintf(out, arg, "[");
+  for (i = 0; i < s_num_items; i++) {
+    n += mg_xprintf(out, arg, "%s%m", i == 0 ? "" : ",", MG_ESC(s_items[i]));
+  }
+  n += mg_xprintf(out, arg, "]");
+  return n;
+}
+
+static void add_item(struct mg_connection *c, struct mg_http_message *hm) {
+  char *item;
+  if (hm->body.len == 0 || hm->body.len > MAX_ITEM_SIZE ||
+      memchr(hm->body.buf, '\0', hm->body.len) != NULL) {
+    mg_http_reply(c, 400, s_json, "{%m:%m}\n", MG_ESC("error"),
+                  MG_ESC("body must be 1..1024 bytes of text"));
+  } else if (s_num_items >= MAX_ITEMS) {
+    mg_http_reply(c, 507, s_json, "{%m:%m}\n", MG_ESC("error"),
+                  MG_ESC("list is full"));
+  } else if ((item = (char *) calloc(1, hm->body.len + 1)) == NULL) {
+    mg_http_reply(c, 500, s_json, "{%m:%m}\n", MG_ESC("error"),
+                  MG_ESC("out of memory"));
+  } else {
+    memcpy(item, hm->body.buf, hm->body.len);
+    s_items[s_num_items++] = item;
+    mg_http_reply(c, 201, s_json, "{%m:%lu}\n", MG_ESC("id"),
+                  (unsigned long) s_num_items);
+  }
+}
+
+static void fn(struct mg_connection *c, int ev, void *ev_data) {
+  if (ev == MG_EV_ACCEPT) {
+    s_connections++;
+  } else if (ev == MG_EV_CLOSE && c->is_accepted) {
+    s_connections--;
+  } else if (ev == MG_EV_HTTP_MSG) {
+    struct mg_http_message *hm = (struct mg_http_message *) ev_data;
+    bool get = mg_strcmp(hm->method, mg_str("GET")) == 0;
+    bool post = mg_strcmp(hm->method, mg_str("POST")) == 0;
+    s_requests++;
+    if (mg_match(hm->uri, mg_str("/bench"), NULL)) {
+      mg_http_reply(c, 200, "Content-Type: text/plain\r\n", BENCH_BODY);
+    } else if (mg_match(hm->uri, mg_str("/api/hello"), NULL) && get) {
+      mg_http_reply(c, 200, s_json, "{%m:%m,%m:%m}\n", MG_ESC("message"),
+                    MG_ESC("hello"), MG_ESC("version"), MG_ESC(MG_VERSION));
+    } else if (mg_match(hm->uri, mg_str("/api/items"), NULL) && get) {
+      mg_http_reply(c, 200, s_json, "%M\n", print_items);
+    } else if (mg_match(hm->uri, mg_str("/api/items"), NULL) && post) {
+      add_item(c, hm);
+    } else if (mg_match(hm->uri, mg_str("/api/items"), NULL)) {
+      mg_http_reply(c, 405, "Allow: GET, POST\r\n", "method not allowed\n");
+    } else if (mg_match(hm->uri, mg_str("/api/stats"), NULL) && get) {
+      mg_http_reply(c, 200, s_json, "{%m:%lu,%m:%lu,%m:%lu,%m:%llu}\n",
+                    MG_ESC("requests"), s_requests, MG_ESC("connections"),
+                    s_connections, MG_ESC("items"), (unsigned long) s_num_items,
+                    MG_ESC("uptime_ms"),
+                    (unsigned long long) (mg_millis() - s_start_ms));
+    } else {
+      mg_http_reply(c, 404, s_json, "{%m:%m}\n", MG_ESC("error"),
+                    MG_ESC("not found"));
+    }
+  }
+}
+
+int main(int argc, char *argv[]) {
+  const char *url = argc > 1 ? argv[1] : "http://0.0.0.0:8000";
+  struct mg_mgr mgr;
+  size_t i;
+  mg_mgr_init(&mgr);
+  s_start_ms = mg_millis();
+  if (mg_http_listen(&mgr, url, fn, NULL) == NULL) {
+    MG_ERROR(("cannot listen on %s", url));
+    return 1;
+  }
+  MG_INFO(("listening on %s", url));
+  for (;;) mg_mgr_poll(&mgr, 1000);
+  mg_mgr_free(&mgr);
+  for (i = 0; i < s_num_items; i++) free(s_items[i]);
+  return 0;
+}

@@ -1,0 +1,544 @@
+//! Smoke tests for the programs in `c_examples/`: each is compiled against
+//! the freshly built library, started as a child process on a free loopback
+//! port, and driven over real TCP connections from here. Every test checks
+//! the behaviour the example exists to show, so it fails if that is missing.
+mod common;
+use common::{compile, out_dir, root, Link};
+
+use std::collections::HashMap;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const START_TIMEOUT: Duration = Duration::from_secs(10);
+const IO_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Compiles `c_examples/<name>.c` once per test run and returns the program.
+fn example(name: &str) -> PathBuf {
+    static BUILT: Mutex<Option<HashMap<String, PathBuf>>> = Mutex::new(None);
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    let map = built.get_or_insert_with(HashMap::new);
+    if let Some(p) = map.get(name) {
+        return p.clone();
+    }
+    let src = root().join("c_examples").join(format!("{name}.c"));
+    let exe = compile(&src, Link::Shared, &[]);
+    // compile() names the program after the source; keep examples apart from
+    // the C tests in the same directory.
+    let dest = out_dir().join(format!("example_{name}"));
+    std::fs::rename(&exe, &dest).expect("move example");
+    map.insert(name.to_string(), dest.clone());
+    dest
+}
+
+/// A port on 127.0.0.1 that was free a moment ago.
+fn free_port() -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    l.local_addr().unwrap().port()
+}
+
+/// A running example; killed (and its output shown if the test failed) when
+/// dropped.
+struct Proc {
+    child: Child,
+    name: String,
+    log: PathBuf,
+}
+
+impl Proc {
+    fn spawn(name: &str, args: &[&str]) -> Proc {
+        let exe = example(name);
+        let log = out_dir().join(format!("example_{name}_{}.log", free_port()));
+        let f = std::fs::File::create(&log).expect("create log");
+        // cargo's LD_LIBRARY_PATH lists <target>/<profile> before deps/, and
+        // the copy there may be stale: let the program's rpath decide.
+        let child = Command::new(&exe)
+            .args(args)
+            .env_remove("LD_LIBRARY_PATH")
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(f.try_clone().unwrap())
+            .stderr(f)
+            .spawn()
+            .unwrap_or_else(|e| panic!("start {}: {e}", exe.display()));
+        Proc { child, name: name.to_string(), log }
+    }
+
+    fn output(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits for the program to exit by itself.
+    fn wait(&mut self, timeout: Duration) -> ExitStatus {
+        let end = Instant::now() + timeout;
+        loop {
+            if let Some(st) = self.child.try_wait().expect("try_wait") {
+                return st;
+            }
+            assert!(Instant::now() < end, "{} did not exit within {timeout:?}", self.name);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the program accepts connections on `port`.
+    fn wait_port(&mut self, port: u16) {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let end = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Some(st) = self.child.try_wait().expect("try_wait") {
+                panic!("{} exited ({st}) before listening:\n{}", self.name, self.output());
+            }
+            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                return;
+            }
+            assert!(Instant::now() < end, "{} never listened on port {port}", self.name);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- output of {} ---\n{}", self.name, self.output());
+        }
+    }
+}
+
+/// Starts a server example on a free port, with `scheme://127.0.0.1:port` as
+/// its only argument, and waits until it listens.
+fn server(name: &str, scheme: &str) -> (Proc, u16) {
+    let port = free_port();
+    let mut p = Proc::spawn(name, &[&format!("{scheme}://127.0.0.1:{port}")]);
+    p.wait_port(port);
+    (p, port)
+}
+
+/// A client connection with a read buffer, so that bytes that arrive past
+/// one response (keep-alive, pipelining) are kept for the next.
+struct Conn {
+    s: TcpStream,
+    buf: Vec<u8>,
+}
+
+#[derive(Debug)]
+struct Response {
+    status: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.split("\r\n").skip(1).find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+impl Conn {
+    fn open(port: u16) -> Conn {
+        let s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        s.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        s.set_nodelay(true).unwrap();
+        Conn { s, buf: Vec::new() }
+    }
+
+    fn send(&mut self, data: &[u8]) {
+        self.s.write_all(data).expect("send");
+    }
+
+    /// Reads more bytes into the buffer; false on EOF. Panics on timeout.
+    fn fill(&mut self, what: &str) -> bool {
+        let mut tmp = [0u8; 65536];
+        match self.s.read(&mut tmp) {
+            Ok(0) => false,
+            Ok(n) => {
+                self.buf.extend_from_slice(&tmp[..n]);
+                true
+            }
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                panic!(
+                    "timed out waiting for {what}; have {:?}",
+                    String::from_utf8_lossy(&self.buf)
+                )
+            }
+            Err(e) => panic!("read error waiting for {what}: {e}"),
+        }
+    }
+
+    /// Reads exactly `n` bytes.
+    fn read_exact(&mut self, n: usize) -> Vec<u8> {
+        while self.buf.len() < n {
+            assert!(self.fill("data"), "EOF after {} of {n} bytes", self.buf.len());
+        }
+        self.buf.drain(..n).collect()
+    }
+
+    /// Reads one response head; returns (status, head text).
+    fn read_head(&mut self) -> (u16, String) {
+        let end = loop {
+            if let Some(i) = find(&self.buf, b"\r\n\r\n") {
+                break i + 4;
+            }
+            assert!(self.fill("a response head"), "EOF before a response head");
+        };
+        let head = String::from_utf8_lossy(&self.buf[..end]).into_owned();
+        self.buf.drain(..end);
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line in {head:?}"));
+        (status, head)
+    }
+
+    /// Reads one complete response (Content-Length or chunked body).
+    fn response(&mut self) -> Response {
+        let (status, head) = self.read_head();
+        let mut r = Response { status, head, body: Vec::new() };
+        if let Some(len) = r.header("Content-Length") {
+            r.body = self.read_exact(len.parse().expect("Content-Length"));
+        } else if r.header("Transfer-Encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
+            loop {
+                let (data, last) = self.chunk();
+                r.body.extend_from_slice(&data);
+                if last {
+                    break;
+                }
+            }
+        } else {
+            panic!("response without a length: {:?}", r.head);
+        }
+        r
+    }
+
+    /// Reads one chunk of a chunked body; `true` for the last (empty) one,
+    /// whose trailing CRLF is consumed too.
+    fn chunk(&mut self) -> (Vec<u8>, bool) {
+        let eol = loop {
+            if let Some(i) = find(&self.buf, b"\r\n") {
+                break i;
+            }
+            assert!(self.fill("a chunk size"), "EOF inside a chunked body");
+        };
+        let line = String::from_utf8_lossy(&self.buf[..eol]).into_owned();
+        let size = usize::from_str_radix(line.split(';').next().unwrap().trim(), 16)
+            .unwrap_or_else(|_| panic!("bad chunk size line {line:?}"));
+        self.buf.drain(..eol + 2);
+        let data = self.read_exact(size + 2);
+        assert_eq!(&data[size..], b"\r\n", "chunk not followed by CRLF");
+        (data[..size].to_vec(), size == 0)
+    }
+
+    /// The server closes the connection: EOF with nothing more to read.
+    fn expect_eof(&mut self) {
+        let got_more = self.fill("EOF");
+        assert!(!got_more, "expected EOF, got more data: {:?}", String::from_utf8_lossy(&self.buf));
+        assert!(self.buf.is_empty(), "unread bytes before EOF: {:?}", self.buf);
+    }
+}
+
+/// Sends one request on a new connection and reads the response.
+fn request(port: u16, raw: &str) -> Response {
+    let mut c = Conn::open(port);
+    c.send(raw.as_bytes());
+    c.response()
+}
+
+fn get(port: u16, path: &str) -> Response {
+    request(port, &format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n"))
+}
+
+fn post(port: u16, path: &str, body: &str) -> Response {
+    request(
+        port,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+/// The number after `"key":` in a flat JSON object.
+fn json_num(s: &str, key: &str) -> u64 {
+    let at = s.find(&format!("\"{key}\":")).unwrap_or_else(|| panic!("no {key} in {s}"));
+    let rest = &s[at + key.len() + 3..];
+    let end = rest.find(|ch: char| !ch.is_ascii_digit()).unwrap_or(rest.len());
+    rest[..end].parse().unwrap_or_else(|_| panic!("{key} is not a number in {s}"))
+}
+
+/// Every example compiles (with -Wall -Wextra -Werror, as C99), including
+/// ones added later that have no smoke test here yet.
+#[test]
+fn all_examples_compile() {
+    let mut names: Vec<String> = std::fs::read_dir(root().join("c_examples"))
+        .expect("c_examples")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            (p.extension()? == "c").then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7, "examples missing: {names:?}");
+    for n in &names {
+        assert!(example(n).exists());
+    }
+}
+
+#[test]
+fn tcp_echo_echoes() {
+    let (_p, port) = server("tcp_echo", "tcp");
+    let mut c = Conn::open(port);
+    c.send(b"hello, echo\n");
+    assert_eq!(c.read_exact(12), b"hello, echo\n");
+    // More than one read's worth comes back intact and in order.
+    let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let mut w = c.s.try_clone().unwrap();
+    let data = big.clone();
+    let writer = std::thread::spawn(move || w.write_all(&data).unwrap());
+    assert_eq!(c.read_exact(big.len()), big);
+    writer.join().unwrap();
+}
+
+#[test]
+fn timers_tick_and_exit() {
+    let mut p = Proc::spawn("timers", &["2"]);
+    let st = p.wait(Duration::from_secs(15));
+    let out = p.output();
+    assert!(st.success(), "timers exited with {st}:\n{out}");
+    assert!(out.contains("one-shot timer fired"), "no one-shot timer:\n{out}");
+    let ticks: u32 = out
+        .lines()
+        .find_map(|l| l.strip_prefix("ticks: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no tick count printed:\n{out}"));
+    // 500 ms timer run at once and then for 2 s: 5 ticks, give or take one.
+    assert!((4..=6).contains(&ticks), "{ticks} ticks in 2 s:\n{out}");
+}
+
+#[test]
+fn wakeup_worker_sums() {
+    let (_p, port) = server("wakeup_worker", "tcp");
+    let mut c = Conn::open(port);
+    c.send(b"100\n");
+    let want = b"sum(1..100) = 5050\n";
+    assert_eq!(c.read_exact(want.len()), want);
+    c.send(b"10\n");
+    let want = b"sum(1..10) = 55\n";
+    assert_eq!(c.read_exact(want.len()), want);
+}
+
+#[test]
+fn http_server_rest_api() {
+    let (_p, port) = server("http_server", "http");
+
+    let r = get(port, "/api/hello");
+    assert_eq!(r.status, 200, "{r:?}");
+    assert_eq!(r.header("Content-Type").as_deref(), Some("application/json"));
+    assert_eq!(r.text(), "{\"message\":\"hello\",\"version\":\"7.22\"}\n");
+
+    assert_eq!(get(port, "/api/items").text(), "[]\n");
+    let r = post(port, "/api/items", "buy \"milk\"");
+    assert_eq!((r.status, r.text().as_str()), (201, "{\"id\":1}\n"));
+    let r = post(port, "/api/items", "walk the dog");
+    assert_eq!((r.status, r.text().as_str()), (201, "{\"id\":2}\n"));
+    let r = get(port, "/api/items");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.text(), "[\"buy \\\"milk\\\"\",\"walk the dog\"]\n");
+
+    assert_eq!(post(port, "/api/items", "").status, 400);
+    let r = request(port, "DELETE /api/items HTTP/1.1\r\nHost: test\r\n\r\n");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("Allow").as_deref(), Some("GET, POST"));
+
+    let r = get(port, "/nope");
+    assert_eq!(r.status, 404);
+    assert_eq!(get(port, "/api/hello/x").status, 404);
+
+    let r = get(port, "/bench");
+    assert_eq!((r.status, r.text().as_str()), (200, "Hello, World!\n"));
+
+    // Stats, asked on a keep-alive connection that made one request before.
+    let mut c = Conn::open(port);
+    c.send(b"GET /api/hello HTTP/1.1\r\nHost: test\r\n\r\n");
+    assert_eq!(c.response().status, 200);
+    c.send(b"GET /api/stats HTTP/1.1\r\nHost: test\r\n\r\n");
+    let r = c.response();
+    assert_eq!(r.status, 200);
+    let s = r.text();
+    assert_eq!(json_num(&s, "items"), 2, "{s}");
+    // Answered so far: 10 requests on their own connections, one on this
+    // one, and the stats request counts itself.
+    assert_eq!(json_num(&s, "requests"), 12, "{s}");
+    // This connection, plus any earlier ones whose close is still in flight.
+    assert!((1..=11).contains(&json_num(&s, "connections")), "{s}");
+}
+
+#[test]
+fn worker_thread_keep_alive() {
+    let (_p, port) = server("worker_thread", "http");
+    let mut c = Conn::open(port);
+    c.send(b"GET /sum?a=1&b=2 HTTP/1.1\r\nHost: test\r\n\r\n");
+    let r = c.response();
+    assert_eq!((r.status, r.text().as_str()), (200, "{\"sum\":3,\"count\":2}\n"));
+    c.send(b"GET /sum?x=40&y=1&z=1 HTTP/1.1\r\nHost: test\r\n\r\n");
+    let r = c.response();
+    assert_eq!((r.status, r.text().as_str()), (200, "{\"sum\":42,\"count\":3}\n"));
+    // Pipelined: the second waits for the first's deferred reply; order kept
+    // even though the first worker sleeps longer.
+    c.send(
+        b"GET /sum?a=1&delay=300 HTTP/1.1\r\nHost: test\r\n\r\n\
+          GET /sum?a=2&delay=0 HTTP/1.1\r\nHost: test\r\n\r\n",
+    );
+    assert_eq!(c.response().text(), "{\"sum\":1,\"count\":1}\n");
+    assert_eq!(c.response().text(), "{\"sum\":2,\"count\":1}\n");
+    // Still open.
+    c.send(b"GET /sum?a=7 HTTP/1.1\r\nHost: test\r\n\r\n");
+    assert_eq!(c.response().text(), "{\"sum\":7,\"count\":1}\n");
+    assert_eq!(get(port, "/sum?a=x").status, 400);
+}
+
+#[test]
+fn worker_thread_connection_close() {
+    let (_p, port) = server("worker_thread", "http");
+    let mut c = Conn::open(port);
+    c.send(b"GET /sum?a=5&b=6 HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    let r = c.response();
+    assert_eq!((r.status, r.text().as_str()), (200, "{\"sum\":11,\"count\":2}\n"));
+    c.expect_eof();
+}
+
+#[test]
+fn worker_thread_http10() {
+    let (_p, port) = server("worker_thread", "http");
+    let mut c = Conn::open(port);
+    c.send(b"GET /sum?a=20&b=22 HTTP/1.0\r\n\r\n");
+    let r = c.response();
+    assert_eq!((r.status, r.text().as_str()), (200, "{\"sum\":42,\"count\":2}\n"));
+    c.expect_eof();
+}
+
+#[test]
+fn worker_thread_does_not_block_the_loop() {
+    let (_p, port) = server("worker_thread", "http");
+    let mut slow = Conn::open(port);
+    slow.send(b"GET /sum?a=1&delay=2000 HTTP/1.1\r\nHost: test\r\n\r\n");
+    std::thread::sleep(Duration::from_millis(50));
+    let t = Instant::now();
+    let r = get(port, "/sum?a=2&delay=0");
+    assert_eq!(r.text(), "{\"sum\":2,\"count\":1}\n");
+    assert!(t.elapsed() < Duration::from_millis(1500), "fast request took {:?}", t.elapsed());
+    assert_eq!(slow.response().text(), "{\"sum\":1,\"count\":1}\n");
+}
+
+#[test]
+fn duplex_echo_streams_while_body_arrives() {
+    let (_p, port) = server("duplex_echo", "http");
+    let mut c = Conn::open(port);
+    let pieces: Vec<Vec<u8>> =
+        (0..3u32).map(|p| (0..1000u32).map(|i| ((i * 7 + p * 13) % 251) as u8).collect()).collect();
+    c.send(b"POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 3000\r\n\r\n");
+    c.send(&pieces[0]);
+    let (status, head) = c.read_head();
+    assert_eq!(status, 200, "{head}");
+    assert!(head.to_ascii_lowercase().contains("transfer-encoding: chunked"), "{head}");
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            c.send(piece);
+        }
+        // This piece's echo must arrive before the next piece is sent; the
+        // read times out (and the test fails) if the server waits for the
+        // whole body.
+        let mut echoed = Vec::new();
+        while echoed.len() < piece.len() {
+            let (data, last) = c.chunk();
+            assert!(!last, "last chunk after {} bytes of piece {i}", echoed.len());
+            echoed.extend_from_slice(&data);
+        }
+        assert_eq!(&echoed, piece, "echo of piece {i}");
+    }
+    let (data, last) = c.chunk();
+    assert!(last && data.is_empty(), "expected the last chunk");
+    c.expect_eof();
+}
+
+#[test]
+fn duplex_echo_large_and_chunked_bodies() {
+    let (_p, port) = server("duplex_echo", "http");
+    // A body much larger than one read, sent while reading the echo.
+    let big: Vec<u8> = (0..1_000_000u32).map(|i| (i % 253) as u8).collect();
+    let mut c = Conn::open(port);
+    c.send(format!("POST /echo HTTP/1.1\r\nContent-Length: {}\r\n\r\n", big.len()).as_bytes());
+    let mut w = c.s.try_clone().unwrap();
+    let data = big.clone();
+    let writer = std::thread::spawn(move || w.write_all(&data).unwrap());
+    let r = c.response();
+    writer.join().unwrap();
+    assert_eq!(r.status, 200);
+    assert!(r.body == big, "echo differs ({} bytes back)", r.body.len());
+    // A chunked request body is echoed once complete.
+    let r = request(
+        port,
+        "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+    );
+    assert_eq!((r.status, r.text().as_str()), (200, "hello world"));
+    assert_eq!(get(port, "/").status, 404);
+}
+
+/// Runs the client to completion; returns its exit status and output.
+fn run_client(url: &str) -> (ExitStatus, String) {
+    let mut p = Proc::spawn("http_client", &[url]);
+    let st = p.wait(Duration::from_secs(15));
+    (st, p.output())
+}
+
+#[test]
+fn http_client_against_http_server() {
+    let (_p, port) = server("http_server", "http");
+    assert_eq!(post(port, "/api/items", "from the test").status, 201);
+    let (st, out) = run_client(&format!("http://127.0.0.1:{port}/api/hello"));
+    assert!(st.success(), "http_client failed ({st}):\n{out}");
+    assert!(out.starts_with("200 OK\n"), "{out}");
+    assert!(out.contains("Content-Type: application/json\n"), "{out}");
+    assert!(out.contains("Content-Length: 37\n"), "{out}");
+    assert!(out.ends_with("\n\n{\"message\":\"hello\",\"version\":\"7.22\"}\n"), "{out}");
+
+    let (st, out) = run_client(&format!("http://127.0.0.1:{port}/api/items"));
+    assert!(st.success(), "{out}");
+    assert!(out.ends_with("[\"from the test\"]\n"), "{out}");
+
+    // A 404 is still a response: exit 0, status printed.
+    let (st, out) = run_client(&format!("http://127.0.0.1:{port}/missing"));
+    assert!(st.success() && out.starts_with("404 Not Found\n"), "{st}:\n{out}");
+}
+
+#[test]
+fn http_client_reports_errors() {
+    // Nothing listens there any more: connection refused, exit 1.
+    let port = free_port();
+    let (st, out) = run_client(&format!("http://127.0.0.1:{port}/"));
+    assert_eq!(st.code(), Some(1), "{out}");
+
+    // A server that accepts but never answers: timeout, exit 1.
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let t = Instant::now();
+    let (st, out) = run_client(&format!("http://127.0.0.1:{port}/"));
+    assert_eq!(st.code(), Some(1), "{out}");
+    assert!(t.elapsed() >= Duration::from_secs(4), "gave up after {:?}", t.elapsed());
+    drop(l);
+}
