@@ -3,7 +3,8 @@
 #
 #   bash scripts/run-example.sh [name] [args...]
 #
-# name: c_examples/<name>.c; default file_server, else the first example.
+# name: c_examples/<name>.c; default file_server, else http_server (the REST
+# example on http://localhost:8000).
 # Extra arguments go to the example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,12 +15,7 @@ if [ -z "$name" ]; then
   if [ -f c_examples/file_server.c ]; then
     name=file_server
   else
-    first=$(ls c_examples/*.c 2>/dev/null | head -n 1 || true)
-    if [ -z "$first" ]; then
-      echo "run-example: no C examples in c_examples/ yet" >&2
-      exit 1
-    fi
-    name=$(basename "$first" .c)
+    name=http_server
   fi
 fi
 src="c_examples/$name.c"
