@@ -832,6 +832,15 @@ pub unsafe fn write_chunk(c: *mut mg_connection, data: &[u8]) {
     }
 }
 
+/// Makes `c` (when not NULL) an HTTP connection and returns it.
+fn speak_http(c: *mut mg_connection) -> *mut mg_connection {
+    if !c.is_null() {
+        // SAFETY: a live connection just created by the caller.
+        unsafe { (*c).pfn = Some(http_handler) };
+    }
+    c
+}
+
 /// Creates an HTTP listener: a TCP listener whose accepted connections parse
 /// HTTP and send MG_EV_HTTP_HDRS/MG_EV_HTTP_MSG.
 ///
@@ -844,13 +853,7 @@ pub unsafe fn listen(
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
     // SAFETY: per the contract.
-    unsafe {
-        let c = crate::net::listen(mgr, url, f, fn_data);
-        if !c.is_null() {
-            (*c).pfn = Some(http_handler);
-        }
-        c
-    }
+    speak_http(unsafe { crate::net::listen(mgr, url, f, fn_data) })
 }
 
 /// Creates an HTTP client connection.
@@ -864,13 +867,7 @@ pub unsafe fn connect(
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
     // SAFETY: per the contract.
-    unsafe {
-        let c = crate::net::connect(mgr, url, f, fn_data);
-        if !c.is_null() {
-            (*c).pfn = Some(http_handler);
-        }
-        c
-    }
+    speak_http(unsafe { crate::net::connect(mgr, url, f, fn_data) })
 }
 
 #[cfg(test)]

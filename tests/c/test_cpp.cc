@@ -2,17 +2,8 @@
 // tests/layout.rs). Uses struct fields, events, macros and a few functions.
 // Functions that may be missing from the header are behind HAVE_<NAME>,
 // which the build defines after looking for them in mongoose.h.
-#include "mongoose.h"
+#include "test_util.h"  // includes mongoose.h
 
-static int s_checks, s_failures;
-#define CHECK(expr)                                                   \
-  do {                                                                \
-    s_checks++;                                                       \
-    if (!(expr)) {                                                    \
-      s_failures++;                                                   \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #expr); \
-    }                                                                 \
-  } while (0)
 
 static int s_polls;
 

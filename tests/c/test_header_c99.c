@@ -1,16 +1,7 @@
 // mongoose.h as strict ISO C99: tests/layout.rs compiles this with
 // -std=c99 -pedantic -Wall -Wextra -Werror. Exercises the header's macros.
-#include "mongoose.h"
+#include "test_util.h"  // includes mongoose.h
 
-static int s_checks, s_failures;
-#define CHECK(expr)                                                   \
-  do {                                                                \
-    s_checks++;                                                       \
-    if (!(expr)) {                                                    \
-      s_failures++;                                                   \
-      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #expr); \
-    }                                                                 \
-  } while (0)
 
 static void noop(void *arg) {
   (void) arg;
