@@ -346,6 +346,19 @@ pub unsafe fn service(c: *mut mg_connection, now: u64) {
         }
         let mut now_ms = now;
         conn::call(c, ev::POLL, (&mut now_ms as *mut u64).cast());
+        service_io(c, now);
+    }
+}
+
+/// The I/O half of [`service`]: accept, connect, read and write on a ready
+/// socket, then close the connection if it is done. The event loop also
+/// calls it alone for sockets that become ready between its passes.
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager.
+pub unsafe fn service_io(c: *mut mg_connection, now: u64) {
+    // SAFETY: c is live; handlers may change it but not free it.
+    unsafe {
         if !(*c).is_closing() {
             if (*c).is_listening() {
                 if (*c).is_readable() {
