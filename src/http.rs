@@ -125,7 +125,8 @@ fn view(b: &[u8]) -> mg_str {
     mg_str::from_bytes(b)
 }
 
-fn trim(mut b: &[u8]) -> &[u8] {
+/// `b` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+pub(crate) fn trim(mut b: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', rest @ ..] = b {
         b = rest;
     }

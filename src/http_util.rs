@@ -14,24 +14,10 @@ pub(crate) const VAR_DECODE_FAILED: i32 = -3;
 /// `mg_http_get_var` result: no such variable.
 pub(crate) const VAR_NOT_FOUND: i32 = -4;
 
+use crate::http::trim;
+
 fn is_ws(b: u8) -> bool {
     b == b' ' || b == b'\t'
-}
-
-fn trim(mut b: &[u8]) -> &[u8] {
-    while let [first, rest @ ..] = b {
-        if !is_ws(*first) {
-            break;
-        }
-        b = rest;
-    }
-    while let [rest @ .., last] = b {
-        if !is_ws(*last) {
-            break;
-        }
-        b = rest;
-    }
-    b
 }
 
 /// The value of parameter `name` in a header value made of `name=value`

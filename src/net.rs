@@ -31,40 +31,16 @@ pub struct Target {
     pub port: u16,
 }
 
-/// Splits `scheme://host:port/...`; `udp://` gives UDP, anything else TCP.
-/// IPv6 hosts are written in brackets. A missing port is 0.
+/// Reads a URL for a socket: `udp://` gives UDP, anything else TCP; a
+/// missing port is the scheme's default or 0. None for a malformed port or
+/// IPv6 literal, which `mg_listen`/`mg_connect` refuse.
 pub fn parse_target(url: &str) -> Option<Target> {
-    let (scheme, rest) = match url.find("://") {
-        Some(i) => (&url[..i], &url[i + 3..]),
-        None => ("", url),
-    };
-    let proto = if scheme.eq_ignore_ascii_case("udp") { Proto::Udp } else { Proto::Tcp };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let authority = authority.rsplit('@').next().unwrap_or(authority);
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let end = v6.find(']')?;
-        (&v6[..end], v6[end + 1..].strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (authority, None),
-        }
-    };
-    let port = match port {
-        Some(p) if !p.is_empty() => p.parse().ok()?,
-        _ => default_port(scheme),
-    };
-    Some(Target { proto, host: host.to_string(), port })
-}
-
-fn default_port(scheme: &str) -> u16 {
-    match scheme.to_ascii_lowercase().as_str() {
-        "http" | "ws" => 80,
-        "https" | "wss" => 443,
-        "mqtt" => 1883,
-        "mqtts" => 8883,
-        _ => 0,
-    }
+    let u = crate::url::parse(url.as_bytes());
+    u.well_formed.then(|| Target {
+        proto: if u.is_udp { Proto::Udp } else { Proto::Tcp },
+        host: String::from_utf8_lossy(u.host).into_owned(),
+        port: u.port_or_default(),
+    })
 }
 
 /// Resolves a host: IP literals, `localhost`, the empty host (any address),
@@ -635,15 +611,8 @@ unsafe fn send_datagram(c: *mut mg_connection, data: &[u8]) -> bool {
 fn hexdump(c: *const mg_connection, dir: &str, data: &[u8]) {
     // SAFETY: c is live (callers hold it).
     let id = unsafe { (*c).id };
-    let mut s = format!("{id} {dir} {} bytes\n", data.len());
-    for (i, chunk) in data.chunks(16).enumerate() {
-        s.push_str(&format!("{:04x} ", i * 16));
-        for b in chunk {
-            s.push_str(&format!(" {b:02x}"));
-        }
-        s.push('\n');
-    }
-    crate::log::write(s.as_bytes());
+    crate::log::write(format!("{id} {dir} {} bytes\n", data.len()).as_bytes());
+    crate::log::hexdump(data);
 }
 
 /// Closes and frees a connection: MG_EV_CLOSE to its handlers, then the socket

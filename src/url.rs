@@ -25,6 +25,10 @@ pub struct Url<'a> {
     pub is_ssl: bool,
     /// True for the `udp` scheme.
     pub is_udp: bool,
+    /// False when the port is not a number up to 65535 or an IPv6 bracket is
+    /// not closed. The `mg_url_*` functions read such URLs leniently (port
+    /// 0); sockets refuse them.
+    pub well_formed: bool,
 }
 
 impl Url<'_> {
@@ -106,22 +110,22 @@ pub fn parse(url: &[u8]) -> Url<'_> {
         None => (&authority[..0], &authority[..0], authority),
     };
 
-    let (host, port) = if let Some(inner) = hostport.strip_prefix(b"[") {
+    let (host, port_text, bracket_ok) = if let Some(inner) = hostport.strip_prefix(b"[") {
         match inner.iter().position(|&c| c == b']') {
-            Some(close) => {
-                let after = &inner[close + 1..];
-                (&inner[..close], after.strip_prefix(b":").and_then(parse_port))
-            }
-            None => (inner, None),
+            Some(close) => (&inner[..close], inner[close + 1..].strip_prefix(b":"), true),
+            None => (inner, None, false),
         }
     } else {
         let colons = hostport.iter().filter(|&&c| c == b':').count();
         match hostport.iter().position(|&c| c == b':') {
             // A lone colon separates the port; several mean a bare IPv6 address.
-            Some(i) if colons == 1 => (&hostport[..i], parse_port(&hostport[i + 1..])),
-            _ => (hostport, None),
+            Some(i) if colons == 1 => (&hostport[..i], Some(&hostport[i + 1..]), true),
+            _ => (hostport, None, true),
         }
     };
+    let port = port_text.and_then(parse_port);
+    let port_ok =
+        port_text.is_none_or(|t| t.is_empty() || port != Some(0) || t.iter().all(|&c| c == b'0'));
 
     Url {
         scheme,
@@ -132,6 +136,7 @@ pub fn parse(url: &[u8]) -> Url<'_> {
         uri,
         is_ssl: is_ssl_scheme(scheme),
         is_udp: scheme.eq_ignore_ascii_case(b"udp"),
+        well_formed: bracket_ok && port_ok,
     }
 }
 

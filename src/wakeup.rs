@@ -37,7 +37,10 @@ impl Channel {
     /// Queues a message; callable from any thread. False only when the poller
     /// could not be woken, in which case the message is not queued.
     pub fn send(&self, conn_id: c_ulong, data: &[u8]) -> bool {
-        let msg = Message { conn_id, data: data.to_vec() };
+        // One spare byte: the delivery appends a NUL without reallocating.
+        let mut bytes = Vec::with_capacity(data.len() + 1);
+        bytes.extend_from_slice(data);
+        let msg = Message { conn_id, data: bytes };
         self.queue.lock().unwrap_or_else(|e| e.into_inner()).push_back(msg);
         if !self.notified.swap(true, Ordering::AcqRel) && self.poller.notify().is_err() {
             self.notified.store(false, Ordering::Release);

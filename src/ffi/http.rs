@@ -2,21 +2,10 @@
 use super::{bytes, cstr, guard, null_arg};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::http::{self, mg_http_message, Framing};
-use crate::mgr::{self, mg_mgr};
+use crate::mgr::mg_mgr;
 use crate::str::mg_str;
 use std::os::raw::{c_char, c_int, c_void};
 use std::ptr;
-
-unsafe fn url_arg<'a>(func: &str, mgr: *mut mg_mgr, url: *const c_char) -> Option<&'a str> {
-    // SAFETY: NULL-checked; url is a C string per the API.
-    unsafe {
-        if mgr::state(mgr).is_none() {
-            crate::log_error!(func, "mgr is NULL or not initialised");
-            return None;
-        }
-        std::str::from_utf8(cstr(func, "url", url)?).ok()
-    }
-}
 
 /// Creates an HTTP server listening on `url`, e.g. "http://0.0.0.0:8000".
 /// The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
@@ -32,7 +21,9 @@ pub unsafe extern "C" fn mg_http_listen(
     guard("mg_http_listen", ptr::null_mut(), || {
         // SAFETY: arguments checked.
         unsafe {
-            let Some(url) = url_arg("mg_http_listen", mgr, url) else { return ptr::null_mut() };
+            let Some(url) = super::net::mgr_and_url("mg_http_listen", mgr, url) else {
+                return ptr::null_mut();
+            };
             http::listen(mgr, url, r#fn, fn_data)
         }
     })
@@ -50,7 +41,9 @@ pub unsafe extern "C" fn mg_http_connect(
     guard("mg_http_connect", ptr::null_mut(), || {
         // SAFETY: arguments checked.
         unsafe {
-            let Some(url) = url_arg("mg_http_connect", mgr, url) else { return ptr::null_mut() };
+            let Some(url) = super::net::mgr_and_url("mg_http_connect", mgr, url) else {
+                return ptr::null_mut();
+            };
             http::connect(mgr, url, r#fn, fn_data)
         }
     })

@@ -47,7 +47,11 @@ pub unsafe extern "C" fn mg_mgr_poll(mgr: *mut mg_mgr, ms: c_int) {
 }
 
 /// Checks the manager and URL arguments shared by listen and connect.
-unsafe fn mgr_and_url<'a>(func: &str, mgr: *mut mg_mgr, url: *const c_char) -> Option<&'a str> {
+pub(crate) unsafe fn mgr_and_url<'a>(
+    func: &str,
+    mgr: *mut mg_mgr,
+    url: *const c_char,
+) -> Option<&'a str> {
     // SAFETY: NULL-checked; url is a C string per the API.
     unsafe {
         if mgr::state(mgr).is_none() {

@@ -2,8 +2,6 @@
 // it with plain blocking sockets, so tests control every byte on the wire.
 #ifndef HTTP_TEST_UTIL_H
 #define HTTP_TEST_UTIL_H
-#include <sys/time.h>
-
 #include "test_util.h"
 
 struct server {
@@ -36,24 +34,8 @@ static inline void server_stop(struct server *s) {
   mg_mgr_free(&s->mgr);
 }
 
-// A blocking client socket with a receive timeout.
-static inline int client_connect(int port, int timeout_ms) {
-  struct sockaddr_in sin;
-  struct timeval tv;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  memset(&sin, 0, sizeof(sin));
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((uint16_t) port);
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, (struct sockaddr *) &sin, sizeof(sin)) != 0) {
-    close(fd);
-    return -1;
-  }
-  tv.tv_sec = timeout_ms / 1000;
-  tv.tv_usec = (timeout_ms % 1000) * 1000;
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  return fd;
-}
+// A blocking client socket with a receive timeout (see test_util.h).
+#define client_connect tcp_connect
 
 static inline bool send_all(int fd, const void *buf, size_t len) {
   const char *p = (const char *) buf;

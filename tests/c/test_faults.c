@@ -21,21 +21,6 @@ static void server(struct mg_connection *c, int ev, void *ev_data) {
   }
 }
 
-static int raw_connect(int port) {
-  struct sockaddr_in sin;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  memset(&sin, 0, sizeof(sin));
-  sin.sin_family = AF_INET;
-  sin.sin_port = htons((uint16_t) port);
-  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, (struct sockaddr *) &sin, sizeof(sin)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 static void test_emfile(void) {
   struct mg_mgr mgr;
   struct fstate s;
@@ -55,7 +40,7 @@ static void test_emfile(void) {
   lim = old;
   lim.rlim_cur = (rlim_t) probe + 8;
   CHECK(setrlimit(RLIMIT_NOFILE, &lim) == 0);
-  for (i = 0; i < 6; i++) fds[i] = raw_connect(port);
+  for (i = 0; i < 6; i++) fds[i] = tcp_connect(port, 0);
   for (i = 0; i < 6; i++) CHECK(fds[i] >= 0);
   s.polls = 0;
   end = mg_millis() + 500;
@@ -86,8 +71,8 @@ static void test_reset(void) {
   mg_mgr_init(&mgr);
   l = mg_listen(&mgr, "tcp://127.0.0.1:0", server, &s);
   port = mg_ntohs(l->loc.port);
-  a = raw_connect(port);
-  b = raw_connect(port);
+  a = tcp_connect(port, 0);
+  b = tcp_connect(port, 0);
   end = mg_millis() + 3000;
   while (s.accepted < 2 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
   CHECK(s.accepted == 2);

@@ -50,6 +50,12 @@ static void client(struct mg_connection *c, int ev, void *ev_data) {
   if (ev == MG_EV_CLOSE) e->close++;
 }
 
+static int count_hello(const char *log) {
+  int n = 0;
+  while ((log = strstr(log, "68 65 6c 6c 6f")) != NULL) n++, log++;
+  return n;
+}
+
 static int count_conns(struct mg_mgr *mgr) {
   int n = 0;
   struct mg_connection *c;
@@ -348,6 +354,38 @@ static void test_max_recv(void) {
   mg_mgr_free(&mgr);
 }
 
+static char s_log[4096];
+static size_t s_log_len;
+
+static void capture_log(char ch, void *param) {
+  (void) param;
+  if (s_log_len + 1 < sizeof(s_log)) s_log[s_log_len++] = ch, s_log[s_log_len] = '\0';
+}
+
+// c->is_hexdumping: traffic in both directions is dumped to the log.
+static void test_hexdump(void) {
+  struct mg_mgr mgr;
+  struct events se, ce;
+  char url[64];
+  struct mg_connection *l, *c;
+  uint64_t end;
+  memset(&se, 0, sizeof(se)), memset(&ce, 0, sizeof(ce));
+  s_log_len = 0, s_log[0] = '\0';
+  mg_log_set_fn(capture_log, NULL);
+  mg_mgr_init(&mgr);
+  l = mg_listen(&mgr, "tcp://127.0.0.1:0", echo_server, &se);
+  snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", mg_ntohs(l->loc.port));
+  c = mg_connect(&mgr, url, client, &ce);
+  c->is_hexdumping = 1;
+  end = mg_millis() + 3000;
+  while (ce.close == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  mg_log_set_fn(NULL, NULL);
+  CHECK(strstr(s_log, "-> 5 bytes") != NULL);  // sent "hello"
+  CHECK(strstr(s_log, "<- 5 bytes") != NULL);  // received the echo
+  CHECK(count_hello(s_log) == 2);
+  mg_mgr_free(&mgr);
+}
+
 static void test_null_args(void) {
   struct mg_mgr mgr;
   memset(&mgr, 0, sizeof(mgr));
@@ -379,6 +417,7 @@ int main(void) {
   test_full_and_extra();
   test_pfn();
   test_max_recv();
+  test_hexdump();
   test_null_args();
   return test_summary("test_net");
 }

@@ -34,6 +34,29 @@ static inline int test_summary(const char *name) {
   return s_failures == 0 && s_checks > 0 ? 0 : 1;
 }
 
+// A blocking TCP client socket connected to 127.0.0.1:port, with a receive
+// timeout of timeout_ms (0: none). -1 when the connect fails.
+static inline int tcp_connect(int port, int timeout_ms) {
+  struct sockaddr_in sin;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  memset(&sin, 0, sizeof(sin));
+  sin.sin_family = AF_INET;
+  sin.sin_port = htons((uint16_t) port);
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, (struct sockaddr *) &sin, sizeof(sin)) != 0) {
+    close(fd);
+    return -1;
+  }
+  if (timeout_ms > 0) {
+    struct timeval tv;
+    tv.tv_sec = timeout_ms / 1000;
+    tv.tv_usec = (timeout_ms % 1000) * 1000;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  }
+  return fd;
+}
+
 // Polls mgr until *flag becomes true or ms milliseconds pass.
 static inline bool poll_until(struct mg_mgr *mgr, volatile bool *flag, int ms) {
   uint64_t end = mg_millis() + (uint64_t) ms;
