@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|http]
+#   bash bench/run.sh [all|wakeup|http|http-idle]
 #
 # http: c_examples/http_server (release build, /bench) against nginx with one
 # worker, both pinned to CPU 0, wrk pinned to CPU 1 (when the machine has two
@@ -23,7 +23,7 @@ if [[ $what == all || $what == wakeup ]]; then
   "$out/wakeup_bench" 4 25000 4096
 fi
 
-if [[ $what != all && $what != http ]]; then
+if [[ $what != all && $what != http && $what != http-idle ]]; then
   exit 0
 fi
 
@@ -166,7 +166,9 @@ echo "== HTTP: c_examples/http_server vs nginx $("$nginx_bin" -v 2>&1 | sed 's/.
 echo "   $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')); servers on CPU 0, wrk on CPU 1; $duration per run"
 echo "   CPU us/req: server utime+stime over the run / requests"
 echo "| load                       | server       |       req/s |   p99 lat | CPU us/req | errors"
-for load in "keep-alive 50 conns" "keep-alive 1000 conns" "pipelined x16 50 conns"; do
+loads=("keep-alive 50 conns" "keep-alive 1000 conns" "pipelined x16 50 conns")
+[[ $what == http-idle ]] && loads=()  # http-idle: only the idle load below
+for load in "${loads[@]}"; do
   case $load in
     keep-alive\ 50*) args=(-t2 -c50 -d"$duration" --latency) ;;
     keep-alive\ 1000*) args=(-t2 -c1000 -d"$duration" --latency) ;;
