@@ -397,6 +397,17 @@ struct mg_http_message {
   struct mg_str message;
 };
 
+// One part of a multipart body, as `mg_http_next_multipart` fills it in.
+// The views point into the body that was parsed.
+struct mg_http_part {
+  // Form field name (`name=` of `Content-Disposition`); `{NULL, 0}` if absent.
+  struct mg_str name;
+  // File name for file uploads (`filename=`); `{NULL, 0}` if absent.
+  struct mg_str filename;
+  // Part contents.
+  struct mg_str body;
+};
+
 // A timer function.
 typedef void (*mg_timer_fn)(void *arg);
 
@@ -558,6 +569,17 @@ void mg_log_set_fn(mg_pfn_t fn, void *param);
 // Writes a hex dump of `len` bytes at `buf` to the log output, one line per
 // 16 bytes: offset, the bytes in hex, then the printable characters.
 void mg_hexdump(const void *buf, size_t len);
+
+// Parses the part of the multipart body `body` whose boundary line starts at
+// `ofs` (0 for the first part) and fills `part` (which may be NULL) with its
+// `Content-Disposition` name and filename and its contents; the views point
+// into `body`. Returns the offset of the next part's boundary line, to pass
+// to the next call, or 0 when there is no further complete part (end of the
+// body, or a missing or malformed boundary), in which case `part` holds
+// empty views.
+//
+// Typical loop: `while ((ofs = mg_http_next_multipart(hm->body, ofs, &part)) > 0) {...}`
+size_t mg_http_next_multipart(struct mg_str body, size_t ofs, struct mg_http_part *part);
 
 // Initialises an event manager. Call before anything else uses it.
 void mg_mgr_init(struct mg_mgr *mgr);

@@ -15,6 +15,7 @@ pub mod http_util;
 pub mod iobuf;
 pub mod log;
 pub mod mgr;
+pub mod multipart;
 pub mod net;
 pub mod sock;
 pub mod str;

@@ -15,6 +15,7 @@ use mongoose::conn::{flag, mg_connection, mg_event};
 use mongoose::iobuf::mg_iobuf;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
+use mongoose::multipart::mg_http_part;
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
 use std::fmt::Write as _;
@@ -77,6 +78,7 @@ fn types() -> Vec<Type> {
             extraconnsize, pipe),
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
+        layout!(struct mg_http_part: name, filename, body),
     ]
 }
 

@@ -12,6 +12,7 @@ pub mod http;
 pub mod http_util;
 pub mod iobuf;
 pub mod log;
+pub mod multipart;
 pub mod net;
 pub mod print;
 pub mod str;
