@@ -40,6 +40,10 @@ void mg_http_reply(struct mg_connection *c, int status, const char *headers,
 // result ("") sends the last chunk and ends the response.
 void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...);
 
+// Replaces the file `path` on `fs` with the formatted text, atomically (a
+// temporary file renamed over it). False on error.
+bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...);
+
 #ifdef __cplusplus
 }
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 struct mg_connection;
+struct mg_fs;
 typedef void (*mg_pfn_t)(char, void *);
 
 // Implemented in Rust.
@@ -19,6 +20,8 @@ void mgrs_verror(struct mg_connection *c, const char *fmt, va_list *ap);
 void mgrs_http_vreply(struct mg_connection *c, int status, const char *headers,
                       const char *fmt, va_list *ap);
 void mgrs_http_vprintf_chunk(struct mg_connection *c, const char *fmt, va_list *ap);
+bool mgrs_file_vprintf(struct mg_fs *fs, const char *path, const char *fmt,
+                       va_list *ap);
 
 size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...) {
   va_list ap;
@@ -83,6 +86,15 @@ void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...) {
   va_start(ap, fmt);
   mgrs_http_vprintf_chunk(c, fmt, &ap);
   va_end(ap);
+}
+
+bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...) {
+  va_list ap;
+  bool ok;
+  va_start(ap, fmt);
+  ok = mgrs_file_vprintf(fs, path, fmt, &ap);
+  va_end(ap);
+  return ok;
 }
 
 // ---- va_arg accessors, called by the Rust format engine ----

@@ -86,6 +86,19 @@ struct mg_mgr;
 // Longest file path the library builds, in bytes.
 #define MG_PATH_MAX 4096
 
+// `st()` result and `op()` flag: readable / open for reading.
+#define MG_FS_READ 1
+
+// `st()` result and `op()` flag: writable / open for writing (appending,
+// created if missing).
+#define MG_FS_WRITE 2
+
+// `st()` result: a directory.
+#define MG_FS_DIR 4
+
+// `op()` flag, with MG_FS_WRITE: fail if the file exists.
+#define MG_FS_EXCL 8
+
 // Largest request or response head accepted, in bytes.
 #define MAX_HEAD_SIZE (16 * 1024)
 
@@ -359,6 +372,41 @@ struct mg_connection {
   unsigned int is_writable: 1;
 };
 
+// A filesystem: a table of functions the library calls for all file access.
+// Fill in your own to serve files from any storage; a NULL entry makes that
+// operation fail.
+struct mg_fs {
+  // Stat: returns MG_FS_* flags (0: does not exist) and sets `*size` and
+  // `*mtime`; either pointer may be NULL.
+  int (*st)(const char *path, size_t *size, time_t *mtime);
+  // Lists a directory: calls `fn(name, userdata)` for each entry except "." and "..".
+  void (*ls)(const char *path, void (*fn)(const char *name, void *userdata), void *userdata);
+  // Opens a file with MG_FS_* flags; returns an opaque handle or NULL.
+  void *(*op)(const char *path, int flags);
+  // Closes a handle from `op`.
+  void (*cl)(void *fd);
+  // Reads up to `len` bytes; returns the number read (0 at the end or on error).
+  size_t (*rd)(void *fd, void *buf, size_t len);
+  // Writes `len` bytes; returns the number written.
+  size_t (*wr)(void *fd, const void *buf, size_t len);
+  // Moves the read position to `offset` from the start; returns the new position.
+  size_t (*sk)(void *fd, size_t offset);
+  // Renames a file (replacing `to`).
+  bool (*mv)(const char *from, const char *to);
+  // Deletes a file.
+  bool (*rm)(const char *path);
+  // Creates a directory.
+  bool (*mkd)(const char *path);
+};
+
+// An open file from mg_fs_open(): the handle and the filesystem it belongs to.
+struct mg_fd {
+  // Handle returned by `fs->op()`.
+  void *fd;
+  // Filesystem that owns `fd`.
+  struct mg_fs *fs;
+};
+
 // A view of `len` bytes at `buf`; not necessarily NUL-terminated.
 struct mg_str {
   // First byte of the string (may be NULL when `len` is 0).
@@ -419,6 +467,10 @@ typedef size_t (*mg_pm_t)(mg_pfn_t out, void *arg, va_list *ap);
 extern "C" {
 #endif // __cplusplus
 
+// The POSIX filesystem: the files of the machine, through open/read/write.
+// `op()` with MG_FS_WRITE opens for appending and creates the file.
+extern struct mg_fs mg_fs_posix;
+
 // Current log level, one of MG_LL_*; set it with mg_log_set(level).
 extern int mg_log_level;
 
@@ -447,6 +499,27 @@ void mg_pfn_iobuf(char ch, void *param);
 
 // An output function that writes `ch` to stdout; `param` is ignored.
 void mg_pfn_stdout(char ch, void *param);
+
+// Opens `path` on `fs` with MG_FS_* `flags`. Returns a new `struct mg_fd`
+// (close it with mg_fs_close()), or NULL on error.
+struct mg_fd *mg_fs_open(struct mg_fs *fs, const char *path, int flags);
+
+// Closes a file opened by mg_fs_open() and frees `fd`. NULL is ignored.
+void mg_fs_close(struct mg_fd *fd);
+
+// Directory iterator: fills `buf` (`len` bytes) with the entry of `path`
+// that follows the name currently in `buf`; start with `buf[0] = '\0'`.
+// Returns false when there are no more entries. Names that do not fit in
+// `buf` are skipped.
+bool mg_fs_ls(struct mg_fs *fs, const char *path, char *buf, size_t len);
+
+// Reads the whole file `path` into memory from malloc(), NUL-terminated;
+// release it with mg_free(). `{NULL, 0}` on error.
+struct mg_str mg_file_read(struct mg_fs *fs, const char *path);
+
+// Replaces the file `path` with the `len` bytes at `buf`, atomically (a
+// temporary file renamed over it). False on error.
+bool mg_file_write(struct mg_fs *fs, const char *path, const void *buf, size_t len);
 
 // Creates an HTTP server listening on `url`, e.g. "http://0.0.0.0:8000".
 // The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
@@ -857,6 +930,10 @@ void mg_http_reply(struct mg_connection *c, int status, const char *headers,
 // Sends one chunk of a chunked response with formatted content; an empty
 // result ("") sends the last chunk and ends the response.
 void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...);
+
+// Replaces the file `path` on `fs` with the formatted text, atomically (a
+// temporary file renamed over it). False on error.
+bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...);
 
 #ifdef __cplusplus
 }

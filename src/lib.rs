@@ -10,6 +10,7 @@ pub mod addr;
 pub mod config;
 pub mod conn;
 pub mod fmt;
+pub mod fs;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;

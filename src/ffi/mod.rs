@@ -8,6 +8,7 @@
 //! asks for would only repeat that, in every header comment.
 #![allow(clippy::missing_safety_doc)]
 pub mod fmt;
+pub mod fs;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;
