@@ -813,6 +813,22 @@ void mg_timer_poll(struct mg_timer **head, uint64_t new_ms);
 // in MG_EV_POLL: `if (mg_timer_expired(&t, 1000, mg_millis())) ...`.
 bool mg_timer_expired(uint64_t *expiration, uint64_t period, uint64_t now);
 
+// Stores one part of a file upload sent as the body of `hm`: the query
+// names the file and where the part goes, `?file=NAME&offset=N`. The body
+// is appended to `dir/NAME` on `fs`; offset 0 (or none) starts the file
+// afresh, any other offset must equal the size stored so far. Replies 200
+// with the file's new size as the body and returns that size; an empty body
+// stores nothing (200, returns 0). Refused parts get 400 and a negative
+// return: -1 no file name, -2 a name that is not sane (mg_path_is_sane),
+// -3 a negative offset, -4 the file would exceed `max_size` bytes (the
+// upload's earlier parts are then deleted, so no partial file is left),
+// -5 the offset differs from the stored size, -6 the file cannot be opened.
+long mg_http_upload(struct mg_connection *c,
+                    struct mg_http_message *hm,
+                    struct mg_fs *fs,
+                    const char *dir,
+                    size_t max_size);
+
 // The port of url: the one written in it, else the scheme's default
 // (http/ws 80, https/wss 443, mqtt 1883, mqtts 8883), else 0.
 unsigned short mg_url_port(const char *url);

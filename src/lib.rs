@@ -21,6 +21,7 @@ pub mod net;
 pub mod sock;
 pub mod str;
 pub mod timer;
+pub mod upload;
 pub mod url;
 pub mod util;
 pub mod wakeup;

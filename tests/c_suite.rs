@@ -31,6 +31,7 @@ c_tests! {
     test_http_util,
     test_http_bad,
     test_multipart,
+    test_upload,
     test_fs,
 }
 

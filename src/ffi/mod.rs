@@ -18,6 +18,7 @@ pub mod net;
 pub mod print;
 pub mod str;
 pub mod timer;
+pub mod upload;
 pub mod url;
 pub mod util;
 
