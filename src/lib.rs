@@ -11,6 +11,7 @@ pub mod config;
 pub mod conn;
 pub mod fmt;
 pub mod fs;
+pub mod fs_packed;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;

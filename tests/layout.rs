@@ -13,6 +13,7 @@ use mongoose::addr::{mg_addr, mg_addr_bytes};
 use mongoose::config;
 use mongoose::conn::{flag, mg_connection, mg_event};
 use mongoose::fs::{self as mgfs, mg_fd, mg_fs};
+use mongoose::fs_packed::mg_mem_file;
 use mongoose::iobuf::mg_iobuf;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
@@ -80,6 +81,7 @@ fn types() -> Vec<Type> {
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
         layout!(struct mg_http_part: name, filename, body),
+        layout!(struct mg_mem_file: path, data, size, mtime),
         layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
         layout!(struct mg_fd: fd, fs),
     ]

@@ -9,6 +9,7 @@
 #![allow(clippy::missing_safety_doc)]
 pub mod fmt;
 pub mod fs;
+pub mod fs_packed;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;
