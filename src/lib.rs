@@ -17,6 +17,7 @@ pub mod iobuf;
 pub mod log;
 pub mod mgr;
 pub mod net;
+pub mod serve;
 pub mod sock;
 pub mod str;
 pub mod timer;

@@ -31,6 +31,7 @@ c_tests! {
     test_http_util,
     test_http_bad,
     test_fs,
+    test_serve,
 }
 
 /// The static library works too: the networking core, every variadic

@@ -15,6 +15,7 @@ pub mod iobuf;
 pub mod log;
 pub mod net;
 pub mod print;
+pub mod serve;
 pub mod str;
 pub mod timer;
 pub mod url;
