@@ -456,6 +456,26 @@ struct mg_http_part {
   struct mg_str body;
 };
 
+// Options of mg_http_serve_dir() and mg_http_serve_file().
+struct mg_http_serve_opts {
+  // Web root, e.g. "web_root"; or comma-separated mappings
+  // "/prefix=dir,..." (an entry without '=' is the root for the rest).
+  // NULL: ".".
+  const char *root_dir;
+  // Glob for files processed for SSI includes, e.g. "#.shtml"; NULL: none.
+  const char *ssi_pattern;
+  // Extra headers for every response, each ending in "\r\n"; NULL: none.
+  const char *extra_headers;
+  // Extra MIME types, "ext1=type1,ext2=type2"; "*=type" sets the
+  // default. NULL: the built-in table only.
+  const char *mime_types;
+  // Path of a file (on `fs`) sent with status 404 when a file is not
+  // found; NULL: a short text.
+  const char *page404;
+  // Filesystem to serve from; NULL: mg_fs_posix.
+  struct mg_fs *fs;
+};
+
 // A timer function.
 typedef void (*mg_timer_fn)(void *arg);
 
@@ -763,6 +783,31 @@ size_t mg_print_ip_port(mg_pfn_t fn, void *arg, va_list *ap);
 // Printer for a MAC address, e.g. `aa:bb:cc:dd:ee:ff`. Argument: a pointer
 // to 6 bytes.
 size_t mg_print_mac(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Serves the file or directory that `hm->uri` names under
+// `opts->root_dir`: the file itself (ETag/Last-Modified, If-None-Match and
+// If-Modified-Since give 304, a single Range 206 or 416, a `.gz` sibling is
+// sent with Content-Encoding: gzip to clients that accept it), a
+// directory's index.html, or an HTML listing; 301 adds the missing slash of
+// a directory URI; 400 for paths that try to leave the root, 404 for
+// missing files (with `opts->page404` as the body if set). Large files are
+// streamed; `c->is_resp` clears when the last byte is handed to the socket.
+// Call from an MG_EV_HTTP_MSG handler.
+void mg_http_serve_dir(struct mg_connection *c,
+                       struct mg_http_message *hm,
+                       const struct mg_http_serve_opts *opts);
+
+// Serves the file at `path` (on `opts->fs`) as mg_http_serve_dir() serves
+// a file, whatever `hm->uri` says: 404 when it is missing.
+void mg_http_serve_file(struct mg_connection *c,
+                        struct mg_http_message *hm,
+                        const char *path,
+                        const struct mg_http_serve_opts *opts);
+
+// Sends the POSIX file `fullpath` as an HTML page after processing its
+// `<!--#include file="..." -->` (relative to the file) and
+// `<!--#include virtual="..." -->` (relative to `root`) directives.
+void mg_http_serve_ssi(struct mg_connection *c, const char *root, const char *fullpath);
 
 // Makes an mg_str from a NUL-terminated string, which is not copied.
 // NULL gives {NULL, 0}. C code calls it as mg_str(s).

@@ -19,6 +19,7 @@ pub mod log;
 pub mod mgr;
 pub mod multipart;
 pub mod net;
+pub mod serve;
 pub mod sock;
 pub mod str;
 pub mod timer;

@@ -34,6 +34,7 @@ c_tests! {
     test_upload,
     test_packed_legacy,
     test_fs,
+    test_serve,
 }
 
 /// The static library works too: the networking core, every variadic

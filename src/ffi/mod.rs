@@ -17,6 +17,7 @@ pub mod log;
 pub mod multipart;
 pub mod net;
 pub mod print;
+pub mod serve;
 pub mod str;
 pub mod timer;
 pub mod upload;
