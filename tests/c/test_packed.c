@@ -3,8 +3,9 @@
 // compiled into this program (tests/c_suite.rs and CMakeLists.txt do that).
 // Checks mg_unpacked, the mg_fs_packed table (stat, list, open, read, seek,
 // read-only), the mg_fs_* helpers over it, mg_mem_files switching, the
-// mg_unpack/mg_unlist lookups.
-#include "test_util.h"
+// mg_unpack/mg_unlist lookups, and serving it over HTTP as Mongoose's
+// embedded-filesystem tutorial does.
+#include "http_test_util.h"
 
 // What the program's packed_fs.c holds; compared with the files on disk
 // (the tests run from the crate root).
@@ -153,10 +154,58 @@ static void test_mem_files(void) {
   CHECK(mg_unlist(NUM_FILES - 1) != NULL && mg_unlist(NUM_FILES) == NULL);
 }
 
+// embedded-filesystem style: mg_http_serve_dir over mg_fs_packed.
+static void handler(struct mg_connection *c, int ev, void *ev_data) {
+  if (ev == MG_EV_HTTP_MSG) {
+    struct mg_http_serve_opts opts;
+    memset(&opts, 0, sizeof(opts));
+    opts.root_dir = "/packed_root";
+    opts.fs = &mg_fs_packed;
+    mg_http_serve_dir(c, (struct mg_http_message *) ev_data, &opts);
+  }
+}
+
+static size_t get(int port, const char *uri, char *resp, size_t size) {
+  char req[256];
+  bool closed;
+  int fd = client_connect(port, 3000);
+  size_t n;
+  snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n\r\n", uri);
+  send_all(fd, req, strlen(req));
+  n = recv_responses(fd, resp, size, 1, &closed);
+  close(fd);
+  return n;
+}
+
+static void test_serving(void) {
+  struct server s;
+  char resp[8192];
+  struct mg_str css = disk("/packed_root/style.css");
+  server_start(&s, handler, NULL);
+  get(s.port, "/style.css", resp, sizeof(resp));
+  CHECK(strncmp(resp, "HTTP/1.1 200", 12) == 0);
+  CHECK(strstr(resp, "text/css") != NULL);
+  CHECK(css.buf != NULL && strstr(resp, css.buf) != NULL);
+  get(s.port, "/", resp, sizeof(resp));
+  CHECK(strncmp(resp, "HTTP/1.1 200", 12) == 0 && strstr(resp, "Served from mg_fs_packed"));
+  get(s.port, "/deep/a/b/c.txt", resp, sizeof(resp));
+  CHECK(strncmp(resp, "HTTP/1.1 200", 12) == 0 && strstr(resp, "\r\n\r\ndeep file\n"));
+  get(s.port, "/js/", resp, sizeof(resp));  // a directory without index.html
+  CHECK(strncmp(resp, "HTTP/1.1 200", 12) == 0 && strstr(resp, "app.js") != NULL);
+  get(s.port, "/missing.txt", resp, sizeof(resp));
+  CHECK(strncmp(resp, "HTTP/1.1 404", 12) == 0);
+  get(s.port, "/../packed_root/index.html", resp, sizeof(resp));
+  CHECK(strncmp(resp, "HTTP/1.1 200", 12) != 0);
+  server_stop(&s);
+  free(css.buf);
+}
+
 int main(void) {
+  test_serving();   // as the tutorial's main.c: mg_mem_files never assigned
   test_unpacked();  // before mg_mem_files is assigned: the fallback
   test_table();
   test_helpers();
   test_mem_files();
+  test_serving();
   return test_summary("test_packed");
 }
