@@ -90,6 +90,22 @@ pub struct Packed {
     pub mtime: libc::time_t,
 }
 
+/// Stores a size and mtime through the out-parameters of `st`/`mg_unpack`.
+///
+/// # Safety
+/// Each pointer must be NULL or writable.
+pub unsafe fn set_stat(size: *mut usize, mtime: *mut libc::time_t, sz: usize, mt: libc::time_t) {
+    // SAFETY: per the contract.
+    unsafe {
+        if !size.is_null() {
+            *size = sz;
+        }
+        if !mtime.is_null() {
+            *mtime = mt;
+        }
+    }
+}
+
 /// The packed file at `path` (exact match), if any.
 pub fn lookup(path: &CStr) -> Option<Packed> {
     let (mut size, mut mtime) = (0usize, 0);
@@ -169,15 +185,8 @@ mod table_fns {
                 None if names().any(|n| is_below(p.to_bytes(), n)) => (MG_FS_DIR, 0, 0),
                 None => return 0,
             };
-            // SAFETY: non-NULL out-parameters are the caller's.
-            unsafe {
-                if !size.is_null() {
-                    *size = sz;
-                }
-                if !mtime.is_null() {
-                    *mtime = mt;
-                }
-            }
+            // SAFETY: the out-parameters are NULL or the caller's.
+            unsafe { set_stat(size, mtime, sz, mt) };
             flags
         })
     }

@@ -1,7 +1,7 @@
 //! Packed filesystem entry points; the table itself (`mg_fs_packed`) and the
 //! lookups are in `crate::fs_packed`.
 use super::{cstr, guard};
-use crate::fs_packed::{table_entry, table_path};
+use crate::fs_packed::{set_stat, table_entry, table_path};
 use crate::str::mg_str;
 use std::ffi::CStr;
 use std::os::raw::c_char;
@@ -39,15 +39,8 @@ pub unsafe extern "C" fn mgrs_mem_unpack(
         let Some(f) = table_entry(unsafe { CStr::from_ptr(path) }) else {
             return ptr::null();
         };
-        // SAFETY: non-NULL out-parameters are the caller's.
-        unsafe {
-            if !size.is_null() {
-                *size = f.size;
-            }
-            if !mtime.is_null() {
-                *mtime = f.mtime;
-            }
-        }
+        // SAFETY: the out-parameters are NULL or the caller's.
+        unsafe { set_stat(size, mtime, f.size, f.mtime) };
         f.data.cast()
     })
 }
