@@ -32,6 +32,7 @@ c_tests! {
     test_http_bad,
     test_fs,
     test_serve,
+    test_serve_stream,
 }
 
 /// The static library works too: the networking core, every variadic
