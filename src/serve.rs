@@ -469,18 +469,22 @@ unsafe fn serve_path(
             return not_found(c, req, o);
         };
         let etag = etag(&st);
+        // A 304 carries the validators (and Vary) only: RFC 9110 section 15.4.5.
         let mut fields = Vec::with_capacity(256);
-        field(&mut fields, b"Content-Type", &mime_type(path, o.mime_types));
         field(&mut fields, b"Etag", etag.as_bytes());
         if st.mtime > 0 {
             field(&mut fields, b"Last-Modified", http_date(st.mtime).as_bytes());
         }
-        fields.extend_from_slice(b"Accept-Ranges: bytes\r\n");
         if gzip {
-            fields.extend_from_slice(b"Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
+            fields.extend_from_slice(b"Vary: Accept-Encoding\r\n");
         }
         if not_modified(req, &etag, st.mtime) {
             return send_head(c, req, 304, &fields, o.extra_headers, None);
+        }
+        field(&mut fields, b"Content-Type", &mime_type(path, o.mime_types));
+        fields.extend_from_slice(b"Accept-Ranges: bytes\r\n");
+        if gzip {
+            fields.extend_from_slice(b"Content-Encoding: gzip\r\n");
         }
         let mut status = 200;
         let (mut start, mut len) = (0, st.size);

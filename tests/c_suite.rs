@@ -35,6 +35,7 @@ c_tests! {
     test_packed_legacy,
     test_fs,
     test_serve,
+    test_serve_stream,
 }
 
 /// The static library works too: the networking core, every variadic

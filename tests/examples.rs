@@ -704,3 +704,141 @@ fn form_upload_saves_multipart_files() {
     assert_eq!(names, ["data.bin", "hello.txt"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A scratch directory for file_server, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let d = out_dir().join(format!("{tag}_{}", free_port()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("create scratch dir");
+        TempDir(d)
+    }
+    fn put(&self, rel: &str, data: &[u8]) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).expect("write scratch file");
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Starts file_server on a free port serving `dir`.
+fn file_server(dir: &TempDir) -> (Proc, u16) {
+    let port = free_port();
+    let mut p = Proc::spawn("file_server", &["-p", &port.to_string(), dir.0.to_str().unwrap()]);
+    p.wait_port(port);
+    (p, port)
+}
+
+#[test]
+fn file_server_serves_files_and_listings() {
+    let dir = TempDir::new("file_server");
+    let big: Vec<u8> =
+        (0..3_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    dir.put("hello.txt", b"hello, files\n");
+    dir.put("big.bin", &big);
+    dir.put("site/index.html", b"<p>index</p>\n");
+    dir.put("docs/a <b>.txt", b"x");
+    let (_p, port) = file_server(&dir);
+
+    let r = get(port, "/hello.txt");
+    assert_eq!((r.status, r.text().as_str()), (200, "hello, files\n"));
+    assert_eq!(r.header("Content-Type").as_deref(), Some("text/plain; charset=utf-8"));
+    let etag = r.header("Etag").expect("Etag");
+    let mut c = Conn::open(port);
+    c.send(format!("GET /hello.txt HTTP/1.1\r\nIf-None-Match: {etag}\r\n\r\n").as_bytes());
+    let (status, head) = c.read_head(); // a 304 has no body, and no length
+    assert_eq!(status, 304, "{head}");
+    c.send(b"GET /hello.txt HTTP/1.1\r\n\r\n");
+    assert_eq!(c.response().text(), "hello, files\n");
+
+    let r = get(port, "/site/");
+    assert_eq!((r.status, r.text().as_str()), (200, "<p>index</p>\n"));
+    assert_eq!(get(port, "/site").status, 301);
+    let r = get(port, "/docs/");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains(">a &lt;b&gt;.txt<"), "{}", r.text());
+    let r = get(port, "/");
+    assert!(r.text().contains(">Index of /<") && r.text().contains(">big.bin<"), "{}", r.text());
+    assert_eq!(get(port, "/../etc/passwd").status, 400);
+    assert_eq!(get(port, "/missing").status, 404);
+
+    // A streamed file, then more requests on the same connection.
+    let mut c = Conn::open(port);
+    c.send(
+        b"GET /big.bin HTTP/1.1\r\nHost: test\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n",
+    );
+    let r = c.response();
+    assert_eq!(r.status, 200);
+    assert!(r.body == big, "big.bin differs ({} bytes)", r.body.len());
+    assert_eq!(c.response().text(), "hello, files\n");
+    c.send(b"GET /big.bin HTTP/1.1\r\nRange: bytes=1000-1999\r\n\r\n");
+    let r = c.response();
+    assert_eq!(r.status, 206);
+    assert_eq!(r.body, &big[1000..2000]);
+    assert_eq!(r.header("Content-Range").as_deref(), Some("bytes 1000-1999/3000000"));
+}
+
+#[test]
+fn file_server_api_is_answered_by_workers() {
+    let dir = TempDir::new("file_server_api");
+    dir.put("f.txt", b"file\n");
+    let (_p, port) = file_server(&dir);
+    let mut c = Conn::open(port);
+    // Pipelined: the file waits for the slow deferred reply before it.
+    c.send(
+        b"GET /api/sum?a=1&b=2&delay=200 HTTP/1.1\r\nHost: test\r\n\r\n\
+          GET /f.txt HTTP/1.1\r\nHost: test\r\n\r\n\
+          GET /api/sum?a=40&b=2 HTTP/1.1\r\nHost: test\r\n\r\n",
+    );
+    let r = c.response();
+    assert_eq!((r.status, r.text().as_str()), (200, "{\"sum\":3,\"count\":2}\n"));
+    assert_eq!(r.header("Content-Type").as_deref(), Some("application/json"));
+    assert_eq!(c.response().text(), "file\n");
+    assert_eq!(c.response().text(), "{\"sum\":42,\"count\":2}\n");
+    assert_eq!(get(port, "/api/sum?a=x").status, 400);
+    assert_eq!(get(port, "/api/nope").status, 404);
+
+    let mut c = Conn::open(port);
+    c.send(b"GET /api/sum?a=5&b=6 HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    assert_eq!(c.response().text(), "{\"sum\":11,\"count\":2}\n");
+    c.expect_eof();
+    let mut c = Conn::open(port);
+    c.send(b"GET /api/sum?a=20&b=22 HTTP/1.0\r\n\r\n");
+    assert_eq!(c.response().text(), "{\"sum\":42,\"count\":2}\n");
+    c.expect_eof();
+}
+
+#[test]
+fn file_server_defaults_to_the_current_directory() {
+    let dir = TempDir::new("file_server_cwd");
+    dir.put("here.txt", b"cwd\n");
+    // Port 8000 may be taken on a shared machine: -p keeps the default
+    // directory while choosing the port.
+    let port = free_port();
+    let exe = example("file_server");
+    let mut child = Command::new(&exe)
+        .args(["-p", &port.to_string()])
+        .env_remove("LD_LIBRARY_PATH")
+        .current_dir(&dir.0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start file_server");
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let end = Instant::now() + START_TIMEOUT;
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        assert!(Instant::now() < end, "file_server never listened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let r = get(port, "/here.txt");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!((r.status, r.text().as_str()), (200, "cwd\n"));
+}

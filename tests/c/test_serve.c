@@ -170,6 +170,7 @@ static void test_conditional(int port) {
   CHECK(get(port, "/a.txt", hdr, &r) == 304);
   CHECK(r.body_len == 0 && has_header(&r, "X-Extra", "yes"));
   CHECK(header(r.head, "Content-Length", hdr, sizeof(hdr)) == NULL);
+  CHECK(header(r.head, "Content-Type", hdr, sizeof(hdr)) == NULL);
   CHECK(has_header(&r, "Etag", etag));
   free_resp(&r);
   snprintf(hdr, sizeof(hdr), "If-None-Match: \"zzz\", W/%s\r\n", etag);
