@@ -314,6 +314,9 @@ pub struct ConnPrivate {
     pub registered_id: std::os::raw::c_ulong,
     /// HTTP protocol state.
     pub http: crate::http::HttpState,
+    /// A static file being streamed as the body of the response in progress
+    /// (`serve.rs`); output still to come, like bytes in `send`.
+    pub file: Option<Box<crate::serve::Transfer>>,
     /// Extra bytes allocated after the struct (`extraconnsize` at creation).
     extra: usize,
 }

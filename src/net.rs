@@ -279,10 +279,12 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
     unsafe {
         let cr = &*c;
         let p = conn::private(c);
+        // Output still to go: bytes in `send`, or a file being streamed.
+        let out = cr.send.len > 0 || p.file.is_some();
         let mut wake = None;
         if cr.is_closing()
-            || (cr.is_draining() && cr.send.len == 0)
-            || (cr.send.len > 0 && !p.write_blocked && !cr.is_connecting())
+            || (cr.is_draining() && !out)
+            || (out && !p.write_blocked && !cr.is_connecting())
             || (p.resp_seen && !cr.is_resp())
         {
             wake = Some(now);
@@ -293,7 +295,7 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
         }
         let want = Interest {
             read: !cr.is_full() && !cr.is_closing() && !paused,
-            write: cr.is_connecting() || (cr.send.len > 0 && p.write_blocked),
+            write: cr.is_connecting() || (out && p.write_blocked),
         };
         if p.registered && want != p.interest {
             if let (Some(fd), Some(st)) = (p.sock, mgr::state(cr.mgr)) {
@@ -360,6 +362,11 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) {
                 if (*c).send.len > 0 && ((*c).is_writable() || !p.write_blocked) && !(*c).is_udp() {
                     write_stream(c);
                 }
+                // A static file being served (serve.rs) goes out from here:
+                // sendfile(2) once `send` is flushed, or a refill of `send`.
+                if conn::private(c).file.is_some() {
+                    crate::serve::pump(c);
+                }
             }
         }
         // Idle connections are only read here, never written: with thousands
@@ -368,7 +375,7 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) {
         if (*c).flags & READY != 0 {
             (*c).flags &= !READY;
         }
-        if (*c).is_draining() && (*c).send.len == 0 {
+        if (*c).is_draining() && (*c).send.len == 0 && conn::private(c).file.is_none() {
             (*c).set_closing(true);
         }
         if (*c).is_closing() {

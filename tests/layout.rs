@@ -12,9 +12,12 @@ use common::{compile, out_dir, root, run_exe, Link};
 use mongoose::addr::{mg_addr, mg_addr_bytes};
 use mongoose::config;
 use mongoose::conn::{flag, mg_connection, mg_event};
+use mongoose::fs::{self as mgfs, mg_fd, mg_fs};
+use mongoose::fs_packed::mg_mem_file;
 use mongoose::iobuf::mg_iobuf;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
+use mongoose::multipart::mg_http_part;
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
 use std::fmt::Write as _;
@@ -77,6 +80,10 @@ fn types() -> Vec<Type> {
             extraconnsize, pipe),
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
+        layout!(struct mg_http_part: name, filename, body),
+        layout!(struct mg_mem_file: path, data, size, mtime),
+        layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
+        layout!(struct mg_fd: fd, fs),
     ]
 }
 
@@ -129,6 +136,10 @@ fn constants() -> Vec<(String, u64)> {
         ("MG_TIMER_RUN_NOW".into(), timer::MG_TIMER_RUN_NOW as u64),
         ("MG_TIMER_CALLED".into(), timer::MG_TIMER_CALLED as u64),
         ("MG_TIMER_AUTODELETE".into(), timer::MG_TIMER_AUTODELETE as u64),
+        ("MG_FS_READ".into(), mgfs::MG_FS_READ as u64),
+        ("MG_FS_WRITE".into(), mgfs::MG_FS_WRITE as u64),
+        ("MG_FS_DIR".into(), mgfs::MG_FS_DIR as u64),
+        ("MG_FS_EXCL".into(), mgfs::MG_FS_EXCL as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v
