@@ -102,10 +102,6 @@ static void start(struct mg_connection *c, struct mg_http_message *hm) {
   up->remaining = up->total = len;
   mg_iobuf_del(&c->recv, 0, hm->head.len);  // keep only body bytes
   c->pfn = NULL;                            // raw MG_EV_READ from now on
-  // Room for 64 KiB per read. The buffer grows only while data piles up in
-  // it, and this handler empties it on every read, so without this each
-  // read would bring at most MG_IO_SIZE bytes.
-  if (c->recv.size < 65536) mg_iobuf_resize(&c->recv, 65536);
   store(c);  // body bytes that came with the head, if any
 }
 
