@@ -65,3 +65,16 @@
 // Forward declarations for the variadic functions declared at the end.
 struct mg_connection;
 struct mg_mgr;
+struct mg_queue;
+struct mg_rpc_req;
+
+// Mongoose names the hash contexts by typedef; C programs declare them as
+// `mg_sha1_ctx ctx;`.
+typedef struct mg_md5_ctx mg_md5_ctx;
+typedef struct mg_sha1_ctx mg_sha1_ctx;
+typedef struct mg_sha256_ctx mg_sha256_ctx;
+typedef struct mg_sha384_ctx mg_sha384_ctx;
+
+// Deepest nesting of objects and arrays that mg_json_get() and friends
+// accept (MG_JSON_TOO_DEEP beyond). Fixed when the library is built.
+#define MG_JSON_MAX_DEPTH 30

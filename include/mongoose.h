@@ -68,6 +68,19 @@
 // Forward declarations for the variadic functions declared at the end.
 struct mg_connection;
 struct mg_mgr;
+struct mg_queue;
+struct mg_rpc_req;
+
+// Mongoose names the hash contexts by typedef; C programs declare them as
+// `mg_sha1_ctx ctx;`.
+typedef struct mg_md5_ctx mg_md5_ctx;
+typedef struct mg_sha1_ctx mg_sha1_ctx;
+typedef struct mg_sha256_ctx mg_sha256_ctx;
+typedef struct mg_sha384_ctx mg_sha384_ctx;
+
+// Deepest nesting of objects and arrays that mg_json_get() and friends
+// accept (MG_JSON_TOO_DEEP beyond). Fixed when the library is built.
+#define MG_JSON_MAX_DEPTH 30
 
 
 // Granularity of the send and receive buffer growth, in bytes.
@@ -359,6 +372,50 @@ struct mg_connection {
   unsigned int is_writable: 1;
 };
 
+// MD5 state, as C sees it.
+struct mg_md5_ctx {
+  // Chaining values A, B, C, D.
+  uint32_t buf[4];
+  // Message length in bits: low word, high word.
+  uint32_t bits[2];
+  // The partial block (`(bits / 8) % 64` bytes are in use).
+  uint8_t in[64];
+};
+
+// SHA-1 state, as C sees it.
+struct mg_sha1_ctx {
+  // Chaining values H0..H4.
+  uint32_t state[5];
+  // Message length in bits: low word, high word.
+  uint32_t count[2];
+  // The partial block (`(count / 8) % 64` bytes are in use).
+  uint8_t buffer[64];
+};
+
+// SHA-256 state, as C sees it.
+struct mg_sha256_ctx {
+  // Chaining values H0..H7.
+  uint32_t state[8];
+  // Message length in bits, excluding the partial block.
+  uint64_t bits;
+  // Bytes in use in `buffer`.
+  uint32_t len;
+  // The partial block.
+  uint8_t buffer[64];
+};
+
+// SHA-384 state, as C sees it.
+struct mg_sha384_ctx {
+  // Chaining values H0..H7.
+  uint64_t state[8];
+  // The partial block.
+  uint8_t buffer[128];
+  // Message length in bits, excluding the partial block: low, high.
+  uint64_t bitlen[2];
+  // Bytes in use in `buffer`.
+  uint32_t datalen;
+};
+
 // A view of `len` bytes at `buf`; not necessarily NUL-terminated.
 struct mg_str {
   // First byte of the string (may be NULL when `len` is 0).
@@ -411,6 +468,34 @@ extern "C" {
 // Current log level, one of MG_LL_*; set it with mg_log_set(level).
 extern int mg_log_level;
 
+// Encodes the n bytes at p as standard base64 with `=` padding into buf (room
+// for buf_len bytes), NUL-terminated. Returns the length of the encoding, or
+// 0 (buf holding "") when buf is too small: it needs 4 * ceil(n / 3) + 1 bytes.
+size_t mg_base64_encode(const uint8_t *p, size_t n, char *buf, size_t buf_len);
+
+// Decodes the n characters of standard base64 at src into dst (room for
+// dst_len bytes), NUL-terminated. Padding is optional. Returns the number of
+// decoded bytes, or 0 (dst holding "") when src is not base64 or the result
+// and its NUL do not fit.
+size_t mg_base64_decode(const char *src, size_t n, char *dst, size_t dst_len);
+
+// Like mg_base64_encode() with the URL-safe alphabet ('-' and '_') and no
+// padding; buf needs ceil(4 * n / 3) + 1 bytes.
+size_t mg_base64url_encode(const uint8_t *p, size_t n, char *buf, size_t buf_len);
+
+// Like mg_base64_decode() for the URL-safe alphabet; padding is optional.
+size_t mg_base64url_decode(const char *src, size_t n, char *dst, size_t dst_len);
+
+// Streaming encoder: adds input_byte to the encoding in buf, where len is the
+// value the previous call returned (0 to start). Returns the new length.
+// buf must have room for the whole encoding plus 1 byte; it holds work in
+// progress until mg_base64_final() completes it.
+size_t mg_base64_update(uint8_t input_byte, char *buf, size_t len);
+
+// Completes a streaming encoding started with mg_base64_update(): adds `=`
+// padding and a NUL. Returns the final length.
+size_t mg_base64_final(char *buf, size_t len);
+
 // Formats `fmt` with the arguments in `ap`, calling `fn(ch, arg)` for each
 // output character. Returns the number of characters produced.
 size_t mg_vxprintf(mg_pfn_t fn, void *arg, const char *fmt, va_list *ap);
@@ -436,6 +521,58 @@ void mg_pfn_iobuf(char ch, void *param);
 
 // An output function that writes `ch` to stdout; `param` is ignored.
 void mg_pfn_stdout(char ch, void *param);
+
+// Starts an MD5 computation in c.
+void mg_md5_init(struct mg_md5_ctx *c);
+
+// Adds the len bytes at data to the MD5 computation in c.
+void mg_md5_update(struct mg_md5_ctx *c, const uint8_t *data, size_t len);
+
+// Writes the 16-byte MD5 digest of everything added to c into digest. Start
+// again with mg_md5_init() to reuse c.
+void mg_md5_final(struct mg_md5_ctx *c, uint8_t *digest);
+
+// Starts a SHA-1 computation in ctx.
+void mg_sha1_init(struct mg_sha1_ctx *ctx);
+
+// Adds the len bytes at data to the SHA-1 computation in ctx.
+void mg_sha1_update(struct mg_sha1_ctx *ctx, const uint8_t *data, size_t len);
+
+// Writes the 20-byte SHA-1 digest of everything added to ctx into digest.
+void mg_sha1_final(uint8_t *digest, struct mg_sha1_ctx *ctx);
+
+// Starts a SHA-256 computation in ctx.
+void mg_sha256_init(struct mg_sha256_ctx *ctx);
+
+// Adds the len bytes at data to the SHA-256 computation in ctx.
+void mg_sha256_update(struct mg_sha256_ctx *ctx, const uint8_t *data, size_t len);
+
+// Writes the 32-byte SHA-256 digest of everything added to ctx into digest.
+void mg_sha256_final(uint8_t *digest, struct mg_sha256_ctx *ctx);
+
+// Writes the SHA-256 digest of the datasz bytes at data into dst[32].
+void mg_sha256(uint8_t *dst, uint8_t *data, size_t datasz);
+
+// Writes HMAC-SHA256 (RFC 2104) of the datasz bytes at data, under the keysz
+// bytes of key, into dst[32].
+void mg_hmac_sha256(uint8_t *dst, uint8_t *key, size_t keysz, uint8_t *data, size_t datasz);
+
+// Starts a SHA-384 computation in ctx.
+void mg_sha384_init(struct mg_sha384_ctx *ctx);
+
+// Adds the len bytes at data to the SHA-384 computation in ctx.
+void mg_sha384_update(struct mg_sha384_ctx *ctx, const uint8_t *data, size_t len);
+
+// Writes the 48-byte SHA-384 digest of everything added to ctx into digest.
+void mg_sha384_final(uint8_t *digest, struct mg_sha384_ctx *ctx);
+
+// Writes the SHA-384 digest of the datasz bytes at data into dst[48].
+void mg_sha384(uint8_t *dst, uint8_t *data, size_t datasz);
+
+// CRC-16/HDLC (X.25: reflected polynomial 0x8408) of the len bytes at buf,
+// continuing from crc: pass 0 to start, or an earlier result to extend it
+// over more data. A NULL buf with len > 0 is logged and crc is returned.
+uint16_t mg_crc16(uint16_t crc, const char *buf, size_t len);
 
 // Creates an HTTP server listening on `url`, e.g. "http://0.0.0.0:8000".
 // The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and

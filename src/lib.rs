@@ -7,9 +7,11 @@
 #![allow(non_camel_case_types)]
 
 pub mod addr;
+pub mod base64;
 pub mod config;
 pub mod conn;
 pub mod fmt;
+pub mod hash;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;

@@ -7,7 +7,9 @@
 //! check for NULL themselves. So the per-function `# Safety` sections clippy
 //! asks for would only repeat that, in every header comment.
 #![allow(clippy::missing_safety_doc)]
+pub mod base64;
 pub mod fmt;
+pub mod hash;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;
