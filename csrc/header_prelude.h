@@ -75,6 +75,5 @@ typedef struct mg_sha1_ctx mg_sha1_ctx;
 typedef struct mg_sha256_ctx mg_sha256_ctx;
 typedef struct mg_sha384_ctx mg_sha384_ctx;
 
-// Deepest nesting of objects and arrays that mg_json_get() and friends
-// accept (MG_JSON_TOO_DEEP beyond). Fixed when the library is built.
-#define MG_JSON_MAX_DEPTH 30
+// mg_json_get() results; successful lookups return offsets >= 0.
+enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };

@@ -78,9 +78,8 @@ typedef struct mg_sha1_ctx mg_sha1_ctx;
 typedef struct mg_sha256_ctx mg_sha256_ctx;
 typedef struct mg_sha384_ctx mg_sha384_ctx;
 
-// Deepest nesting of objects and arrays that mg_json_get() and friends
-// accept (MG_JSON_TOO_DEEP beyond). Fixed when the library is built.
-#define MG_JSON_MAX_DEPTH 30
+// mg_json_get() results; successful lookups return offsets >= 0.
+enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };
 
 
 // Granularity of the send and receive buffer growth, in bytes.
@@ -101,6 +100,9 @@ typedef struct mg_sha384_ctx mg_sha384_ctx;
 
 // Largest request or response head accepted, in bytes.
 #define MAX_HEAD_SIZE (16 * 1024)
+
+// Deepest nesting of objects and arrays that is accepted.
+#define MG_JSON_MAX_DEPTH 30
 
 // No logging.
 #define MG_LL_NONE 0
@@ -683,6 +685,62 @@ size_t mg_iobuf_add(struct mg_iobuf *io, size_t ofs, const void *buf, size_t len
 // Removes up to len bytes at offset ofs (both clamped to io->len), moving
 // later data down and zeroing the freed tail. Returns the bytes removed.
 size_t mg_iobuf_del(struct mg_iobuf *io, size_t ofs, size_t len);
+
+// Finds the value at path in json. Paths start with `$` (the whole
+// document) followed by `.key` and `[index]` steps, e.g. `$.items[3].name`.
+// Returns the value's offset in json.buf and stores its length in *toklen
+// (strings include their quotes; toklen may be NULL). On failure returns
+// MG_JSON_NOT_FOUND, MG_JSON_INVALID (malformed document or path) or
+// MG_JSON_TOO_DEEP (nesting deeper than MG_JSON_MAX_DEPTH), and stores 0.
+// Scanning stops once the value is complete; text after it is not checked.
+int mg_json_get(struct mg_str json, const char *path, int *toklen);
+
+// The raw text of the value at path (see mg_json_get()), pointing into
+// json; {NULL, 0} if there is none. Strings keep their quotes and escapes.
+struct mg_str mg_json_get_tok(struct mg_str json, const char *path);
+
+// Reads the number at path into *v (v may be NULL). Returns false if there
+// is no number there. Numbers beyond the range of double give +/-HUGE_VAL.
+bool mg_json_get_num(struct mg_str json, const char *path, double *v);
+
+// Reads the boolean (`true` or `false`) at path into *v (v may be NULL).
+// Returns false if there is no boolean there.
+bool mg_json_get_bool(struct mg_str json, const char *path, bool *v);
+
+// The number at path converted to long (truncated toward zero, saturating
+// at LONG_MIN/LONG_MAX), or dflt if there is no number there.
+long mg_json_get_long(struct mg_str json, const char *path, long dflt);
+
+// The string at path, unescaped (`\uXXXX` as UTF-8), in new NUL-terminated
+// memory from malloc(): release it with free() or mg_free(). NULL if there
+// is no string there.
+char *mg_json_get_str(struct mg_str json, const char *path);
+
+// The string at path decoded from hex digits, in new memory from malloc()
+// (NUL-terminated; release with free()), its length in *len (len may be
+// NULL). NULL if there is no string there or it is not valid hex.
+char *mg_json_get_hex(struct mg_str json, const char *path, int *len);
+
+// The string at path decoded from base64, in new memory from malloc()
+// (NUL-terminated; release with free()), its length in *len (len may be
+// NULL). NULL if there is no string there or it is not valid base64.
+char *mg_json_get_b64(struct mg_str json, const char *path, int *len);
+
+// Writes the string at path, unescaped and NUL-terminated, into buf (room
+// for len bytes). Returns its length; 0 when there is no string there, it
+// is empty, or it does not fit (buf then holds "" when len > 0).
+size_t mg_json_unescape(struct mg_str json, const char *path, char *buf, size_t len);
+
+// Iterates over the object or array obj (its whole text, e.g. from
+// mg_json_get_tok()). Start with ofs 0 and pass each return value to the
+// next call; 0 means no more entries. Each call sets *key to the member's
+// key with its quotes ({NULL, 0} for arrays) and *val to the raw value;
+// key and val may be NULL.
+//
+//   size_t ofs = 0;
+//   struct mg_str key, val;
+//   while ((ofs = mg_json_next(obj, ofs, &key, &val)) > 0) { ... }
+size_t mg_json_next(struct mg_str obj, size_t ofs, struct mg_str *key, struct mg_str *val);
 
 // Prints the start of a log line: time, level, source file, line and function.
 // Used by the MG_ERROR/MG_INFO/... macros before mg_log().

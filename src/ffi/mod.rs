@@ -13,6 +13,7 @@ pub mod hash;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;
+pub mod json;
 pub mod log;
 pub mod net;
 pub mod print;
