@@ -40,6 +40,19 @@ void mg_http_reply(struct mg_connection *c, int status, const char *headers,
 // result ("") sends the last chunk and ends the response.
 void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...);
 
+// Sends a JSON-RPC success response {"id":ID,"result":RESULT}, RESULT being
+// fmt formatted (NULL fmt: null), through r->pfn. Nothing for a notification.
+void mg_rpc_ok(struct mg_rpc_req *r, const char *fmt, ...);
+
+// Sends a JSON-RPC error response
+// {"id":ID,"error":{"code":code,"message":MSG}}, MSG being fmt formatted
+// (NULL fmt: null; it should be JSON, e.g. "%m", MG_ESC("text")).
+void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...);
+
+// Producer: formats a new message into q. Returns its length, or 0 when it
+// is empty or does not fit.
+size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
+
 #ifdef __cplusplus
 }
 #endif

@@ -456,6 +456,46 @@ struct mg_http_message {
   struct mg_str message;
 };
 
+// The queue as C sees it. Initialise it with mg_queue_init().
+struct mg_queue {
+  // The program's buffer.
+  char *buf;
+  // Its size in bytes.
+  size_t size;
+  // Where the consumer reads next (stored only by the consumer).
+  size_t tail;
+  // Where the producer writes next (stored only by the producer).
+  size_t head;
+};
+
+// A request being dispatched, or handed to a handler.
+struct mg_rpc_req {
+  // The handler list, so that handlers can look at it (mg_rpc_list()).
+  struct mg_rpc **head;
+  // The handler whose pattern matched; set by mg_rpc_process().
+  struct mg_rpc *rpc;
+  // Receives the response, one character at a time (e.g. mg_pfn_iobuf).
+  mg_pfn_t pfn;
+  // The argument for pfn.
+  void *pfn_data;
+  // For the program; the RPC functions do not touch it.
+  void *req_data;
+  // The frame, e.g. {"id":1,"method":"sum","params":[1,2]}.
+  struct mg_str frame;
+};
+
+// One handler in the list built by mg_rpc_add().
+struct mg_rpc {
+  // The next handler.
+  struct mg_rpc *next;
+  // The method pattern (a copy owned by the list; "" handles responses).
+  struct mg_str method;
+  // The handler.
+  void (*fn)(struct mg_rpc_req *r);
+  // For the handler, as r->rpc->fn_data.
+  void *fn_data;
+};
+
 // A timer function.
 typedef void (*mg_timer_fn)(void *arg);
 
@@ -841,6 +881,68 @@ size_t mg_print_ip_port(mg_pfn_t fn, void *arg, va_list *ap);
 // to 6 bytes.
 size_t mg_print_mac(mg_pfn_t fn, void *arg, va_list *ap);
 
+// Sets up q as an empty queue over the size bytes at buf, which must stay
+// valid while the queue is used. Call before the two threads start using it.
+void mg_queue_init(struct mg_queue *q, char *buf, size_t size);
+
+// Producer: reserves room for a message of len bytes and sets *buf to where
+// it goes. Returns the largest message that fits now: the reservation holds
+// when that is >= len. Write the message, then call mg_queue_add(q, len).
+size_t mg_queue_book(struct mg_queue *q, char **buf, size_t len);
+
+// Producer: publishes the message of len bytes written after
+// mg_queue_book(). len must be > 0 and at most what was booked (otherwise
+// the call is logged and ignored).
+void mg_queue_add(struct mg_queue *q, size_t len);
+
+// Consumer: the length of the oldest message, with *buf set to its bytes;
+// 0 when the queue is empty (*buf is then left alone). The message stays
+// queued until mg_queue_del().
+size_t mg_queue_next(struct mg_queue *q, char **buf);
+
+// Consumer: removes the oldest message; len is the length mg_queue_next()
+// returned for it (a different len is logged; the queue removes the whole
+// message either way).
+void mg_queue_del(struct mg_queue *q, size_t len);
+
+// Adds a handler to the front of the list *head: frames whose method
+// matches method_pattern (mg_match() rules: `?`, `*`, `#`) go to handler,
+// which finds handler_data in r->rpc->fn_data. The pattern is copied. A
+// handler for the pattern "" receives JSON-RPC responses (frames with
+// "result" or "error").
+void mg_rpc_add(struct mg_rpc **head,
+                struct mg_str method_pattern,
+                void (*handler)(struct mg_rpc_req *r),
+                void *handler_data);
+
+// Removes from the list *head every handler whose function is handler
+// (every handler when handler is NULL), freeing them.
+void mg_rpc_del(struct mg_rpc **head, void (*handler)(struct mg_rpc_req *r));
+
+// Dispatches r->frame. A request goes to the first handler whose pattern
+// matches its "method" (r->rpc is set to it); with no match the response is
+// error -32601 "<method> not found". A response frame ("result" or "error")
+// goes to the "" handler, if any. Valid JSON that is neither gets -32600;
+// anything else -32700, with the frame as the message. Errors echo the
+// frame's "id" when it has one.
+void mg_rpc_process(struct mg_rpc_req *r);
+
+// Sends a success response {"id":ID,"result":RESULT} through r->pfn, where
+// RESULT is fmt formatted with the arguments in ap (NULL fmt: null). Sends
+// nothing for a notification (a frame without "id").
+void mg_rpc_vok(struct mg_rpc_req *r, const char *fmt, va_list *ap);
+
+// Sends an error response {"id":ID,"error":{"code":code,"message":MSG}}
+// through r->pfn, where MSG is fmt formatted with the arguments in ap (NULL
+// fmt: null); it should be JSON, e.g. "%m", MG_ESC("bad params"). "id" is
+// left out when the frame has none; the error is sent regardless.
+void mg_rpc_verr(struct mg_rpc_req *r, int code, const char *fmt, va_list *ap);
+
+// A ready-made handler: responds with the list of method patterns as a
+// JSON array of strings, newest first, e.g.
+// mg_rpc_add(&head, mg_str("rpc.list"), mg_rpc_list, NULL).
+void mg_rpc_list(struct mg_rpc_req *r);
+
 // Makes an mg_str from a NUL-terminated string, which is not copied.
 // NULL gives {NULL, 0}. C code calls it as mg_str(s).
 struct mg_str mg_str_s(const char *s);
@@ -1030,6 +1132,19 @@ void mg_http_reply(struct mg_connection *c, int status, const char *headers,
 // Sends one chunk of a chunked response with formatted content; an empty
 // result ("") sends the last chunk and ends the response.
 void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...);
+
+// Sends a JSON-RPC success response {"id":ID,"result":RESULT}, RESULT being
+// fmt formatted (NULL fmt: null), through r->pfn. Nothing for a notification.
+void mg_rpc_ok(struct mg_rpc_req *r, const char *fmt, ...);
+
+// Sends a JSON-RPC error response
+// {"id":ID,"error":{"code":code,"message":MSG}}, MSG being fmt formatted
+// (NULL fmt: null; it should be JSON, e.g. "%m", MG_ESC("text")).
+void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...);
+
+// Producer: formats a new message into q. Returns its length, or 0 when it
+// is empty or does not fit.
+size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,8 @@ pub mod json;
 pub mod log;
 pub mod mgr;
 pub mod net;
+pub mod queue;
+pub mod rpc;
 pub mod sock;
 pub mod str;
 pub mod timer;

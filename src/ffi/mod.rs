@@ -17,6 +17,8 @@ pub mod json;
 pub mod log;
 pub mod net;
 pub mod print;
+pub mod queue;
+pub mod rpc;
 pub mod str;
 pub mod timer;
 pub mod url;
