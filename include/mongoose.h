@@ -517,8 +517,8 @@ size_t mg_base64_encode(const uint8_t *p, size_t n, char *buf, size_t buf_len);
 
 // Decodes the n characters of standard base64 at src into dst (room for
 // dst_len bytes), NUL-terminated. Padding is optional. Returns the number of
-// decoded bytes, or 0 (dst holding "") when src is not base64 or the result
-// and its NUL do not fit.
+// decoded bytes, or 0 (dst holding "") when src is not base64 or dst is too
+// small: it needs n / 4 * 3 + 1 bytes, and room for the result and a NUL.
 size_t mg_base64_decode(const char *src, size_t n, char *dst, size_t dst_len);
 
 // Like mg_base64_encode() with the URL-safe alphabet ('-' and '_') and no

@@ -31,6 +31,9 @@ c_tests! {
     test_http_util,
     test_http_bad,
     test_json,
+    test_rpc,
+    test_queue,
+    test_hash,
 }
 
 /// The static library works too: the networking core, every variadic

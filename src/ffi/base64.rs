@@ -77,7 +77,9 @@ unsafe fn decode(
 ) -> usize {
     // SAFETY: per this function's contract.
     let data = unsafe { bytes(func, "src", src as *const u8, n) };
-    let plain = data.and_then(|d| base64::decode(d, variant));
+    // Like Mongoose, refuse up front a buffer smaller than what n characters
+    // of padded base64 can decode to, whatever they hold.
+    let plain = data.filter(|_| dst_len > n / 4 * 3).and_then(|d| base64::decode(d, variant));
     // SAFETY: per this function's contract.
     unsafe { put(func, dst, dst_len, plain.as_deref()) }
 }
@@ -101,8 +103,8 @@ pub unsafe extern "C" fn mg_base64_encode(
 
 /// Decodes the n characters of standard base64 at src into dst (room for
 /// dst_len bytes), NUL-terminated. Padding is optional. Returns the number of
-/// decoded bytes, or 0 (dst holding "") when src is not base64 or the result
-/// and its NUL do not fit.
+/// decoded bytes, or 0 (dst holding "") when src is not base64 or dst is too
+/// small: it needs n / 4 * 3 + 1 bytes, and room for the result and a NUL.
 #[no_mangle]
 pub unsafe extern "C" fn mg_base64_decode(
     src: *const c_char,
