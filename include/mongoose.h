@@ -923,7 +923,8 @@ void mg_rpc_del(struct mg_rpc **head, void (*handler)(struct mg_rpc_req *r));
 // matches its "method" (r->rpc is set to it); with no match the response is
 // error -32601 "<method> not found". A response frame ("result" or "error")
 // goes to the "" handler, if any. Valid JSON that is neither gets -32600;
-// anything else -32700, with the frame as the message. Errors echo the
+// a frame that is not JSON (truncated ones too) gets -32700, with the frame
+// as the message. Errors echo the
 // frame's "id" when it has one.
 void mg_rpc_process(struct mg_rpc_req *r);
 

@@ -71,8 +71,12 @@ pub enum Frame<'a> {
     Unparsable,
 }
 
-/// Classifies a frame.
+/// Classifies a frame. The whole frame must be JSON: a truncated request
+/// is a parse error even if its method came through.
 pub fn classify(frame: &[u8]) -> Frame<'_> {
+    if json::get(frame, b"$").is_err() {
+        return Frame::Unparsable;
+    }
     if let Some(tok) = json::get_tok(frame, b"$.method") {
         if tok.len() >= 2 && tok[0] == b'"' {
             return Frame::Request(&tok[1..tok.len() - 1]);
@@ -80,10 +84,8 @@ pub fn classify(frame: &[u8]) -> Frame<'_> {
     }
     if json::get(frame, b"$.result").is_ok() || json::get(frame, b"$.error").is_ok() {
         Frame::Response
-    } else if json::get(frame, b"$").is_ok() {
-        Frame::Invalid
     } else {
-        Frame::Unparsable
+        Frame::Invalid
     }
 }
 
@@ -162,6 +164,7 @@ mod tests {
         assert_eq!(classify(b"[1]"), Frame::Invalid);
         assert_eq!(classify(b"haha"), Frame::Unparsable);
         assert_eq!(classify(b""), Frame::Unparsable);
+        assert_eq!(classify(br#"{"id":1,"method":"m""#), Frame::Unparsable);
     }
 
     #[test]

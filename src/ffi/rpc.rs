@@ -163,7 +163,8 @@ pub unsafe extern "C" fn mg_rpc_del(
 /// matches its "method" (r->rpc is set to it); with no match the response is
 /// error -32601 "<method> not found". A response frame ("result" or "error")
 /// goes to the "" handler, if any. Valid JSON that is neither gets -32600;
-/// anything else -32700, with the frame as the message. Errors echo the
+/// a frame that is not JSON (truncated ones too) gets -32700, with the frame
+/// as the message. Errors echo the
 /// frame's "id" when it has one.
 #[no_mangle]
 pub unsafe extern "C" fn mg_rpc_process(r: *mut mg_rpc_req) {

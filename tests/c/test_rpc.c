@@ -122,6 +122,9 @@ static void test_errors(void) {
   EXPECT("haha", "{\"error\":{\"code\":-32700,\"message\":\"haha\"}}");
   EXPECT("", "{\"error\":{\"code\":-32700,\"message\":\"\"}}");
   EXPECT("{\"id\":3,\"method\":", "{\"id\":3,\"error\":{\"code\":-32700,\"message\":\"{\\\"id\\\":3,\\\"method\\\":\"}}");
+  EXPECT("{\"id\":3,\"method\":\"sum\",\"params\":[1,2]",  // truncated: not dispatched
+         "{\"id\":3,\"error\":{\"code\":-32700,\"message\":"
+         "\"{\\\"id\\\":3,\\\"method\\\":\\\"sum\\\",\\\"params\\\":[1,2]\"}}");
   EXPECT("{\"a\":\"\n\"", "{\"error\":{\"code\":-32700,\"message\":\"{\\\"a\\\":\\\"\\n\\\"\"}}");
   // -32600: JSON, but no string method and not a response.
   EXPECT("{\"id\":4}", "{\"id\":4,\"error\":{\"code\":-32600,\"message\":\"Invalid Request\"}}");
