@@ -40,7 +40,7 @@ c_tests! {
 /// entry point of the C shim, and HTTP.
 #[test]
 fn static_link_smoke() {
-    for name in ["test_net", "test_printf", "test_http"] {
+    for name in ["test_net", "test_printf", "test_http", "test_rpc", "test_queue"] {
         run_c_test(name, Link::Static);
     }
 }

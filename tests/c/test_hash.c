@@ -259,7 +259,42 @@ static void test_sizes(void) {
   CHECK(sizeof(mg_sha384_ctx) == 216);
 }
 
+// NULL arguments are logged and ignored, never fatal.
+static void test_null_args(void) {
+  unsigned char d[48];
+  char buf[8];
+  mg_sha1_ctx c1;
+  mg_sha1_init(NULL);
+  mg_sha1_init(&c1);
+  mg_sha1_update(&c1, NULL, 5);
+  mg_sha1_update(NULL, (const unsigned char *) "x", 1);
+  mg_sha1_final(NULL, &c1);
+  mg_sha1_final(d, NULL);
+  mg_md5_init(NULL);
+  mg_md5_final(NULL, d);
+  mg_sha256_init(NULL);
+  mg_sha256_update(NULL, NULL, 0);
+  mg_sha256_final(d, NULL);
+  mg_sha384_init(NULL);
+  mg_sha384_final(d, NULL);
+  mg_sha256(NULL, (uint8_t *) "x", 1);
+  mg_sha384(d, NULL, 3);
+  mg_hmac_sha256(d, NULL, 3, (uint8_t *) "x", 1);
+  CHECK(mg_base64_encode(NULL, 3, buf, sizeof(buf)) == 0 && buf[0] == '\0');
+  CHECK(mg_base64_encode((const unsigned char *) "x", 1, NULL, 8) == 0);
+  CHECK(mg_base64_decode(NULL, 4, buf, sizeof(buf)) == 0);
+  CHECK(mg_base64_update('x', NULL, 0) == 0);
+  CHECK(mg_base64_final(NULL, 3) == 0);
+  CHECK(mg_crc16(7, NULL, 3) == 7);
+  // The context still works after the rejected calls.
+  mg_sha1_init(&c1);
+  mg_sha1_update(&c1, (const unsigned char *) "abc", 3);
+  mg_sha1_final(d, &c1);
+  CHECK(d[0] == 0xa9 && d[19] == 0x9d);
+}
+
 int main(void) {
+  test_null_args();
   test_base64();
   test_md5();
   test_sha();

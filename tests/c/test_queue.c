@@ -162,7 +162,27 @@ static void test_stress(void) {
   printf("stress: %lu messages in %lu ms\n", STRESS_COUNT, (unsigned long) (mg_millis() - start));
 }
 
+// NULL arguments are logged and ignored, never fatal.
+static void test_null_args(void) {
+  char *p = NULL;
+  mg_queue_init(NULL, NULL, 0);
+  CHECK(mg_queue_book(NULL, &p, 1) == 0);
+  mg_queue_add(NULL, 1);
+  CHECK(mg_queue_next(NULL, &p) == 0);
+  mg_queue_del(NULL, 1);
+  CHECK(mg_queue_printf(NULL, "%d", 1) == 0);
+  {
+    // A zero-size queue holds nothing.
+    struct mg_queue q;
+    mg_queue_init(&q, NULL, 0);
+    CHECK(mg_queue_book(&q, &p, 1) == 0);
+    CHECK(mg_queue_next(&q, &p) == 0);
+    CHECK(mg_queue_printf(&q, "x") == 0);
+  }
+}
+
 int main(void) {
+  test_null_args();
   test_basics();
   test_printf();
   test_stress();
