@@ -64,7 +64,7 @@ pub unsafe extern "C" fn mg_json_get(
     path: *const c_char,
     toklen: *mut c_int,
 ) -> c_int {
-    guard("mg_json_get", MG_JSON_INVALID_INT, || {
+    guard("mg_json_get", json::MG_JSON_INVALID, || {
         // SAFETY: the caller passes a valid view and a C string.
         let result = match unsafe { args("mg_json_get", json, path) } {
             Some((doc, path)) => json::get(doc, path),
@@ -82,9 +82,6 @@ pub unsafe extern "C" fn mg_json_get(
         ofs
     })
 }
-
-/// `MG_JSON_INVALID` as the fallback of a panicking mg_json_get().
-const MG_JSON_INVALID_INT: c_int = json::MG_JSON_INVALID;
 
 /// The raw text of the value at path (see mg_json_get()), pointing into
 /// json; {NULL, 0} if there is none. Strings keep their quotes and escapes.
