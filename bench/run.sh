@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|http|http-idle]
+#   bash bench/run.sh [all|wakeup|data|http|http-idle]
 #
 # http: c_examples/http_server (release build, /bench) against nginx with one
 # worker, both pinned to CPU 0, wrk pinned to CPU 1 (when the machine has two
@@ -21,6 +21,12 @@ if [[ $what == all || $what == wakeup ]]; then
   echo "== mg_wakeup throughput (messages delivered to the event loop) =="
   for t in 1 2 4 8; do "$out/wakeup_bench" "$t" $((1000000 / t)) 16; done
   "$out/wakeup_bench" 4 25000 4096
+fi
+
+if [[ $what == all || $what == data ]]; then
+  cc bench/data_bench.c -o "$out/data_bench" "${cc_flags[@]}"
+  echo "== mg_queue, JSON, hashes and base64 =="
+  "$out/data_bench"
 fi
 
 if [[ $what != all && $what != http && $what != http-idle ]]; then

@@ -62,6 +62,18 @@ extern const struct mg_mem_file mg_packed_files[];
 // library's definitions read mg_mem_files; a program's own replace them.
 const char *mg_unpack(const char *path, size_t *size, time_t *mtime);
 const char *mg_unlist(size_t no);
+// Sends a JSON-RPC success response {"id":ID,"result":RESULT}, RESULT being
+// fmt formatted (NULL fmt: null), through r->pfn. Nothing for a notification.
+void mg_rpc_ok(struct mg_rpc_req *r, const char *fmt, ...);
+
+// Sends a JSON-RPC error response
+// {"id":ID,"error":{"code":code,"message":MSG}}, MSG being fmt formatted
+// (NULL fmt: null; it should be JSON, e.g. "%m", MG_ESC("text")).
+void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...);
+
+// Producer: formats a new message into q. Returns its length, or 0 when it
+// is empty or does not fit.
+size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,11 @@ void mgrs_http_vreply(struct mg_connection *c, int status, const char *headers,
 void mgrs_http_vprintf_chunk(struct mg_connection *c, const char *fmt, va_list *ap);
 bool mgrs_file_vprintf(struct mg_fs *fs, const char *path, const char *fmt,
                        va_list *ap);
+struct mg_rpc_req;
+struct mg_queue;
+void mg_rpc_vok(struct mg_rpc_req *r, const char *fmt, va_list *ap);
+void mg_rpc_verr(struct mg_rpc_req *r, int code, const char *fmt, va_list *ap);
+size_t mgrs_queue_vprintf(struct mg_queue *q, const char *fmt, va_list *ap);
 
 size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...) {
   va_list ap;
@@ -136,6 +141,29 @@ __attribute__((weak)) const char *mg_unpack(const char *path, size_t *size,
 
 __attribute__((weak)) const char *mg_unlist(size_t no) {
   return mgrs_mem_unlist(no);
+}
+
+void mg_rpc_ok(struct mg_rpc_req *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mg_rpc_vok(r, fmt, &ap);
+  va_end(ap);
+}
+
+void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mg_rpc_verr(r, code, fmt, &ap);
+  va_end(ap);
+}
+
+size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...) {
+  va_list ap;
+  size_t n;
+  va_start(ap, fmt);
+  n = mgrs_queue_vprintf(q, fmt, &ap);
+  va_end(ap);
+  return n;
 }
 
 // ---- va_arg accessors, called by the Rust format engine ----

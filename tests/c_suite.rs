@@ -37,13 +37,17 @@ c_tests! {
     test_fs,
     test_serve,
     test_serve_stream,
+    test_json,
+    test_rpc,
+    test_queue,
+    test_hash,
 }
 
 /// The static library works too: the networking core, every variadic
 /// entry point of the C shim, and HTTP.
 #[test]
 fn static_link_smoke() {
-    for name in ["test_net", "test_printf", "test_http"] {
+    for name in ["test_net", "test_printf", "test_http", "test_rpc", "test_queue"] {
         run_c_test(name, Link::Static);
     }
 }

@@ -842,3 +842,97 @@ fn file_server_defaults_to_the_current_directory() {
     let _ = child.wait();
     assert_eq!((r.status, r.text().as_str()), (200, "cwd\n"));
 }
+
+/// Sends a JSON-RPC frame as an HTTP POST to /rpc on a connection of its own.
+fn rpc(port: u16, frame: &str) -> (u16, String) {
+    let r = post(port, "/rpc", frame);
+    (r.status, r.text())
+}
+
+#[test]
+fn json_rpc_over_http_post() {
+    let (_p, port) = server("json_rpc", "http");
+    let ok = |s: &str| (200, format!("{s}\n"));
+
+    assert_eq!(
+        rpc(port, r#"{"id":1,"method":"sum","params":[1,2]}"#),
+        ok(r#"{"id":1,"result":3}"#)
+    );
+    // Doubles are printed so that they read back exactly.
+    assert_eq!(
+        rpc(port, r#"{"id":"x","method":"sum","params":[0.1,0.2]}"#),
+        ok(r#"{"id":"x","result":0.30000000000000004}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"jsonrpc":"2.0","method":"mul","params":[-1.5,4],"id":[7]}"#),
+        ok(r#"{"id":[7],"result":-6}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":2,"method":"echo","params":{"a":["\u00e9",null]}}"#),
+        ok(r#"{"id":2,"result":{"a":["\u00e9",null]}}"#)
+    );
+
+    // Every error code, with the id echoed.
+    assert_eq!(
+        rpc(port, r#"{"id":3,"method":"div","params":[1,2]}"#),
+        ok(r#"{"id":3,"error":{"code":-32601,"message":"div not found"}}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":4,"method":"sum","params":[1,"2"]}"#),
+        ok(r#"{"id":4,"error":{"code":-32602,"message":"params must be [number, number]"}}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":5,"method":"sum""#),
+        ok(r#"{"id":5,"error":{"code":-32700,"message":"{\"id\":5,\"method\":\"sum\""}}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":6,"params":[]}"#),
+        ok(r#"{"id":6,"error":{"code":-32600,"message":"Invalid Request"}}"#)
+    );
+
+    // Notifications run but get no response.
+    let (status, body) = rpc(port, r#"{"method":"counter.inc"}"#);
+    assert_eq!((status, body.as_str()), (204, ""));
+    assert_eq!(
+        rpc(port, r#"{"id":7,"method":"counter.get"}"#),
+        ok(r#"{"id":7,"result":{"counter":1}}"#)
+    );
+
+    // A batch: responses in order, none for the notification.
+    assert_eq!(
+        rpc(
+            port,
+            r#"[{"id":1,"method":"counter.inc"}, {"method":"counter.inc"},
+                {"id":2,"method":"nope"}, {"id":3,"method":"rpc.list"}]"#
+        ),
+        ok(concat!(
+            r#"[{"id":1,"result":{"counter":2}},"#,
+            r#"{"id":2,"error":{"code":-32601,"message":"nope not found"}},"#,
+            r#"{"id":3,"result":["rpc.list","counter.get","counter.inc","echo","mul","sum"]}]"#
+        ))
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":8,"method":"counter.get"}"#),
+        ok(r#"{"id":8,"result":{"counter":3}}"#)
+    );
+
+    // Several calls on one keep-alive connection.
+    let mut c = Conn::open(port);
+    for i in 0..3 {
+        let body = format!(r#"{{"id":{i},"method":"sum","params":[{i},{i}]}}"#);
+        c.send(
+            format!(
+                "POST /rpc HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        let r = c.response();
+        assert_eq!(r.header("Content-Type").as_deref(), Some("application/json"));
+        assert_eq!(r.text(), format!("{{\"id\":{i},\"result\":{}}}\n", 2 * i));
+    }
+
+    assert_eq!(get(port, "/rpc").status, 405);
+    assert_eq!(rpc(port, "").0, 200); // empty body: parse error, still a response
+    assert_eq!(get(port, "/other").status, 404);
+}

@@ -14,10 +14,14 @@ use mongoose::config;
 use mongoose::conn::{flag, mg_connection, mg_event};
 use mongoose::fs::{self as mgfs, mg_fd, mg_fs};
 use mongoose::fs_packed::mg_mem_file;
+use mongoose::hash::{mg_md5_ctx, mg_sha1_ctx, mg_sha256_ctx, mg_sha384_ctx};
 use mongoose::iobuf::mg_iobuf;
+use mongoose::json;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
 use mongoose::multipart::mg_http_part;
+use mongoose::queue::mg_queue;
+use mongoose::rpc::{mg_rpc, mg_rpc_req};
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
 use std::fmt::Write as _;
@@ -84,6 +88,13 @@ fn types() -> Vec<Type> {
         layout!(struct mg_mem_file: path, data, size, mtime),
         layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
         layout!(struct mg_fd: fd, fs),
+        layout!(struct mg_queue: buf, size, tail, head),
+        layout!(struct mg_rpc_req: head, rpc, pfn, pfn_data, req_data, frame),
+        layout!(struct mg_rpc: next, method, r#fn as "fn", fn_data),
+        layout!(struct mg_md5_ctx: buf, bits, r#in as "in"),
+        layout!(struct mg_sha1_ctx: state, count, buffer),
+        layout!(struct mg_sha256_ctx: state, bits, len, buffer),
+        layout!(struct mg_sha384_ctx: state, buffer, bitlen, datalen),
     ]
 }
 
@@ -140,6 +151,11 @@ fn constants() -> Vec<(String, u64)> {
         ("MG_FS_WRITE".into(), mgfs::MG_FS_WRITE as u64),
         ("MG_FS_DIR".into(), mgfs::MG_FS_DIR as u64),
         ("MG_FS_EXCL".into(), mgfs::MG_FS_EXCL as u64),
+        ("MG_JSON_MAX_DEPTH".into(), json::MG_JSON_MAX_DEPTH as u64),
+        // Negative: both sides convert to unsigned long long the same way.
+        ("MG_JSON_TOO_DEEP".into(), json::MG_JSON_TOO_DEEP as u64),
+        ("MG_JSON_INVALID".into(), json::MG_JSON_INVALID as u64),
+        ("MG_JSON_NOT_FOUND".into(), json::MG_JSON_NOT_FOUND as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v
