@@ -7,8 +7,8 @@
 //! count and the partial block. The block functions come from the RustCrypto
 //! crates (`sha1::compress`, `sha2::compress256`/`compress512`); this module
 //! does the buffering and the final padding (the Merkle–Damgård
-//! construction). MD5 has no public block function in `md-5` 0.10, so its
-//! compression function (RFC 1321, section 3.4) is written out below.
+//! construction). MD5's block function is `md5::block_api::compress` (md-5
+//! 0.11).
 
 use sha1::digest::generic_array::GenericArray;
 
@@ -355,101 +355,9 @@ pub fn crc16(crc: u16, data: &[u8]) -> u16 {
     !reg
 }
 
-/// Per-round left-rotation amounts of MD5 (RFC 1321, section 3.4).
-const MD5_SHIFTS: [u32; 16] = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
-
-/// MD5's sine table T[1..64] (RFC 1321, section 3.4).
-const MD5_T: [u32; 64] = [
-    0xd76a_a478,
-    0xe8c7_b756,
-    0x2420_70db,
-    0xc1bd_ceee,
-    0xf57c_0faf,
-    0x4787_c62a,
-    0xa830_4613,
-    0xfd46_9501,
-    0x6980_98d8,
-    0x8b44_f7af,
-    0xffff_5bb1,
-    0x895c_d7be,
-    0x6b90_1122,
-    0xfd98_7193,
-    0xa679_438e,
-    0x49b4_0821,
-    0xf61e_2562,
-    0xc040_b340,
-    0x265e_5a51,
-    0xe9b6_c7aa,
-    0xd62f_105d,
-    0x0244_1453,
-    0xd8a1_e681,
-    0xe7d3_fbc8,
-    0x21e1_cde6,
-    0xc337_07d6,
-    0xf4d5_0d87,
-    0x455a_14ed,
-    0xa9e3_e905,
-    0xfcef_a3f8,
-    0x676f_02d9,
-    0x8d2a_4c8a,
-    0xfffa_3942,
-    0x8771_f681,
-    0x6d9d_6122,
-    0xfde5_380c,
-    0xa4be_ea44,
-    0x4bde_cfa9,
-    0xf6bb_4b60,
-    0xbebf_bc70,
-    0x289b_7ec6,
-    0xeaa1_27fa,
-    0xd4ef_3085,
-    0x0488_1d05,
-    0xd9d4_d039,
-    0xe6db_99e5,
-    0x1fa2_7cf8,
-    0xc4ac_5665,
-    0xf429_2244,
-    0x432a_ff97,
-    0xab94_23a7,
-    0xfc93_a039,
-    0x655b_59c3,
-    0x8f0c_cc92,
-    0xffef_f47d,
-    0x8584_5dd1,
-    0x6fa8_7e4f,
-    0xfe2c_e6e0,
-    0xa301_4314,
-    0x4e08_11a1,
-    0xf753_7e82,
-    0xbd3a_f235,
-    0x2ad7_d2bb,
-    0xeb86_d391,
-];
-
 /// MD5's compression function: one 64-byte block into the state.
 fn md5_compress(state: &mut [u32; 4], block: &[u8; 64]) {
-    let mut x = [0u32; 16];
-    for (w, b) in x.iter_mut().zip(block.chunks_exact(4)) {
-        *w = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    }
-    let [mut a, mut b, mut c, mut d] = *state;
-    for i in 0..64 {
-        // The four rounds differ in their boolean function and in the order
-        // they take the message words in.
-        let (f, k) = match i / 16 {
-            0 => ((b & c) | (!b & d), i),
-            1 => ((b & d) | (c & !d), (5 * i + 1) % 16),
-            2 => (b ^ c ^ d, (3 * i + 5) % 16),
-            _ => (c ^ (b | !d), (7 * i) % 16),
-        };
-        let s = MD5_SHIFTS[(i / 16) * 4 + i % 4];
-        let t = a.wrapping_add(f).wrapping_add(x[k]).wrapping_add(MD5_T[i]);
-        (a, d, c) = (d, c, b);
-        b = b.wrapping_add(t.rotate_left(s));
-    }
-    for (s, v) in state.iter_mut().zip([a, b, c, d]) {
-        *s = s.wrapping_add(v);
-    }
+    md5::block_api::compress(state, std::slice::from_ref(block));
 }
 
 #[cfg(test)]
@@ -501,7 +409,11 @@ mod tests {
                 let mut s1 = mg_sha1_ctx::new();
                 s1.update(x);
                 s1.update(y);
-                assert_eq!(s1.finish()[..], sha1::Sha1::digest(msg)[..], "sha1 {len}/{cut}");
+                assert_eq!(
+                    s1.finish()[..],
+                    <sha1::Sha1 as sha1::Digest>::digest(msg)[..],
+                    "sha1 {len}/{cut}"
+                );
                 let mut s2 = mg_sha256_ctx::new();
                 s2.update(x);
                 s2.update(y);
