@@ -22,5 +22,6 @@ pub mod timer;
 pub mod url;
 pub mod util;
 pub mod wakeup;
+pub mod ws;
 
 pub mod ffi;

@@ -18,6 +18,7 @@ pub mod str;
 pub mod timer;
 pub mod url;
 pub mod util;
+pub mod ws;
 
 use std::ffi::CStr;
 use std::os::raw::c_char;
