@@ -250,6 +250,11 @@ pub struct WsState {
     done: bool,
     /// The library set `c->is_full` for back-pressure (and will clear it).
     throttled: bool,
+    /// After a protocol error: input is read and dropped until the peer
+    /// closes or this time (mg_millis) passes; see [`fail`].
+    linger_until: Option<u64>,
+    /// Our sending side was shut down (after the close frame went out).
+    shut_wr: bool,
 }
 
 /// The WebSocket state of a connection, created on first use.
@@ -462,6 +467,7 @@ pub unsafe extern "C" fn ws_handler(c: *mut mg_connection, ev: c_int, _ev_data: 
         if ev == ev::READ {
             process(c);
         } else if ev == ev::WRITE || ev == ev::POLL {
+            linger(c);
             let st = state(c);
             if st.throttled && (*c).send.len < SEND_LOW_WATER {
                 st.throttled = false;
@@ -526,8 +532,14 @@ unsafe fn handshake_error(c: *mut mg_connection, why: &str) {
     }
 }
 
+/// How long a connection that failed waits for its peer to close.
+const LINGER_MS: u64 = 2000;
+
 /// Ends the connection after a protocol violation: a close frame with
-/// `code`, then the connection drains and closes. Further input is ignored.
+/// `code`, then, once it is sent, the sending side is shut down. Input is
+/// read and dropped until the peer closes (or [`LINGER_MS`] pass): closing
+/// the socket with unread input would reset the connection, and the peer
+/// could lose the close frame.
 unsafe fn fail(c: *mut mg_connection, code: CloseCode, why: &str) {
     // SAFETY: c is live.
     unsafe {
@@ -536,11 +548,37 @@ unsafe fn fail(c: *mut mg_connection, code: CloseCode, why: &str) {
         st.done = true;
         st.frag_op = None;
         st.frag_len = 0;
+        st.linger_until = Some(crate::util::millis() + LINGER_MS);
+        if st.throttled {
+            st.throttled = false;
+            (*c).set_full(false);
+        }
         (*c).recv.len = 0;
         if !st.close_sent {
             send(c, &code.to_be_bytes(), WEBSOCKET_OP_CLOSE);
         }
-        (*c).set_draining(true);
+        linger(c);
+    }
+}
+
+/// The lingering close after [`fail`]: shut down our side once the close
+/// frame is out, close for good when the time is up.
+unsafe fn linger(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let st = state(c);
+        let Some(until) = st.linger_until else { return };
+        if (*c).send.len == 0 && !st.shut_wr {
+            st.shut_wr = true;
+            if let Some(fd) = conn::private(c).sock {
+                // SAFETY: the connection's own open socket; shutdown(2) does
+                // not free it (close_conn() closes it later).
+                libc::shutdown(fd, libc::SHUT_WR);
+            }
+        }
+        if crate::util::millis() >= until {
+            (*c).set_closing(true);
+        }
     }
 }
 
