@@ -250,10 +250,15 @@ pub struct WsState {
     done: bool,
     /// The library set `c->is_full` for back-pressure (and will clear it).
     throttled: bool,
-    /// After a protocol error: input is read and dropped until the peer
-    /// closes or this time (mg_millis) passes; see [`fail`].
+    /// After a protocol error: frames are read and dropped until the peer's
+    /// close frame, or until this time (mg_millis); see [`fail`].
     linger_until: Option<u64>,
-    /// Our sending side was shut down (after the close frame went out).
+    /// Payload bytes of a dropped frame still to come.
+    skip: u64,
+    /// The input can no longer be split into frames: all of it is dropped.
+    garbled: bool,
+    /// Our sending side was shut down (garbled input: the peer learns of the
+    /// end from EOF, as it cannot send a close frame we could find).
     shut_wr: bool,
 }
 
@@ -532,15 +537,19 @@ unsafe fn handshake_error(c: *mut mg_connection, why: &str) {
     }
 }
 
-/// How long a connection that failed waits for its peer to close.
+/// How long a connection that failed waits for its peer's close frame.
 const LINGER_MS: u64 = 2000;
 
-/// Ends the connection after a protocol violation: a close frame with
-/// `code`, then, once it is sent, the sending side is shut down. Input is
-/// read and dropped until the peer closes (or [`LINGER_MS`] pass): closing
-/// the socket with unread input would reset the connection, and the peer
-/// could lose the close frame.
-unsafe fn fail(c: *mut mg_connection, code: CloseCode, why: &str) {
+/// Ends the connection after a protocol violation with a close frame
+/// carrying `code`. Then, as RFC 6455 section 7.1.7 asks, the peer's close
+/// frame is awaited (other frames are dropped unread) before the TCP
+/// connection is closed; closing at once with unread input would reset the
+/// connection, and the peer could lose our close frame. `rest` says where
+/// the unconsumed input starts in `c->recv` and how many bytes of it belong
+/// to the offending frame; None when the input cannot be split into frames
+/// any more (it is then all dropped, and our side shut down once the close
+/// frame is out). After [`LINGER_MS`] the connection closes regardless.
+unsafe fn fail(c: *mut mg_connection, code: CloseCode, why: &str, rest: Option<(usize, u64)>) {
     // SAFETY: c is live.
     unsafe {
         crate::log_debug!("ws", "{} closing with {code}: {why}", (*c).id);
@@ -553,22 +562,66 @@ unsafe fn fail(c: *mut mg_connection, code: CloseCode, why: &str) {
             st.throttled = false;
             (*c).set_full(false);
         }
-        (*c).recv.len = 0;
+        match rest {
+            Some((at, skip)) => {
+                (*c).recv.del(0, at);
+                st.skip = skip;
+            }
+            None => {
+                st.garbled = true;
+                (*c).recv.len = 0;
+            }
+        }
         if !st.close_sent {
             send(c, &code.to_be_bytes(), WEBSOCKET_OP_CLOSE);
         }
+        await_close(c);
         linger(c);
     }
 }
 
+/// After [`fail`]: drops input frame by frame until the peer's close frame,
+/// which ends the connection (once our queued output is sent).
+unsafe fn await_close(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let st = state(c);
+        loop {
+            if st.garbled {
+                (*c).recv.len = 0;
+                return;
+            }
+            if st.skip > 0 {
+                let n = st.skip.min((*c).recv.len as u64);
+                (*c).recv.del(0, n as usize);
+                st.skip -= n;
+                if st.skip > 0 {
+                    return;
+                }
+            }
+            match parse_header((*c).recv.data()) {
+                Ok(None) => return,
+                Err(_) => st.garbled = true,
+                Ok(Some(h)) if c_int::from(h.op()) == WEBSOCKET_OP_CLOSE => {
+                    (*c).recv.len = 0;
+                    st.linger_until = None;
+                    (*c).set_draining(true);
+                    return;
+                }
+                Ok(Some(h)) => st.skip = h.header_len as u64 + h.payload_len,
+            }
+        }
+    }
+}
+
 /// The lingering close after [`fail`]: shut down our side once the close
-/// frame is out, close for good when the time is up.
+/// frame is out if the input is garbled; close for good when time is up.
 unsafe fn linger(c: *mut mg_connection) {
     // SAFETY: c is live.
     unsafe {
         let st = state(c);
         let Some(until) = st.linger_until else { return };
-        if (*c).send.len == 0 && !st.shut_wr {
+        if st.garbled && (*c).send.len == 0 && !st.shut_wr {
             st.shut_wr = true;
             if let Some(fd) = conn::private(c).sock {
                 // SAFETY: the connection's own open socket; shutdown(2) does
@@ -654,6 +707,9 @@ enum Step {
 unsafe fn process(c: *mut mg_connection) {
     // SAFETY: c is live; state is re-fetched after every handler call.
     unsafe {
+        if state(c).linger_until.is_some() {
+            return await_close(c);
+        }
         if state(c).done {
             (*c).recv.len = 0;
             return;
@@ -692,12 +748,12 @@ unsafe fn frame(c: *mut mg_connection, pos: usize) -> Step {
             Ok(Some(h)) => h,
             Ok(None) => return Step::Wait,
             Err(code) => {
-                fail(c, code, "malformed frame length");
+                fail(c, code, "malformed frame length", None);
                 return Step::Stop;
             }
         };
         if let Err((code, why)) = check_frame(&h, server, state(c)) {
-            fail(c, code, why);
+            fail(c, code, why, Some((pos, h.header_len as u64 + h.payload_len)));
             return Step::Stop;
         }
         let plen = h.payload_len as usize; // bounded by check_frame
@@ -718,7 +774,12 @@ unsafe fn frame(c: *mut mg_connection, pos: usize) -> Step {
             // A whole message in one frame: delivered in place.
             let data = &(*c).recv.data()[start..end];
             if op == WEBSOCKET_OP_TEXT && std::str::from_utf8(data).is_err() {
-                fail(c, close_code::INVALID_DATA, "invalid UTF-8 in a text message");
+                fail(
+                    c,
+                    close_code::INVALID_DATA,
+                    "invalid UTF-8 in a text message",
+                    Some((end, 0)),
+                );
                 return Step::Stop;
             }
             return deliver(c, ev::WS_MSG, h.b0, start, end, end);
@@ -736,7 +797,8 @@ unsafe fn frame(c: *mut mg_connection, pos: usize) -> Step {
             match utf8_progress(&(*c).recv.data()[..st.frag_len], st.utf8_ok, h.fin()) {
                 Some(n) => st.utf8_ok = n,
                 None => {
-                    fail(c, close_code::INVALID_DATA, "invalid UTF-8 in a text message");
+                    let why = "invalid UTF-8 in a text message";
+                    fail(c, close_code::INVALID_DATA, why, Some((end, 0)));
                     return Step::Stop;
                 }
             }
@@ -759,7 +821,7 @@ unsafe fn control(c: *mut mg_connection, b0: u8, start: usize, end: usize) -> St
         let op = c_int::from(b0 & 0x0f);
         if op == WEBSOCKET_OP_CLOSE {
             if let Err(code) = check_close_payload(&(*c).recv.data()[start..end]) {
-                fail(c, code, "invalid close frame");
+                fail(c, code, "invalid close frame", Some((end, 0)));
                 return Step::Stop;
             }
         }

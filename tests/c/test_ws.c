@@ -181,10 +181,12 @@ static long read_frame(int fd, unsigned char *b0, unsigned char *buf, size_t cap
   return (long) len;
 }
 
-// Expects a close frame carrying `code`, then EOF.
+// Expects a close frame carrying `code`; answers it, as a peer should, and
+// expects the server to close the connection then.
 static void expect_close(int fd, int code, const char *what) {
   unsigned char b0 = 0, buf[128];
   long n = read_frame(fd, &b0, buf, sizeof(buf));
+  send_frame(fd, 0x88, buf, n >= 2 ? 2 : 0, true);
   int got = n >= 2 ? (buf[0] << 8) | buf[1] : -1;
   s_checks++;
   if (b0 != 0x88 || got != code) {
