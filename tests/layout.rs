@@ -17,6 +17,7 @@ use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
+use mongoose::ws::{self, mg_ws_message};
 use std::fmt::Write as _;
 use std::mem::{align_of, offset_of, size_of};
 
@@ -77,6 +78,7 @@ fn types() -> Vec<Type> {
             extraconnsize, pipe),
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
+        layout!(struct mg_ws_message: data, flags),
     ]
 }
 
@@ -129,6 +131,12 @@ fn constants() -> Vec<(String, u64)> {
         ("MG_TIMER_RUN_NOW".into(), timer::MG_TIMER_RUN_NOW as u64),
         ("MG_TIMER_CALLED".into(), timer::MG_TIMER_CALLED as u64),
         ("MG_TIMER_AUTODELETE".into(), timer::MG_TIMER_AUTODELETE as u64),
+        ("WEBSOCKET_OP_CONTINUE".into(), ws::WEBSOCKET_OP_CONTINUE as u64),
+        ("WEBSOCKET_OP_TEXT".into(), ws::WEBSOCKET_OP_TEXT as u64),
+        ("WEBSOCKET_OP_BINARY".into(), ws::WEBSOCKET_OP_BINARY as u64),
+        ("WEBSOCKET_OP_CLOSE".into(), ws::WEBSOCKET_OP_CLOSE as u64),
+        ("WEBSOCKET_OP_PING".into(), ws::WEBSOCKET_OP_PING as u64),
+        ("WEBSOCKET_OP_PONG".into(), ws::WEBSOCKET_OP_PONG as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v

@@ -688,11 +688,36 @@ static void test_backpressure(void) {
   free(buf);
 }
 
+// NULL arguments: logged, a safe return value, no crash.
+static void test_null_args(struct mg_mgr *mgr) {
+  struct client cl;
+  struct mg_connection *c;
+  int level = mg_log_level;
+  memset(&cl, 0, sizeof(cl));
+  mg_log_set(MG_LL_NONE);
+  CHECK(mg_ws_send(NULL, "x", 1, WEBSOCKET_OP_TEXT) == 0);
+  CHECK(mg_ws_printf(NULL, WEBSOCKET_OP_TEXT, "%d", 1) == 0);
+  CHECK(mg_ws_wrap(NULL, 1, WEBSOCKET_OP_TEXT) == 0);
+  CHECK(mg_ws_connect(NULL, "ws://127.0.0.1:1/", client_fn, &cl, NULL) == NULL);
+  CHECK(mg_ws_connect(mgr, NULL, client_fn, &cl, NULL) == NULL);
+  mg_ws_upgrade(NULL, NULL, NULL);
+  c = client_open(mgr, "/ws", &cl);
+  mg_ws_upgrade(c, NULL, "%d", 1);
+  CHECK(mg_ws_send(c, NULL, 5, WEBSOCKET_OP_TEXT) == 0);
+  CHECK(mg_ws_printf(c, WEBSOCKET_OP_TEXT, NULL) == 0);
+  CHECK(mg_ws_send(c, NULL, 0, WEBSOCKET_OP_PING) == 2 + 4);  // empty: header only
+  mg_log_set(level);
+  c->is_closing = 1;
+  poll_until(mgr, &cl.closed, 2000);
+  client_free(&cl);
+}
+
 int main(void) {
   struct mg_mgr mgr;
   memset(&s_st, 0, sizeof(s_st));
   server_start(&s_srv, server_fn, NULL);
   mg_mgr_init(&mgr);
+  test_null_args(&mgr);
   test_handshake();
   test_echo_sizes(&mgr);
   test_fragmentation(&mgr);
