@@ -699,7 +699,11 @@ enum Step {
     Wait,
     /// The frame was consumed; go on after it.
     Next(usize),
-    /// Stop now (the connection failed or the handler took over).
+    /// The frame was consumed, but stop here: the handler is closing the
+    /// connection or gave it to another protocol handler.
+    Done(usize),
+    /// Stop now, leaving `c->recv` alone (the connection failed, or the
+    /// handler changed the buffer).
     Stop,
 }
 
@@ -730,6 +734,10 @@ unsafe fn process(c: *mut mg_connection) {
             match frame(c, pos) {
                 Step::Wait => break,
                 Step::Next(p) => pos = p,
+                Step::Done(p) => {
+                    pos = p;
+                    break;
+                }
                 Step::Stop => return,
             }
         }
@@ -866,11 +874,11 @@ unsafe fn deliver(
         let mut wm = mg_ws_message { data: mg_str::from_bytes(data), flags };
         let (buf, len) = ((*c).recv.buf, (*c).recv.len);
         conn::call(c, ev, (&mut wm as *mut mg_ws_message).cast());
-        if !is_ws(&*c) || (*c).recv.buf != buf || (*c).recv.len != len {
+        if (*c).recv.buf != buf || (*c).recv.len != len {
             return Step::Stop;
         }
-        if (*c).is_closing() {
-            return Step::Stop;
+        if !is_ws(&*c) || (*c).is_closing() {
+            return Step::Done(next);
         }
         Step::Next(next)
     }
