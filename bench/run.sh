@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|http|ws]
+#   bash bench/run.sh [all|wakeup|http|http-idle|ws]
 #
 # ws: c_examples/websocket_server (release build) under bench/ws_load.c, a
 # load client on this library: 100 connections echoing 64-byte and 64 KiB
@@ -59,7 +59,7 @@ if [[ $what == all || $what == ws ]]; then
   trap - EXIT
 fi
 
-if [[ $what != all && $what != http ]]; then
+if [[ $what != all && $what != http && $what != http-idle ]]; then
   exit 0
 fi
 
@@ -202,7 +202,9 @@ echo "== HTTP: c_examples/http_server vs nginx $("$nginx_bin" -v 2>&1 | sed 's/.
 echo "   $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')); servers on CPU 0, wrk on CPU 1; $duration per run"
 echo "   CPU us/req: server utime+stime over the run / requests"
 echo "| load                       | server       |       req/s |   p99 lat | CPU us/req | errors"
-for load in "keep-alive 50 conns" "keep-alive 1000 conns" "pipelined x16 50 conns"; do
+loads=("keep-alive 50 conns" "keep-alive 1000 conns" "pipelined x16 50 conns")
+[[ $what == http-idle ]] && loads=()  # http-idle: only the idle load below
+for load in "${loads[@]}"; do
   case $load in
     keep-alive\ 50*) args=(-t2 -c50 -d"$duration" --latency) ;;
     keep-alive\ 1000*) args=(-t2 -c1000 -d"$duration" --latency) ;;

@@ -86,6 +86,19 @@ struct mg_mgr;
 // Longest file path the library builds, in bytes.
 #define MG_PATH_MAX 4096
 
+// `st()` result and `op()` flag: readable / open for reading.
+#define MG_FS_READ 1
+
+// `st()` result and `op()` flag: writable / open for writing (appending,
+// created if missing).
+#define MG_FS_WRITE 2
+
+// `st()` result: a directory.
+#define MG_FS_DIR 4
+
+// `op()` flag, with MG_FS_WRITE: fail if the file exists.
+#define MG_FS_EXCL 8
+
 // Largest request or response head accepted, in bytes.
 #define MAX_HEAD_SIZE (16 * 1024)
 
@@ -377,6 +390,41 @@ struct mg_connection {
   unsigned int is_writable: 1;
 };
 
+// A filesystem: a table of functions the library calls for all file access.
+// Fill in your own to serve files from any storage; a NULL entry makes that
+// operation fail.
+struct mg_fs {
+  // Stat: returns MG_FS_* flags (0: does not exist) and sets `*size` and
+  // `*mtime`; either pointer may be NULL.
+  int (*st)(const char *path, size_t *size, time_t *mtime);
+  // Lists a directory: calls `fn(name, userdata)` for each entry except "." and "..".
+  void (*ls)(const char *path, void (*fn)(const char *name, void *userdata), void *userdata);
+  // Opens a file with MG_FS_* flags; returns an opaque handle or NULL.
+  void *(*op)(const char *path, int flags);
+  // Closes a handle from `op`.
+  void (*cl)(void *fd);
+  // Reads up to `len` bytes; returns the number read (0 at the end or on error).
+  size_t (*rd)(void *fd, void *buf, size_t len);
+  // Writes `len` bytes; returns the number written.
+  size_t (*wr)(void *fd, const void *buf, size_t len);
+  // Moves the read position to `offset` from the start; returns the new position.
+  size_t (*sk)(void *fd, size_t offset);
+  // Renames a file (replacing `to`).
+  bool (*mv)(const char *from, const char *to);
+  // Deletes a file.
+  bool (*rm)(const char *path);
+  // Creates a directory.
+  bool (*mkd)(const char *path);
+};
+
+// An open file from mg_fs_open(): the handle and the filesystem it belongs to.
+struct mg_fd {
+  // Handle returned by `fs->op()`.
+  void *fd;
+  // Filesystem that owns `fd`.
+  struct mg_fs *fs;
+};
+
 // A view of `len` bytes at `buf`; not necessarily NUL-terminated.
 struct mg_str {
   // First byte of the string (may be NULL when `len` is 0).
@@ -415,12 +463,56 @@ struct mg_http_message {
   struct mg_str message;
 };
 
+// One part of a multipart body, as `mg_http_next_multipart` fills it in.
+// The views point into the body that was parsed.
+struct mg_http_part {
+  // Form field name (`name=` of `Content-Disposition`); `{NULL, 0}` if absent.
+  struct mg_str name;
+  // File name for file uploads (`filename=`); `{NULL, 0}` if absent.
+  struct mg_str filename;
+  // Part contents.
+  struct mg_str body;
+};
+
+// Options of mg_http_serve_dir() and mg_http_serve_file().
+struct mg_http_serve_opts {
+  // Web root, e.g. "web_root"; or comma-separated mappings
+  // "/prefix=dir,..." (an entry without '=' is the root for the rest).
+  // NULL: ".".
+  const char *root_dir;
+  // Glob for files processed for SSI includes, e.g. "#.shtml"; NULL: none.
+  const char *ssi_pattern;
+  // Extra headers for every response, each ending in "\r\n"; NULL: none.
+  const char *extra_headers;
+  // Extra MIME types, "ext1=type1,ext2=type2"; "*=type" sets the
+  // default. NULL: the built-in table only.
+  const char *mime_types;
+  // Path of a file (on `fs`) sent with status 404 when a file is not
+  // found; NULL: a short text.
+  const char *page404;
+  // Filesystem to serve from; NULL: mg_fs_posix.
+  struct mg_fs *fs;
+};
+
 // A timer function.
 typedef void (*mg_timer_fn)(void *arg);
 
 // A printer for `%M`/`%m`: writes with `fn(ch, arg)`, takes its arguments
 // from `ap`, and returns the number of characters written.
 typedef size_t (*mg_pm_t)(mg_pfn_t out, void *arg, va_list *ap);
+
+// A file stored in memory, one entry of the table `mg_mem_files` points
+// to; the table ends with an entry whose `path` is NULL.
+struct mg_mem_file {
+  // Absolute path, such as "/web_root/index.html".
+  const char *path;
+  // The content.
+  const uint8_t *data;
+  // Content size in bytes.
+  size_t size;
+  // Modification time, seconds since the epoch (0 if unknown).
+  time_t mtime;
+};
 
 // A WebSocket message, the `ev_data` of MG_EV_WS_MSG and MG_EV_WS_CTL.
 // `data` points into `c->recv` and is valid only during the event.
@@ -435,6 +527,15 @@ struct mg_ws_message {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+// The POSIX filesystem: the files of the machine, through open/read/write.
+// `op()` with MG_FS_WRITE opens for appending and creates the file.
+extern struct mg_fs mg_fs_posix;
+
+// The packed filesystem: read-only access to the files compiled into the
+// program (`mg_mem_files`, see tools/pack.py). Directories are implied by
+// the file paths.
+extern struct mg_fs mg_fs_packed;
 
 // Current log level, one of MG_LL_*; set it with mg_log_set(level).
 extern int mg_log_level;
@@ -464,6 +565,32 @@ void mg_pfn_iobuf(char ch, void *param);
 
 // An output function that writes `ch` to stdout; `param` is ignored.
 void mg_pfn_stdout(char ch, void *param);
+
+// Opens `path` on `fs` with MG_FS_* `flags`. Returns a new `struct mg_fd`
+// (close it with mg_fs_close()), or NULL on error.
+struct mg_fd *mg_fs_open(struct mg_fs *fs, const char *path, int flags);
+
+// Closes a file opened by mg_fs_open() and frees `fd`. NULL is ignored.
+void mg_fs_close(struct mg_fd *fd);
+
+// Directory iterator: fills `buf` (`len` bytes) with the entry of `path`
+// that follows the name currently in `buf`; start with `buf[0] = '\0'`.
+// Returns false when there are no more entries. Names that do not fit in
+// `buf` are skipped.
+bool mg_fs_ls(struct mg_fs *fs, const char *path, char *buf, size_t len);
+
+// Reads the whole file `path` into memory from malloc(), NUL-terminated;
+// release it with mg_free(). `{NULL, 0}` on error.
+struct mg_str mg_file_read(struct mg_fs *fs, const char *path);
+
+// Replaces the file `path` with the `len` bytes at `buf`, atomically (a
+// temporary file renamed over it). False on error.
+bool mg_file_write(struct mg_fs *fs, const char *path, const void *buf, size_t len);
+
+// The packed file `path` (for example "/web_root/index.html") as a view of
+// its content in the program's data (no copy), or `{NULL, 0}` when there is
+// no such file.
+struct mg_str mg_unpacked(const char *path);
 
 // Creates an HTTP server listening on `url`, e.g. "http://0.0.0.0:8000".
 // The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
@@ -587,6 +714,17 @@ void mg_log_set_fn(mg_pfn_t fn, void *param);
 // 16 bytes: offset, the bytes in hex, then the printable characters.
 void mg_hexdump(const void *buf, size_t len);
 
+// Parses the part of the multipart body `body` whose boundary line starts at
+// `ofs` (0 for the first part) and fills `part` (which may be NULL) with its
+// `Content-Disposition` name and filename and its contents; the views point
+// into `body`. Returns the offset of the next part's boundary line, to pass
+// to the next call, or 0 when there is no further complete part (end of the
+// body, or a missing or malformed boundary), in which case `part` holds
+// empty views.
+//
+// Typical loop: `while ((ofs = mg_http_next_multipart(hm->body, ofs, &part)) > 0) {...}`
+size_t mg_http_next_multipart(struct mg_str body, size_t ofs, struct mg_http_part *part);
+
 // Initialises an event manager. Call before anything else uses it.
 void mg_mgr_init(struct mg_mgr *mgr);
 
@@ -674,6 +812,31 @@ size_t mg_print_ip_port(mg_pfn_t fn, void *arg, va_list *ap);
 // to 6 bytes.
 size_t mg_print_mac(mg_pfn_t fn, void *arg, va_list *ap);
 
+// Serves the file or directory that `hm->uri` names under
+// `opts->root_dir`: the file itself (ETag/Last-Modified, If-None-Match and
+// If-Modified-Since give 304, a single Range 206 or 416, a `.gz` sibling is
+// sent with Content-Encoding: gzip to clients that accept it), a
+// directory's index.html, or an HTML listing; 301 adds the missing slash of
+// a directory URI; 400 for paths that try to leave the root, 404 for
+// missing files (with `opts->page404` as the body if set). Large files are
+// streamed; `c->is_resp` clears when the last byte is handed to the socket.
+// Call from an MG_EV_HTTP_MSG handler.
+void mg_http_serve_dir(struct mg_connection *c,
+                       struct mg_http_message *hm,
+                       const struct mg_http_serve_opts *opts);
+
+// Serves the file at `path` (on `opts->fs`) as mg_http_serve_dir() serves
+// a file, whatever `hm->uri` says: 404 when it is missing.
+void mg_http_serve_file(struct mg_connection *c,
+                        struct mg_http_message *hm,
+                        const char *path,
+                        const struct mg_http_serve_opts *opts);
+
+// Sends the POSIX file `fullpath` as an HTML page after processing its
+// `<!--#include file="..." -->` (relative to the file) and
+// `<!--#include virtual="..." -->` (relative to `root`) directives.
+void mg_http_serve_ssi(struct mg_connection *c, const char *root, const char *fullpath);
+
 // Makes an mg_str from a NUL-terminated string, which is not copied.
 // NULL gives {NULL, 0}. C code calls it as mg_str(s).
 struct mg_str mg_str_s(const char *s);
@@ -745,6 +908,22 @@ void mg_timer_poll(struct mg_timer **head, uint64_t new_ms);
 // on. An expiration of 0 starts the period at `now`. Handy for periodic work
 // in MG_EV_POLL: `if (mg_timer_expired(&t, 1000, mg_millis())) ...`.
 bool mg_timer_expired(uint64_t *expiration, uint64_t period, uint64_t now);
+
+// Stores one part of a file upload sent as the body of `hm`: the query
+// names the file and where the part goes, `?file=NAME&offset=N`. The body
+// is appended to `dir/NAME` on `fs`; offset 0 (or none) starts the file
+// afresh, any other offset must equal the size stored so far. Replies 200
+// with the file's new size as the body and returns that size; an empty body
+// stores nothing (200, returns 0). Refused parts get 400 and a negative
+// return: -1 no file name, -2 a name that is not sane (mg_path_is_sane),
+// -3 a negative offset, -4 the file would exceed `max_size` bytes (the
+// upload's earlier parts are then deleted, so no partial file is left),
+// -5 the offset differs from the stored size, -6 the file cannot be opened.
+long mg_http_upload(struct mg_connection *c,
+                    struct mg_http_message *hm,
+                    struct mg_fs *fs,
+                    const char *dir,
+                    size_t max_size);
 
 // The port of url: the one written in it, else the scheme's default
 // (http/ws 80, https/wss 443, mqtt 1883, mqtts 8883), else 0.
@@ -906,6 +1085,28 @@ struct mg_connection *mg_ws_connect(struct mg_mgr *mgr, const char *url,
 // Formats a message and sends it as one frame with opcode op. Returns the
 // payload length, 0 when out of memory.
 size_t mg_ws_printf(struct mg_connection *c, int op, const char *fmt, ...);
+// Replaces the file `path` on `fs` with the formatted text, atomically (a
+// temporary file renamed over it). False on error.
+bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...);
+
+// ---- Packed filesystem (mg_fs_packed) ----
+
+// The files mg_fs_packed serves: a table ending with an entry whose path is
+// NULL. Point it at the table the pack tool generates:
+//   mg_mem_files = mg_packed_files;
+// (while it is NULL, a program's mg_packed_files is used anyway).
+extern const struct mg_mem_file *mg_mem_files;
+
+// The table generated by the pack tool (tools/pack.py) into packed_fs.c.
+extern const struct mg_mem_file mg_packed_files[];
+
+// The lookups of the packed filesystem, as packed_fs.c files made by the
+// pack tool of Mongoose before 7.22 define them: the content of packed file
+// `path` (size and mtime through the pointers, which may be NULL), or NULL;
+// and the path of the no'th packed file, or NULL past the last. The
+// library's definitions read mg_mem_files; a program's own replace them.
+const char *mg_unpack(const char *path, size_t *size, time_t *mtime);
+const char *mg_unlist(size_t no);
 
 #ifdef __cplusplus
 }

@@ -3,8 +3,8 @@
 #
 #   bash scripts/run-example.sh [name] [args...]
 #
-# name: c_examples/<name>.c; default file_server, else http_server (the REST
-# example on http://localhost:8000).
+# name: c_examples/<name>.c; default file_server (serves the current
+# directory on http://localhost:8000, worker-thread API under /api/).
 # Extra arguments go to the example.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -309,6 +309,8 @@ pub struct ConnPrivate {
     pub write_blocked: bool,
     /// `is_resp` as last seen; its clearing resumes a waiting protocol.
     pub resp_seen: bool,
+    /// The last read filled all the room offered: offer more next time.
+    pub read_filled: bool,
     /// A listener that ran out of descriptors accepts again at this time.
     pub paused_until: u64,
     /// Id the connection is registered under in the manager's id map.
@@ -317,6 +319,9 @@ pub struct ConnPrivate {
     pub http: crate::http::HttpState,
     /// WebSocket protocol state, once the connection speaks WebSocket.
     pub ws: Option<Box<crate::ws::WsState>>,
+    /// A static file being streamed as the body of the response in progress
+    /// (`serve.rs`); output still to come, like bytes in `send`.
+    pub file: Option<Box<crate::serve::Transfer>>,
     /// Extra bytes allocated after the struct (`extraconnsize` at creation).
     extra: usize,
 }

@@ -293,7 +293,7 @@ fn all_examples_compile() {
         })
         .collect();
     names.sort();
-    assert!(names.len() >= 9, "examples missing: {names:?}");
+    assert!(names.len() >= 12, "examples missing: {names:?}");
     for n in &names {
         assert!(example(n).exists());
     }
@@ -541,6 +541,306 @@ fn http_client_reports_errors() {
     assert_eq!(st.code(), Some(1), "{out}");
     assert!(t.elapsed() >= Duration::from_secs(4), "gave up after {:?}", t.elapsed());
     drop(l);
+}
+
+/// Python client for the 1 GiB upload: streams `count` generated blocks of
+/// 1 MiB (a random block with the block number in its first 8 bytes, so no
+/// two are alike) and hashes them as they go out; prints the response status
+/// line and the SHA-256 of what was sent. Nothing of size is held in memory.
+const UPLOAD_CLIENT: &str = r#"
+import hashlib, os, socket, sys
+port, name, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+block = bytearray(os.urandom(1 << 20))
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(b"PUT /upload/%s HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % (name.encode(), count << 20))
+h = hashlib.sha256()
+for i in range(count):
+    block[:8] = i.to_bytes(8, "little")
+    s.sendall(block)
+    h.update(block)
+resp = b""
+while b"\r\n\r\n" not in resp:
+    d = s.recv(4096)
+    if not d:
+        break
+    resp += d
+print(resp.split(b"\r\n")[0].decode(), h.hexdigest())
+"#;
+
+/// SHA-256 of a file, by Python's hashlib (OpenSSL: fast on 1 GiB).
+fn sha256_file(path: &std::path::Path) -> String {
+    let out = Command::new("python3")
+        .args(["-c", "import hashlib,sys; print(hashlib.file_digest(open(sys.argv[1],'rb'), 'sha256').hexdigest())"])
+        .arg(path)
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A field of /proc/PID/status, in kB.
+fn proc_status_kb(pid: u32, field: &str) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    let line = s.lines().find(|l| l.starts_with(field)).unwrap_or_else(|| panic!("no {field}"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// The streaming upload example stores a 1 GiB body byte for byte (SHA-256
+/// match) while its peak resident memory stays small; an upload cut short
+/// leaves no file behind.
+#[test]
+fn upload_stream_saves_1gib_with_bounded_memory() {
+    let dir = out_dir().join(format!("upload_stream_{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let mut p =
+        Proc::spawn("upload_stream", &[&format!("http://127.0.0.1:{port}"), dir.to_str().unwrap()]);
+    p.wait_port(port);
+    let pid = p.child.id();
+    let rss_before = proc_status_kb(pid, "VmRSS:");
+
+    let t = Instant::now();
+    let out = Command::new("python3")
+        .args(["-c", UPLOAD_CLIENT, &port.to_string(), "big.bin", "1024"])
+        .output()
+        .expect("python3");
+    let elapsed = t.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "client failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    let (status, sent_sha) = text.trim().rsplit_once(' ').expect("client output");
+    assert_eq!(status, "HTTP/1.1 201 Created", "{text}");
+    let saved = dir.join("big.bin");
+    assert_eq!(std::fs::metadata(&saved).expect("saved file").len(), 1 << 30);
+    let peak = proc_status_kb(pid, "VmHWM:");
+    let saved_sha = sha256_file(&saved);
+    std::fs::remove_file(&saved).unwrap();
+    assert_eq!(saved_sha, sent_sha, "saved file differs from what was sent");
+    println!("1 GiB upload in {elapsed:?}; server RSS {rss_before} kB before, peak {peak} kB");
+    assert!(peak < rss_before + 32 * 1024, "server peak RSS {peak} kB (was {rss_before} kB)");
+
+    // Cut short: the head promises 10 MiB, 1 MiB arrives, the client leaves.
+    let mut c = Conn::open(port);
+    c.send(b"PUT /upload/short.bin HTTP/1.1\r\nContent-Length: 10485760\r\n\r\n");
+    c.send(&vec![7u8; 1 << 20]);
+    drop(c);
+    let end = Instant::now() + IO_TIMEOUT;
+    while p.output().matches("cut short").count() == 0 && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+
+    // Names that would leave the directory are refused; nothing is written.
+    for bad in ["..", "..%2fescape", "%2e%2e", "a%5cb", "%00x"] {
+        let r =
+            request(port, &format!("PUT /upload/{bad} HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"));
+        assert_eq!(r.status, 400, "{bad}: {}", r.text());
+    }
+    assert!(std::fs::read_dir(&dir).unwrap().next().is_none());
+    assert!(!out_dir().join("escape").exists());
+    std::fs::remove_dir(&dir).unwrap();
+}
+
+/// The HTML-form upload example saves the files of a multipart POST made by
+/// curl (`-F`), byte for byte, including a 1.5 MB one (curl then waits for
+/// `100 Continue`), and refuses file names with directories in them.
+#[test]
+fn form_upload_saves_multipart_files() {
+    let dir = out_dir().join(format!("form_upload_{}", free_port()));
+    let src = dir.join("src");
+    let saved = dir.join("saved");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::create_dir_all(&saved).unwrap();
+    let text = b"hello from a form\n".to_vec();
+    // Bytes a multipart parser could trip on: CR, LF, NUL, dashes.
+    let binary: Vec<u8> = (0..1_500_000u32)
+        .map(|i| match i % 97 {
+            0 => b'\r',
+            1 => b'\n',
+            2 | 3 => b'-',
+            _ => (i * 31 % 256) as u8,
+        })
+        .collect();
+    std::fs::write(src.join("hello.txt"), &text).unwrap();
+    std::fs::write(src.join("data.bin"), &binary).unwrap();
+
+    let port = free_port();
+    let mut p =
+        Proc::spawn("form_upload", &[&format!("http://127.0.0.1:{port}"), saved.to_str().unwrap()]);
+    p.wait_port(port);
+    let page = get(port, "/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("enctype=\"multipart/form-data\""), "{}", page.text());
+
+    let curl = |args: &[&str]| {
+        let out = Command::new("curl")
+            .args(["-s", "-w", "\n%{http_code}"])
+            .args(args)
+            .arg(format!("http://127.0.0.1:{port}/upload"))
+            .current_dir(&src)
+            .output()
+            .expect("run curl");
+        let s = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, code) = s.rsplit_once('\n').unwrap_or(("", ""));
+        (code.to_string(), body.to_string())
+    };
+    let (code, body) =
+        curl(&["-F", "note=hi there", "-F", "file=@hello.txt", "-F", "file=@data.bin"]);
+    assert_eq!(code, "201", "{body}");
+    assert!(body.contains("field note: 8 bytes"), "{body}");
+    assert!(body.contains("saved hello.txt: 18 bytes"), "{body}");
+    assert!(body.contains("saved data.bin: 1500000 bytes"), "{body}");
+    assert_eq!(std::fs::read(saved.join("hello.txt")).unwrap(), text);
+    assert!(std::fs::read(saved.join("data.bin")).unwrap() == binary, "data.bin differs");
+
+    // A client-chosen name with a directory part is refused.
+    let (code, body) = curl(&["-F", "file=@hello.txt;filename=../escaped.txt"]);
+    assert_eq!(code, "400", "{body}");
+    assert!(body.contains("refused file name ../escaped.txt"), "{body}");
+    assert!(!dir.join("escaped.txt").exists());
+    let mut names: Vec<_> =
+        std::fs::read_dir(&saved).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["data.bin", "hello.txt"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A scratch directory for file_server, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let d = out_dir().join(format!("{tag}_{}", free_port()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("create scratch dir");
+        TempDir(d)
+    }
+    fn put(&self, rel: &str, data: &[u8]) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).expect("write scratch file");
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Starts file_server on a free port serving `dir`.
+fn file_server(dir: &TempDir) -> (Proc, u16) {
+    let port = free_port();
+    let mut p = Proc::spawn("file_server", &["-p", &port.to_string(), dir.0.to_str().unwrap()]);
+    p.wait_port(port);
+    (p, port)
+}
+
+#[test]
+fn file_server_serves_files_and_listings() {
+    let dir = TempDir::new("file_server");
+    let big: Vec<u8> =
+        (0..3_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    dir.put("hello.txt", b"hello, files\n");
+    dir.put("big.bin", &big);
+    dir.put("site/index.html", b"<p>index</p>\n");
+    dir.put("docs/a <b>.txt", b"x");
+    let (_p, port) = file_server(&dir);
+
+    let r = get(port, "/hello.txt");
+    assert_eq!((r.status, r.text().as_str()), (200, "hello, files\n"));
+    assert_eq!(r.header("Content-Type").as_deref(), Some("text/plain; charset=utf-8"));
+    let etag = r.header("Etag").expect("Etag");
+    let mut c = Conn::open(port);
+    c.send(format!("GET /hello.txt HTTP/1.1\r\nIf-None-Match: {etag}\r\n\r\n").as_bytes());
+    let (status, head) = c.read_head(); // a 304 has no body, and no length
+    assert_eq!(status, 304, "{head}");
+    c.send(b"GET /hello.txt HTTP/1.1\r\n\r\n");
+    assert_eq!(c.response().text(), "hello, files\n");
+
+    let r = get(port, "/site/");
+    assert_eq!((r.status, r.text().as_str()), (200, "<p>index</p>\n"));
+    assert_eq!(get(port, "/site").status, 301);
+    let r = get(port, "/docs/");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains(">a &lt;b&gt;.txt<"), "{}", r.text());
+    let r = get(port, "/");
+    assert!(r.text().contains(">Index of /<") && r.text().contains(">big.bin<"), "{}", r.text());
+    assert_eq!(get(port, "/../etc/passwd").status, 400);
+    assert_eq!(get(port, "/missing").status, 404);
+
+    // A streamed file, then more requests on the same connection.
+    let mut c = Conn::open(port);
+    c.send(
+        b"GET /big.bin HTTP/1.1\r\nHost: test\r\n\r\nGET /hello.txt HTTP/1.1\r\nHost: test\r\n\r\n",
+    );
+    let r = c.response();
+    assert_eq!(r.status, 200);
+    assert!(r.body == big, "big.bin differs ({} bytes)", r.body.len());
+    assert_eq!(c.response().text(), "hello, files\n");
+    c.send(b"GET /big.bin HTTP/1.1\r\nRange: bytes=1000-1999\r\n\r\n");
+    let r = c.response();
+    assert_eq!(r.status, 206);
+    assert_eq!(r.body, &big[1000..2000]);
+    assert_eq!(r.header("Content-Range").as_deref(), Some("bytes 1000-1999/3000000"));
+}
+
+#[test]
+fn file_server_api_is_answered_by_workers() {
+    let dir = TempDir::new("file_server_api");
+    dir.put("f.txt", b"file\n");
+    let (_p, port) = file_server(&dir);
+    let mut c = Conn::open(port);
+    // Pipelined: the file waits for the slow deferred reply before it.
+    c.send(
+        b"GET /api/sum?a=1&b=2&delay=200 HTTP/1.1\r\nHost: test\r\n\r\n\
+          GET /f.txt HTTP/1.1\r\nHost: test\r\n\r\n\
+          GET /api/sum?a=40&b=2 HTTP/1.1\r\nHost: test\r\n\r\n",
+    );
+    let r = c.response();
+    assert_eq!((r.status, r.text().as_str()), (200, "{\"sum\":3,\"count\":2}\n"));
+    assert_eq!(r.header("Content-Type").as_deref(), Some("application/json"));
+    assert_eq!(c.response().text(), "file\n");
+    assert_eq!(c.response().text(), "{\"sum\":42,\"count\":2}\n");
+    assert_eq!(get(port, "/api/sum?a=x").status, 400);
+    assert_eq!(get(port, "/api/nope").status, 404);
+
+    let mut c = Conn::open(port);
+    c.send(b"GET /api/sum?a=5&b=6 HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    assert_eq!(c.response().text(), "{\"sum\":11,\"count\":2}\n");
+    c.expect_eof();
+    let mut c = Conn::open(port);
+    c.send(b"GET /api/sum?a=20&b=22 HTTP/1.0\r\n\r\n");
+    assert_eq!(c.response().text(), "{\"sum\":42,\"count\":2}\n");
+    c.expect_eof();
+}
+
+#[test]
+fn file_server_defaults_to_the_current_directory() {
+    let dir = TempDir::new("file_server_cwd");
+    dir.put("here.txt", b"cwd\n");
+    // Port 8000 may be taken on a shared machine: -p keeps the default
+    // directory while choosing the port.
+    let port = free_port();
+    let exe = example("file_server");
+    let mut child = Command::new(&exe)
+        .args(["-p", &port.to_string()])
+        .env_remove("LD_LIBRARY_PATH")
+        .current_dir(&dir.0)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start file_server");
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let end = Instant::now() + START_TIMEOUT;
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        assert!(Instant::now() < end, "file_server never listened");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let r = get(port, "/here.txt");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!((r.status, r.text().as_str()), (200, "cwd\n"));
 }
 
 /// A minimal WebSocket client for the smoke tests: handshake on a [`Conn`],

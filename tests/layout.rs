@@ -12,9 +12,12 @@ use common::{compile, out_dir, root, run_exe, Link};
 use mongoose::addr::{mg_addr, mg_addr_bytes};
 use mongoose::config;
 use mongoose::conn::{flag, mg_connection, mg_event};
+use mongoose::fs::{self as mgfs, mg_fd, mg_fs};
+use mongoose::fs_packed::mg_mem_file;
 use mongoose::iobuf::mg_iobuf;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
+use mongoose::multipart::mg_http_part;
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
 use mongoose::ws::{self, mg_ws_message};
@@ -79,6 +82,10 @@ fn types() -> Vec<Type> {
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
         layout!(struct mg_ws_message: data, flags),
+        layout!(struct mg_http_part: name, filename, body),
+        layout!(struct mg_mem_file: path, data, size, mtime),
+        layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
+        layout!(struct mg_fd: fd, fs),
     ]
 }
 
@@ -137,6 +144,10 @@ fn constants() -> Vec<(String, u64)> {
         ("WEBSOCKET_OP_CLOSE".into(), ws::WEBSOCKET_OP_CLOSE as u64),
         ("WEBSOCKET_OP_PING".into(), ws::WEBSOCKET_OP_PING as u64),
         ("WEBSOCKET_OP_PONG".into(), ws::WEBSOCKET_OP_PONG as u64),
+        ("MG_FS_READ".into(), mgfs::MG_FS_READ as u64),
+        ("MG_FS_WRITE".into(), mgfs::MG_FS_WRITE as u64),
+        ("MG_FS_DIR".into(), mgfs::MG_FS_DIR as u64),
+        ("MG_FS_EXCL".into(), mgfs::MG_FS_EXCL as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v

@@ -8,14 +8,19 @@
 //! asks for would only repeat that, in every header comment.
 #![allow(clippy::missing_safety_doc)]
 pub mod fmt;
+pub mod fs;
+pub mod fs_packed;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;
 pub mod log;
+pub mod multipart;
 pub mod net;
 pub mod print;
+pub mod serve;
 pub mod str;
 pub mod timer;
+pub mod upload;
 pub mod url;
 pub mod util;
 pub mod ws;
