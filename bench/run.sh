@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|data|http|http-idle]
+#   bash bench/run.sh [all|wakeup|data|http|http-idle|ws]
+#
+# ws: c_examples/websocket_server (release build) under bench/ws_load.c, a
+# load client on this library: 100 connections echoing 64-byte and 64 KiB
+# messages, one in flight per connection (DURATION applies, default 10s).
+# Server pinned to CPU 0, client to CPU 1 when there are two CPUs.
 #
 # http: c_examples/http_server (release build, /bench) against nginx with one
 # worker, both pinned to CPU 0, wrk pinned to CPU 1 (when the machine has two
@@ -27,6 +32,37 @@ if [[ $what == all || $what == data ]]; then
   cc bench/data_bench.c -o "$out/data_bench" "${cc_flags[@]}"
   echo "== mg_queue, JSON, hashes and base64 =="
   "$out/data_bench"
+fi
+
+if [[ $what == all || $what == ws ]]; then
+  cc -O2 -Iinclude c_examples/websocket_server.c -o "$out/websocket_server" \
+    -Ltarget/release -lmongoose "-Wl,-rpath,$PWD/target/release" -lpthread -ldl -lm
+  cc -O2 bench/ws_load.c -o "$out/ws_load" "${cc_flags[@]}" -ldl -lm
+  secs=${DURATION:-10s}
+  secs=${secs%s}
+  ws_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  if (($(nproc) >= 2)); then ws_srv=(taskset -c 0) ws_cli=(taskset -c 1); else ws_srv=() ws_cli=(); fi
+  "${ws_srv[@]}" "$out/websocket_server" "ws://127.0.0.1:$ws_port" 3600000 >"$out/websocket_server.log" 2>&1 &
+  ws_pid=$!
+  trap 'kill $ws_pid 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1',$ws_port),1)" 2>/dev/null && break
+    sleep 0.1
+  done
+  echo "== WebSocket echo: c_examples/websocket_server, bench/ws_load, 100 connections, ${secs}s per run =="
+  echo "   CPU us/msg: server utime+stime over the run / echoed messages"
+  clk=$(getconf CLK_TCK)
+  for size in 64 65536; do
+    t0=$(awk '{print $14 + $15}' "/proc/$ws_pid/stat")
+    line=$("${ws_cli[@]}" "$out/ws_load" "ws://127.0.0.1:$ws_port/websocket" 100 "$size" "$secs")
+    t1=$(awk '{print $14 + $15}' "/proc/$ws_pid/stat")
+    echoes=$(awk '{print $6}' <<<"$line")
+    echo "   $line; server CPU $(awk -v t=$((t1 - t0)) -v c="$clk" -v n="$echoes" 'BEGIN {printf "%.2f", (n > 0) ? t * 1e6 / c / n : 0}') us/msg"
+  done
+  echo "   server RSS peak: $(awk '/VmHWM/ {print $2, $3}' /proc/$ws_pid/status)"
+  kill $ws_pid
+  wait $ws_pid 2>/dev/null || true
+  trap - EXIT
 fi
 
 if [[ $what != all && $what != http && $what != http-idle ]]; then

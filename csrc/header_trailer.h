@@ -40,6 +40,33 @@ void mg_http_reply(struct mg_connection *c, int status, const char *headers,
 // result ("") sends the last chunk and ends the response.
 void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...);
 
+// Upgrades the HTTP connection of the current MG_EV_HTTP_MSG to WebSocket:
+// answers 101 Switching Protocols with the formatted extra headers (each
+// ending in "\r\n"; fmt may be NULL), sets c->is_websocket and sends
+// MG_EV_WS_OPEN (ev_data: hm) before returning. Messages then arrive as
+// MG_EV_WS_MSG, control frames as MG_EV_WS_CTL. A request that is not a valid
+// upgrade (missing or wrong Upgrade, Connection, Sec-WebSocket-Version: 13 or
+// Sec-WebSocket-Key) is answered with 400 and the connection closes.
+// Back-pressure: while c->send holds more than 1 MiB, the library stops reading
+// this connection's frames (it sets c->is_full) until less than 512 KiB is
+// left, so a peer that does not read cannot grow this side's memory without
+// bound through replies to its messages.
+void mg_ws_upgrade(struct mg_connection *c, struct mg_http_message *hm,
+                   const char *fmt, ...);
+
+// Opens a WebSocket client connection to url ("ws://host:port/path") and
+// queues the upgrade request with the formatted extra headers (each ending in
+// "\r\n"; fmt may be NULL). MG_EV_WS_OPEN (ev_data: the 101 response, a
+// struct mg_http_message *) follows when the server accepted it; a refused or
+// wrong handshake gives MG_EV_ERROR. Frames this side sends are masked.
+// Returns NULL on error.
+struct mg_connection *mg_ws_connect(struct mg_mgr *mgr, const char *url,
+                                    mg_event_handler_t fn, void *fn_data,
+                                    const char *fmt, ...);
+
+// Formats a message and sends it as one frame with opcode op. Returns the
+// payload length, 0 when out of memory.
+size_t mg_ws_printf(struct mg_connection *c, int op, const char *fmt, ...);
 // Replaces the file `path` on `fs` with the formatted text, atomically (a
 // temporary file renamed over it). False on error.
 bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...);

@@ -20,6 +20,15 @@ void mgrs_verror(struct mg_connection *c, const char *fmt, va_list *ap);
 void mgrs_http_vreply(struct mg_connection *c, int status, const char *headers,
                       const char *fmt, va_list *ap);
 void mgrs_http_vprintf_chunk(struct mg_connection *c, const char *fmt, va_list *ap);
+struct mg_http_message;
+struct mg_mgr;
+typedef void (*mg_event_handler_t)(struct mg_connection *, int, void *);
+void mgrs_ws_vupgrade(struct mg_connection *c, struct mg_http_message *hm,
+                      const char *fmt, va_list *ap);
+struct mg_connection *mgrs_ws_vconnect(struct mg_mgr *mgr, const char *url,
+                                       mg_event_handler_t fn, void *fn_data,
+                                       const char *fmt, va_list *ap);
+size_t mg_ws_vprintf(struct mg_connection *c, int op, const char *fmt, va_list *ap);
 bool mgrs_file_vprintf(struct mg_fs *fs, const char *path, const char *fmt,
                        va_list *ap);
 struct mg_rpc_req;
@@ -91,6 +100,36 @@ void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...) {
   va_start(ap, fmt);
   mgrs_http_vprintf_chunk(c, fmt, &ap);
   va_end(ap);
+}
+
+// fmt may be NULL (no extra headers): va_start needs only the named
+// argument, and the Rust side reads no argument then.
+void mg_ws_upgrade(struct mg_connection *c, struct mg_http_message *hm,
+                   const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mgrs_ws_vupgrade(c, hm, fmt, &ap);
+  va_end(ap);
+}
+
+struct mg_connection *mg_ws_connect(struct mg_mgr *mgr, const char *url,
+                                    mg_event_handler_t fn, void *fn_data,
+                                    const char *fmt, ...) {
+  va_list ap;
+  struct mg_connection *c;
+  va_start(ap, fmt);
+  c = mgrs_ws_vconnect(mgr, url, fn, fn_data, fmt, &ap);
+  va_end(ap);
+  return c;
+}
+
+size_t mg_ws_printf(struct mg_connection *c, int op, const char *fmt, ...) {
+  va_list ap;
+  size_t n;
+  va_start(ap, fmt);
+  n = mg_ws_vprintf(c, op, fmt, &ap);
+  va_end(ap);
+  return n;
 }
 
 bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...) {

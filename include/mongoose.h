@@ -147,6 +147,24 @@ enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };
 // Free the timer with mg_free() once it is done (non-repeating timers).
 #define MG_TIMER_AUTODELETE 8
 
+// Continuation frame of a fragmented message.
+#define WEBSOCKET_OP_CONTINUE 0
+
+// Text (UTF-8) data frame.
+#define WEBSOCKET_OP_TEXT 1
+
+// Binary data frame.
+#define WEBSOCKET_OP_BINARY 2
+
+// Close control frame.
+#define WEBSOCKET_OP_CLOSE 8
+
+// Ping control frame (answered with a pong automatically).
+#define WEBSOCKET_OP_PING 9
+
+// Pong control frame.
+#define WEBSOCKET_OP_PONG 10
+
 // Events sent to handlers. The comment names the type `ev_data` points to.
 enum mg_event {
   // Error. `char *error_message`
@@ -593,6 +611,16 @@ struct mg_mem_file {
   size_t size;
   // Modification time, seconds since the epoch (0 if unknown).
   time_t mtime;
+};
+
+// A WebSocket message, the `ev_data` of MG_EV_WS_MSG and MG_EV_WS_CTL.
+// `data` points into `c->recv` and is valid only during the event.
+struct mg_ws_message {
+  // Payload (a whole message, fragments joined).
+  struct mg_str data;
+  // First byte of the frame header: FIN (bit 7) | opcode (bits 3:0); for
+  // a reassembled message, FIN and the opcode of its first frame.
+  uint8_t flags;
 };
 
 #ifdef __cplusplus
@@ -1267,6 +1295,21 @@ bool mg_path_is_sane(struct mg_str path);
 // Blocks the calling thread for at least ms milliseconds.
 void mg_delayms(unsigned int ms);
 
+// Sends one WebSocket frame (FIN set) with opcode `op` (WEBSOCKET_OP_*) and
+// `len` bytes of `buf` as payload; client connections mask it. The frame is
+// appended to `c->send`. Returns the bytes appended (header + len), 0 when
+// out of memory.
+size_t mg_ws_send(struct mg_connection *c, const void *buf, size_t len, int op);
+
+// Formats a message and sends it as one frame with opcode `op`. Returns
+// the payload length, 0 when out of memory.
+size_t mg_ws_vprintf(struct mg_connection *c, int op, const char *fmt, va_list *ap);
+
+// Turns the last `len` bytes of `c->send` (written there by the program)
+// into one frame with opcode `op`: a header goes in before them, and a
+// client connection masks them. Returns the new `c->send.len`.
+size_t mg_ws_wrap(struct mg_connection *c, size_t len, int op);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
@@ -1313,6 +1356,33 @@ void mg_http_reply(struct mg_connection *c, int status, const char *headers,
 // result ("") sends the last chunk and ends the response.
 void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...);
 
+// Upgrades the HTTP connection of the current MG_EV_HTTP_MSG to WebSocket:
+// answers 101 Switching Protocols with the formatted extra headers (each
+// ending in "\r\n"; fmt may be NULL), sets c->is_websocket and sends
+// MG_EV_WS_OPEN (ev_data: hm) before returning. Messages then arrive as
+// MG_EV_WS_MSG, control frames as MG_EV_WS_CTL. A request that is not a valid
+// upgrade (missing or wrong Upgrade, Connection, Sec-WebSocket-Version: 13 or
+// Sec-WebSocket-Key) is answered with 400 and the connection closes.
+// Back-pressure: while c->send holds more than 1 MiB, the library stops reading
+// this connection's frames (it sets c->is_full) until less than 512 KiB is
+// left, so a peer that does not read cannot grow this side's memory without
+// bound through replies to its messages.
+void mg_ws_upgrade(struct mg_connection *c, struct mg_http_message *hm,
+                   const char *fmt, ...);
+
+// Opens a WebSocket client connection to url ("ws://host:port/path") and
+// queues the upgrade request with the formatted extra headers (each ending in
+// "\r\n"; fmt may be NULL). MG_EV_WS_OPEN (ev_data: the 101 response, a
+// struct mg_http_message *) follows when the server accepted it; a refused or
+// wrong handshake gives MG_EV_ERROR. Frames this side sends are masked.
+// Returns NULL on error.
+struct mg_connection *mg_ws_connect(struct mg_mgr *mgr, const char *url,
+                                    mg_event_handler_t fn, void *fn_data,
+                                    const char *fmt, ...);
+
+// Formats a message and sends it as one frame with opcode op. Returns the
+// payload length, 0 when out of memory.
+size_t mg_ws_printf(struct mg_connection *c, int op, const char *fmt, ...);
 // Replaces the file `path` on `fs` with the formatted text, atomically (a
 // temporary file renamed over it). False on error.
 bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...);

@@ -86,6 +86,9 @@ pub mod ev {
     pub const CLOSE: c_int = MG_EV_CLOSE as c_int;
     pub const HTTP_HDRS: c_int = MG_EV_HTTP_HDRS as c_int;
     pub const HTTP_MSG: c_int = MG_EV_HTTP_MSG as c_int;
+    pub const WS_OPEN: c_int = MG_EV_WS_OPEN as c_int;
+    pub const WS_MSG: c_int = MG_EV_WS_MSG as c_int;
+    pub const WS_CTL: c_int = MG_EV_WS_CTL as c_int;
     pub const WAKEUP: c_int = MG_EV_WAKEUP as c_int;
 }
 
@@ -314,6 +317,8 @@ pub struct ConnPrivate {
     pub registered_id: std::os::raw::c_ulong,
     /// HTTP protocol state.
     pub http: crate::http::HttpState,
+    /// WebSocket protocol state, once the connection speaks WebSocket.
+    pub ws: Option<Box<crate::ws::WsState>>,
     /// A static file being streamed as the body of the response in progress
     /// (`serve.rs`); output still to come, like bytes in `send`.
     pub file: Option<Box<crate::serve::Transfer>>,

@@ -710,6 +710,8 @@ unsafe fn process(c: *mut mg_connection) {
             conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
             (*c).recv.del(0, raw_len);
             if !is_http(&*c) {
+                // mg_ws_upgrade(): what follows the request is WebSocket frames.
+                crate::ws::resume_after_switch(c);
                 return;
             }
         }

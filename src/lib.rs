@@ -32,5 +32,6 @@ pub mod upload;
 pub mod url;
 pub mod util;
 pub mod wakeup;
+pub mod ws;
 
 pub mod ffi;

@@ -30,6 +30,7 @@ c_tests! {
     test_http,
     test_http_util,
     test_http_bad,
+    test_ws,
     test_loop_load,
     test_multipart,
     test_upload,

@@ -293,7 +293,7 @@ fn all_examples_compile() {
         })
         .collect();
     names.sort();
-    assert!(names.len() >= 7, "examples missing: {names:?}");
+    assert!(names.len() >= 12, "examples missing: {names:?}");
     for n in &names {
         assert!(example(n).exists());
     }
@@ -935,4 +935,110 @@ fn json_rpc_over_http_post() {
     assert_eq!(get(port, "/rpc").status, 405);
     assert_eq!(rpc(port, "").0, 200); // empty body: parse error, still a response
     assert_eq!(get(port, "/other").status, 404);
+}
+
+/// A minimal WebSocket client for the smoke tests: handshake on a [`Conn`],
+/// masked frames out, unmasked frames in.
+impl Conn {
+    fn ws_open(port: u16, path: &str) -> Conn {
+        let mut c = Conn::open(port);
+        c.send(
+            format!(
+                "GET {path} HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\n\
+                 Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
+                 Sec-WebSocket-Version: 13\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        let (status, head) = c.read_head();
+        assert_eq!(status, 101, "{head}");
+        assert!(head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), "{head}");
+        c
+    }
+
+    fn ws_send(&mut self, op: u8, data: &[u8]) {
+        let mask = [0x12u8, 0x34, 0x56, 0x78];
+        let mut f = vec![0x80 | op];
+        match data.len() {
+            n if n < 126 => f.push(0x80 | n as u8),
+            n if n <= 0xffff => {
+                f.push(0x80 | 126);
+                f.extend_from_slice(&(n as u16).to_be_bytes());
+            }
+            n => {
+                f.push(0x80 | 127);
+                f.extend_from_slice(&(n as u64).to_be_bytes());
+            }
+        }
+        f.extend_from_slice(&mask);
+        f.extend(data.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        self.send(&f);
+    }
+
+    /// Reads one frame: (first header byte, payload).
+    fn ws_recv(&mut self) -> (u8, Vec<u8>) {
+        let h = self.read_exact(2);
+        assert_eq!(h[1] & 0x80, 0, "server frames are not masked");
+        let len = match h[1] & 0x7f {
+            126 => u16::from_be_bytes(self.read_exact(2).try_into().unwrap()) as usize,
+            127 => u64::from_be_bytes(self.read_exact(8).try_into().unwrap()) as usize,
+            n => n as usize,
+        };
+        (h[0], self.read_exact(len))
+    }
+}
+
+#[test]
+fn websocket_server_echoes_and_pushes() {
+    let port = free_port();
+    let mut p = Proc::spawn("websocket_server", &[&format!("ws://127.0.0.1:{port}"), "100"]);
+    p.wait_port(port);
+    assert_eq!(get(port, "/rest").text(), "{\"result\": 123}\n");
+    let mut c = Conn::ws_open(port, "/websocket");
+    c.ws_send(1, b"hello");
+    c.ws_send(2, &[0, 1, 2, 255]);
+    let big: Vec<u8> = (0..70_000u32).map(|i| (i % 251) as u8).collect();
+    c.ws_send(2, &big);
+    // Echoes come back in order, with pushes from the timer in between.
+    let (mut echoes, mut pushes) = (Vec::new(), 0);
+    while echoes.len() < 3 || pushes < 2 {
+        let (b0, data) = c.ws_recv();
+        if data.starts_with(b"{\"type\":\"push\"") {
+            assert_eq!(b0, 0x81);
+            pushes += 1;
+        } else {
+            echoes.push((b0, data));
+        }
+    }
+    assert_eq!(echoes[0], (0x81, b"hello".to_vec()));
+    assert_eq!(echoes[1], (0x82, vec![0, 1, 2, 255]));
+    assert!(echoes[2].0 == 0x82 && echoes[2].1 == big, "big echo differs");
+    // Close handshake: our code comes back, then the server closes.
+    c.ws_send(8, &[0x03, 0xe8]);
+    loop {
+        let (b0, data) = c.ws_recv();
+        if b0 == 0x88 {
+            assert_eq!(data, [0x03, 0xe8]);
+            break;
+        }
+    }
+    c.expect_eof();
+}
+
+#[test]
+fn websocket_client_against_websocket_server() {
+    let port = free_port();
+    let mut srv = Proc::spawn("websocket_server", &[&format!("ws://127.0.0.1:{port}"), "50"]);
+    srv.wait_port(port);
+    let url = format!("ws://127.0.0.1:{port}/websocket");
+    let mut p = Proc::spawn("websocket_client", &[&url, "hi there"]);
+    let st = p.wait(Duration::from_secs(15));
+    let out = p.output();
+    assert!(st.success(), "websocket_client failed ({st}):\n{out}");
+    assert!(out.contains("GOT ECHO REPLY: [hi there]\n"), "{out}");
+    // Refused upgrade (wrong path): an error, exit 1.
+    let mut p = Proc::spawn("websocket_client", &[&format!("ws://127.0.0.1:{port}/nope")]);
+    let st = p.wait(Duration::from_secs(15));
+    assert_eq!(st.code(), Some(1), "{}", p.output());
+    assert!(p.output().contains("status 404"), "{}", p.output());
 }

@@ -24,6 +24,7 @@ use mongoose::queue::mg_queue;
 use mongoose::rpc::{mg_rpc, mg_rpc_req};
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
+use mongoose::ws::{self, mg_ws_message};
 use std::fmt::Write as _;
 use std::mem::{align_of, offset_of, size_of};
 
@@ -84,6 +85,7 @@ fn types() -> Vec<Type> {
             extraconnsize, pipe),
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
+        layout!(struct mg_ws_message: data, flags),
         layout!(struct mg_http_part: name, filename, body),
         layout!(struct mg_mem_file: path, data, size, mtime),
         layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
@@ -147,6 +149,12 @@ fn constants() -> Vec<(String, u64)> {
         ("MG_TIMER_RUN_NOW".into(), timer::MG_TIMER_RUN_NOW as u64),
         ("MG_TIMER_CALLED".into(), timer::MG_TIMER_CALLED as u64),
         ("MG_TIMER_AUTODELETE".into(), timer::MG_TIMER_AUTODELETE as u64),
+        ("WEBSOCKET_OP_CONTINUE".into(), ws::WEBSOCKET_OP_CONTINUE as u64),
+        ("WEBSOCKET_OP_TEXT".into(), ws::WEBSOCKET_OP_TEXT as u64),
+        ("WEBSOCKET_OP_BINARY".into(), ws::WEBSOCKET_OP_BINARY as u64),
+        ("WEBSOCKET_OP_CLOSE".into(), ws::WEBSOCKET_OP_CLOSE as u64),
+        ("WEBSOCKET_OP_PING".into(), ws::WEBSOCKET_OP_PING as u64),
+        ("WEBSOCKET_OP_PONG".into(), ws::WEBSOCKET_OP_PONG as u64),
         ("MG_FS_READ".into(), mgfs::MG_FS_READ as u64),
         ("MG_FS_WRITE".into(), mgfs::MG_FS_WRITE as u64),
         ("MG_FS_DIR".into(), mgfs::MG_FS_DIR as u64),

@@ -28,6 +28,7 @@ pub mod timer;
 pub mod upload;
 pub mod url;
 pub mod util;
+pub mod ws;
 
 use std::ffi::CStr;
 use std::os::raw::c_char;
