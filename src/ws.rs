@@ -14,12 +14,12 @@
 //! sends but does not read cannot make an echoing program queue without
 //! bound: the connection's memory stays within about `SEND_HIGH_WATER` plus
 //! one reply plus `MG_MAX_RECV_SIZE`, and the peer's own sends block in TCP.
+use crate::base64::{self, Variant};
 use crate::config::MG_MAX_RECV_SIZE;
 use crate::conn::{self, ev, mg_connection};
+use crate::hash::mg_sha1_ctx;
 use crate::http::{self, mg_http_message};
 use crate::str::mg_str;
-use base64::Engine;
-use sha1::{Digest, Sha1};
 use std::cell::RefCell;
 use std::os::raw::{c_int, c_long, c_void};
 
@@ -74,16 +74,15 @@ const GUID: &[u8] = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /// `Sec-WebSocket-Accept` for a `Sec-WebSocket-Key`: base64(SHA-1(key + GUID)).
 pub fn accept_key(key: &[u8]) -> String {
-    let mut h = Sha1::new();
+    let mut h = mg_sha1_ctx::new();
     h.update(key);
     h.update(GUID);
-    base64::engine::general_purpose::STANDARD.encode(h.finalize())
+    base64::encode(&h.finish(), Variant::Standard)
 }
 
 /// A `Sec-WebSocket-Key` must be the base64 encoding of 16 bytes.
 pub fn valid_key(key: &[u8]) -> bool {
-    key.len() == 24
-        && base64::engine::general_purpose::STANDARD.decode(key).is_ok_and(|k| k.len() == 16)
+    key.len() == 24 && base64::decode(key, Variant::Standard).is_some_and(|k| k.len() == 16)
 }
 
 /// A decoded frame header.
@@ -425,7 +424,7 @@ pub unsafe fn connect(
         let u = crate::url::parse(url.as_bytes());
         let mut raw_key = [0u8; 16];
         crate::util::random(&mut raw_key);
-        let key = base64::engine::general_purpose::STANDARD.encode(raw_key);
+        let key = base64::encode(&raw_key, Variant::Standard);
         let uri: &[u8] = if u.uri.is_empty() { b"/" } else { u.uri };
         let default_port = crate::url::default_port(u.scheme).unwrap_or(0);
         let mut req = Vec::with_capacity(256 + extra_headers.len());
