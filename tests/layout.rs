@@ -16,6 +16,7 @@ use mongoose::fs::{self as mgfs, mg_fd, mg_fs};
 use mongoose::iobuf::mg_iobuf;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
+use mongoose::serve::mg_http_serve_opts;
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
 use std::fmt::Write as _;
@@ -80,6 +81,8 @@ fn types() -> Vec<Type> {
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
         layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
         layout!(struct mg_fd: fd, fs),
+        layout!(struct mg_http_serve_opts: root_dir, ssi_pattern, extra_headers, mime_types,
+            page404, fs),
     ]
 }
 
