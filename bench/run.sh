@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|http|files]
+#   bash bench/run.sh [all|wakeup|data|http|http-idle|files]
 #
 # http: c_examples/http_server (release build, /bench) against nginx with one
 # worker, both pinned to CPU 0, wrk pinned to CPU 1 (when the machine has two
@@ -26,7 +26,13 @@ if [[ $what == all || $what == wakeup ]]; then
   "$out/wakeup_bench" 4 25000 4096
 fi
 
-if [[ $what != all && $what != http && $what != files ]]; then
+if [[ $what == all || $what == data ]]; then
+  cc bench/data_bench.c -o "$out/data_bench" "${cc_flags[@]}"
+  echo "== mg_queue, JSON, hashes and base64 =="
+  "$out/data_bench"
+fi
+
+if [[ $what != all && $what != http && $what != http-idle && $what != files ]]; then
   exit 0
 fi
 
@@ -212,7 +218,7 @@ EOF
 fi
 
 # ---- HTTP: http_server vs nginx -------------------------------------------
-if [[ $what == all || $what == http ]]; then
+if [[ $what == all || $what == http || $what == http-idle ]]; then
 cc -O2 -Iinclude c_examples/http_server.c -o "$out/http_server" \
   -Ltarget/release -lmongoose "-Wl,-rpath,$PWD/target/release" -lpthread -ldl -lm
 
@@ -269,7 +275,9 @@ echo "== HTTP: c_examples/http_server vs nginx $("$nginx_bin" -v 2>&1 | sed 's/.
 echo "   $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')); servers on CPU 0, wrk on CPU 1; $duration per run"
 echo "   CPU us/req: server utime+stime over the run / requests"
 echo "| load                       | server       |       req/s |   p99 lat | CPU us/req | errors"
-for load in "keep-alive 50 conns" "keep-alive 1000 conns" "pipelined x16 50 conns"; do
+loads=("keep-alive 50 conns" "keep-alive 1000 conns" "pipelined x16 50 conns")
+[[ $what == http-idle ]] && loads=()  # http-idle: only the idle load below
+for load in "${loads[@]}"; do
   case $load in
     keep-alive\ 50*) args=(-t2 -c50 -d"$duration" --latency) ;;
     keep-alive\ 1000*) args=(-t2 -c1000 -d"$duration" --latency) ;;

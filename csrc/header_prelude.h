@@ -65,3 +65,15 @@
 // Forward declarations for the variadic functions declared at the end.
 struct mg_connection;
 struct mg_mgr;
+struct mg_queue;
+struct mg_rpc_req;
+
+// Mongoose names the hash contexts by typedef; C programs declare them as
+// `mg_sha1_ctx ctx;`.
+typedef struct mg_md5_ctx mg_md5_ctx;
+typedef struct mg_sha1_ctx mg_sha1_ctx;
+typedef struct mg_sha256_ctx mg_sha256_ctx;
+typedef struct mg_sha384_ctx mg_sha384_ctx;
+
+// mg_json_get() results; successful lookups return offsets >= 0.
+enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };

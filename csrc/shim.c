@@ -22,6 +22,11 @@ void mgrs_http_vreply(struct mg_connection *c, int status, const char *headers,
 void mgrs_http_vprintf_chunk(struct mg_connection *c, const char *fmt, va_list *ap);
 bool mgrs_file_vprintf(struct mg_fs *fs, const char *path, const char *fmt,
                        va_list *ap);
+struct mg_rpc_req;
+struct mg_queue;
+void mg_rpc_vok(struct mg_rpc_req *r, const char *fmt, va_list *ap);
+void mg_rpc_verr(struct mg_rpc_req *r, int code, const char *fmt, va_list *ap);
+size_t mgrs_queue_vprintf(struct mg_queue *q, const char *fmt, va_list *ap);
 
 size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...) {
   va_list ap;
@@ -95,6 +100,70 @@ bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...) {
   ok = mgrs_file_vprintf(fs, path, fmt, &ap);
   va_end(ap);
   return ok;
+}
+
+// ---- Packed filesystem: where the files come from (see src/fs_packed.rs) ----
+// These rest on weak symbols, which stable Rust cannot define.
+
+#include <time.h>
+
+struct mg_mem_file {
+  const char *path;
+  const unsigned char *data;
+  size_t size;
+  time_t mtime;
+};
+
+// The table mg_fs_packed serves; programs assign it (Mongoose 7.22).
+const struct mg_mem_file *mg_mem_files = NULL;
+
+// Defined by a program that links a packed_fs.c made by the pack tool; a
+// weak reference, so it is NULL in programs without one.
+extern const struct mg_mem_file mg_packed_files[] __attribute__((weak));
+
+// The table in use: mg_mem_files, or else the program's mg_packed_files.
+const struct mg_mem_file *mgrs_mem_files(void) {
+  return mg_mem_files != NULL ? mg_mem_files : mg_packed_files;
+}
+
+// Implemented in Rust: lookups in that table.
+const char *mgrs_mem_unpack(const char *path, size_t *size, time_t *mtime);
+const char *mgrs_mem_unlist(size_t no);
+
+// The lookups mg_fs_packed makes. packed_fs.c files made by the pack tool of
+// Mongoose versions before 7.22 define these two functions themselves; such
+// a program's definitions then replace these weak ones, and mg_fs_packed
+// serves its files.
+__attribute__((weak)) const char *mg_unpack(const char *path, size_t *size,
+                                            time_t *mtime) {
+  return mgrs_mem_unpack(path, size, mtime);
+}
+
+__attribute__((weak)) const char *mg_unlist(size_t no) {
+  return mgrs_mem_unlist(no);
+}
+
+void mg_rpc_ok(struct mg_rpc_req *r, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mg_rpc_vok(r, fmt, &ap);
+  va_end(ap);
+}
+
+void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  mg_rpc_verr(r, code, fmt, &ap);
+  va_end(ap);
+}
+
+size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...) {
+  va_list ap;
+  size_t n;
+  va_start(ap, fmt);
+  n = mgrs_queue_vprintf(q, fmt, &ap);
+  va_end(ap);
+  return n;
 }
 
 // ---- va_arg accessors, called by the Rust format engine ----

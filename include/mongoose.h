@@ -68,6 +68,18 @@
 // Forward declarations for the variadic functions declared at the end.
 struct mg_connection;
 struct mg_mgr;
+struct mg_queue;
+struct mg_rpc_req;
+
+// Mongoose names the hash contexts by typedef; C programs declare them as
+// `mg_sha1_ctx ctx;`.
+typedef struct mg_md5_ctx mg_md5_ctx;
+typedef struct mg_sha1_ctx mg_sha1_ctx;
+typedef struct mg_sha256_ctx mg_sha256_ctx;
+typedef struct mg_sha384_ctx mg_sha384_ctx;
+
+// mg_json_get() results; successful lookups return offsets >= 0.
+enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };
 
 
 // Granularity of the send and receive buffer growth, in bytes.
@@ -101,6 +113,9 @@ struct mg_mgr;
 
 // Largest request or response head accepted, in bytes.
 #define MAX_HEAD_SIZE (16 * 1024)
+
+// Deepest nesting of objects and arrays that is accepted.
+#define MG_JSON_MAX_DEPTH 30
 
 // No logging.
 #define MG_LL_NONE 0
@@ -415,6 +430,50 @@ struct mg_str {
   size_t len;
 };
 
+// MD5 state, as C sees it.
+struct mg_md5_ctx {
+  // Chaining values A, B, C, D.
+  uint32_t buf[4];
+  // Message length in bits: low word, high word.
+  uint32_t bits[2];
+  // The partial block (`(bits / 8) % 64` bytes are in use).
+  uint8_t in[64];
+};
+
+// SHA-1 state, as C sees it.
+struct mg_sha1_ctx {
+  // Chaining values H0..H4.
+  uint32_t state[5];
+  // Message length in bits: low word, high word.
+  uint32_t count[2];
+  // The partial block (`(count / 8) % 64` bytes are in use).
+  uint8_t buffer[64];
+};
+
+// SHA-256 state, as C sees it.
+struct mg_sha256_ctx {
+  // Chaining values H0..H7.
+  uint32_t state[8];
+  // Message length in bits, excluding the partial block.
+  uint64_t bits;
+  // Bytes in use in `buffer`.
+  uint32_t len;
+  // The partial block.
+  uint8_t buffer[64];
+};
+
+// SHA-384 state, as C sees it.
+struct mg_sha384_ctx {
+  // Chaining values H0..H7.
+  uint64_t state[8];
+  // The partial block.
+  uint8_t buffer[128];
+  // Message length in bits, excluding the partial block: low, high.
+  uint64_t bitlen[2];
+  // Bytes in use in `buffer`.
+  uint32_t datalen;
+};
+
 // One header: name and value, pointing into the message.
 struct mg_http_header {
   // Header name, e.g. "Content-Type".
@@ -445,6 +504,57 @@ struct mg_http_message {
   struct mg_str message;
 };
 
+// One part of a multipart body, as `mg_http_next_multipart` fills it in.
+// The views point into the body that was parsed.
+struct mg_http_part {
+  // Form field name (`name=` of `Content-Disposition`); `{NULL, 0}` if absent.
+  struct mg_str name;
+  // File name for file uploads (`filename=`); `{NULL, 0}` if absent.
+  struct mg_str filename;
+  // Part contents.
+  struct mg_str body;
+};
+
+// The queue as C sees it. Initialise it with mg_queue_init().
+struct mg_queue {
+  // The program's buffer.
+  char *buf;
+  // Its size in bytes.
+  size_t size;
+  // Where the consumer reads next (stored only by the consumer).
+  size_t tail;
+  // Where the producer writes next (stored only by the producer).
+  size_t head;
+};
+
+// A request being dispatched, or handed to a handler.
+struct mg_rpc_req {
+  // The handler list, so that handlers can look at it (mg_rpc_list()).
+  struct mg_rpc **head;
+  // The handler whose pattern matched; set by mg_rpc_process().
+  struct mg_rpc *rpc;
+  // Receives the response, one character at a time (e.g. mg_pfn_iobuf).
+  mg_pfn_t pfn;
+  // The argument for pfn.
+  void *pfn_data;
+  // For the program; the RPC functions do not touch it.
+  void *req_data;
+  // The frame, e.g. {"id":1,"method":"sum","params":[1,2]}.
+  struct mg_str frame;
+};
+
+// One handler in the list built by mg_rpc_add().
+struct mg_rpc {
+  // The next handler.
+  struct mg_rpc *next;
+  // The method pattern (a copy owned by the list; "" handles responses).
+  struct mg_str method;
+  // The handler.
+  void (*fn)(struct mg_rpc_req *r);
+  // For the handler, as r->rpc->fn_data.
+  void *fn_data;
+};
+
 // Options of mg_http_serve_dir() and mg_http_serve_file().
 struct mg_http_serve_opts {
   // Web root, e.g. "web_root"; or comma-separated mappings
@@ -472,6 +582,19 @@ typedef void (*mg_timer_fn)(void *arg);
 // from `ap`, and returns the number of characters written.
 typedef size_t (*mg_pm_t)(mg_pfn_t out, void *arg, va_list *ap);
 
+// A file stored in memory, one entry of the table `mg_mem_files` points
+// to; the table ends with an entry whose `path` is NULL.
+struct mg_mem_file {
+  // Absolute path, such as "/web_root/index.html".
+  const char *path;
+  // The content.
+  const uint8_t *data;
+  // Content size in bytes.
+  size_t size;
+  // Modification time, seconds since the epoch (0 if unknown).
+  time_t mtime;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -480,8 +603,41 @@ extern "C" {
 // `op()` with MG_FS_WRITE opens for appending and creates the file.
 extern struct mg_fs mg_fs_posix;
 
+// The packed filesystem: read-only access to the files compiled into the
+// program (`mg_mem_files`, see tools/pack.py). Directories are implied by
+// the file paths.
+extern struct mg_fs mg_fs_packed;
+
 // Current log level, one of MG_LL_*; set it with mg_log_set(level).
 extern int mg_log_level;
+
+// Encodes the n bytes at p as standard base64 with `=` padding into buf (room
+// for buf_len bytes), NUL-terminated. Returns the length of the encoding, or
+// 0 (buf holding "") when buf is too small: it needs 4 * ceil(n / 3) + 1 bytes.
+size_t mg_base64_encode(const uint8_t *p, size_t n, char *buf, size_t buf_len);
+
+// Decodes the n characters of standard base64 at src into dst (room for
+// dst_len bytes), NUL-terminated. Padding is optional. Returns the number of
+// decoded bytes, or 0 (dst holding "") when src is not base64 or dst is too
+// small: it needs n / 4 * 3 + 1 bytes, and room for the result and a NUL.
+size_t mg_base64_decode(const char *src, size_t n, char *dst, size_t dst_len);
+
+// Like mg_base64_encode() with the URL-safe alphabet ('-' and '_') and no
+// padding; buf needs ceil(4 * n / 3) + 1 bytes.
+size_t mg_base64url_encode(const uint8_t *p, size_t n, char *buf, size_t buf_len);
+
+// Like mg_base64_decode() for the URL-safe alphabet; padding is optional.
+size_t mg_base64url_decode(const char *src, size_t n, char *dst, size_t dst_len);
+
+// Streaming encoder: adds input_byte to the encoding in buf, where len is the
+// value the previous call returned (0 to start). Returns the new length.
+// buf must have room for the whole encoding plus 1 byte; it holds work in
+// progress until mg_base64_final() completes it.
+size_t mg_base64_update(uint8_t input_byte, char *buf, size_t len);
+
+// Completes a streaming encoding started with mg_base64_update(): adds `=`
+// padding and a NUL. Returns the final length.
+size_t mg_base64_final(char *buf, size_t len);
 
 // Formats `fmt` with the arguments in `ap`, calling `fn(ch, arg)` for each
 // output character. Returns the number of characters produced.
@@ -529,6 +685,63 @@ struct mg_str mg_file_read(struct mg_fs *fs, const char *path);
 // Replaces the file `path` with the `len` bytes at `buf`, atomically (a
 // temporary file renamed over it). False on error.
 bool mg_file_write(struct mg_fs *fs, const char *path, const void *buf, size_t len);
+
+// The packed file `path` (for example "/web_root/index.html") as a view of
+// its content in the program's data (no copy), or `{NULL, 0}` when there is
+// no such file.
+struct mg_str mg_unpacked(const char *path);
+
+// Starts an MD5 computation in c.
+void mg_md5_init(struct mg_md5_ctx *c);
+
+// Adds the len bytes at data to the MD5 computation in c.
+void mg_md5_update(struct mg_md5_ctx *c, const uint8_t *data, size_t len);
+
+// Writes the 16-byte MD5 digest of everything added to c into digest. Start
+// again with mg_md5_init() to reuse c.
+void mg_md5_final(struct mg_md5_ctx *c, uint8_t *digest);
+
+// Starts a SHA-1 computation in ctx.
+void mg_sha1_init(struct mg_sha1_ctx *ctx);
+
+// Adds the len bytes at data to the SHA-1 computation in ctx.
+void mg_sha1_update(struct mg_sha1_ctx *ctx, const uint8_t *data, size_t len);
+
+// Writes the 20-byte SHA-1 digest of everything added to ctx into digest.
+void mg_sha1_final(uint8_t *digest, struct mg_sha1_ctx *ctx);
+
+// Starts a SHA-256 computation in ctx.
+void mg_sha256_init(struct mg_sha256_ctx *ctx);
+
+// Adds the len bytes at data to the SHA-256 computation in ctx.
+void mg_sha256_update(struct mg_sha256_ctx *ctx, const uint8_t *data, size_t len);
+
+// Writes the 32-byte SHA-256 digest of everything added to ctx into digest.
+void mg_sha256_final(uint8_t *digest, struct mg_sha256_ctx *ctx);
+
+// Writes the SHA-256 digest of the datasz bytes at data into dst[32].
+void mg_sha256(uint8_t *dst, uint8_t *data, size_t datasz);
+
+// Writes HMAC-SHA256 (RFC 2104) of the datasz bytes at data, under the keysz
+// bytes of key, into dst[32].
+void mg_hmac_sha256(uint8_t *dst, uint8_t *key, size_t keysz, uint8_t *data, size_t datasz);
+
+// Starts a SHA-384 computation in ctx.
+void mg_sha384_init(struct mg_sha384_ctx *ctx);
+
+// Adds the len bytes at data to the SHA-384 computation in ctx.
+void mg_sha384_update(struct mg_sha384_ctx *ctx, const uint8_t *data, size_t len);
+
+// Writes the 48-byte SHA-384 digest of everything added to ctx into digest.
+void mg_sha384_final(uint8_t *digest, struct mg_sha384_ctx *ctx);
+
+// Writes the SHA-384 digest of the datasz bytes at data into dst[48].
+void mg_sha384(uint8_t *dst, uint8_t *data, size_t datasz);
+
+// CRC-16/HDLC (X.25: reflected polynomial 0x8408) of the len bytes at buf,
+// continuing from crc: pass 0 to start, or an earlier result to extend it
+// over more data. A NULL buf with len > 0 is logged and crc is returned.
+uint16_t mg_crc16(uint16_t crc, const char *buf, size_t len);
 
 // Creates an HTTP server listening on `url`, e.g. "http://0.0.0.0:8000".
 // The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
@@ -640,6 +853,62 @@ size_t mg_iobuf_add(struct mg_iobuf *io, size_t ofs, const void *buf, size_t len
 // later data down and zeroing the freed tail. Returns the bytes removed.
 size_t mg_iobuf_del(struct mg_iobuf *io, size_t ofs, size_t len);
 
+// Finds the value at path in json. Paths start with `$` (the whole
+// document) followed by `.key` and `[index]` steps, e.g. `$.items[3].name`.
+// Returns the value's offset in json.buf and stores its length in *toklen
+// (strings include their quotes; toklen may be NULL). On failure returns
+// MG_JSON_NOT_FOUND, MG_JSON_INVALID (malformed document or path) or
+// MG_JSON_TOO_DEEP (nesting deeper than MG_JSON_MAX_DEPTH), and stores 0.
+// Scanning stops once the value is complete; text after it is not checked.
+int mg_json_get(struct mg_str json, const char *path, int *toklen);
+
+// The raw text of the value at path (see mg_json_get()), pointing into
+// json; {NULL, 0} if there is none. Strings keep their quotes and escapes.
+struct mg_str mg_json_get_tok(struct mg_str json, const char *path);
+
+// Reads the number at path into *v (v may be NULL). Returns false if there
+// is no number there. Numbers beyond the range of double give +/-HUGE_VAL.
+bool mg_json_get_num(struct mg_str json, const char *path, double *v);
+
+// Reads the boolean (`true` or `false`) at path into *v (v may be NULL).
+// Returns false if there is no boolean there.
+bool mg_json_get_bool(struct mg_str json, const char *path, bool *v);
+
+// The number at path converted to long (truncated toward zero, saturating
+// at LONG_MIN/LONG_MAX), or dflt if there is no number there.
+long mg_json_get_long(struct mg_str json, const char *path, long dflt);
+
+// The string at path, unescaped (`\uXXXX` as UTF-8), in new NUL-terminated
+// memory from malloc(): release it with free() or mg_free(). NULL if there
+// is no string there.
+char *mg_json_get_str(struct mg_str json, const char *path);
+
+// The string at path decoded from hex digits, in new memory from malloc()
+// (NUL-terminated; release with free()), its length in *len (len may be
+// NULL). NULL if there is no string there or it is not valid hex.
+char *mg_json_get_hex(struct mg_str json, const char *path, int *len);
+
+// The string at path decoded from base64, in new memory from malloc()
+// (NUL-terminated; release with free()), its length in *len (len may be
+// NULL). NULL if there is no string there or it is not valid base64.
+char *mg_json_get_b64(struct mg_str json, const char *path, int *len);
+
+// Writes the string at path, unescaped and NUL-terminated, into buf (room
+// for len bytes). Returns its length; 0 when there is no string there, it
+// is empty, or it does not fit (buf then holds "" when len > 0).
+size_t mg_json_unescape(struct mg_str json, const char *path, char *buf, size_t len);
+
+// Iterates over the object or array obj (its whole text, e.g. from
+// mg_json_get_tok()). Start with ofs 0 and pass each return value to the
+// next call; 0 means no more entries. Each call sets *key to the member's
+// key with its quotes ({NULL, 0} for arrays) and *val to the raw value;
+// key and val may be NULL.
+//
+//   size_t ofs = 0;
+//   struct mg_str key, val;
+//   while ((ofs = mg_json_next(obj, ofs, &key, &val)) > 0) { ... }
+size_t mg_json_next(struct mg_str obj, size_t ofs, struct mg_str *key, struct mg_str *val);
+
 // Prints the start of a log line: time, level, source file, line and function.
 // Used by the MG_ERROR/MG_INFO/... macros before mg_log().
 void mg_log_prefix(int level, const char *file, int line, const char *fname);
@@ -651,6 +920,17 @@ void mg_log_set_fn(mg_pfn_t fn, void *param);
 // Writes a hex dump of `len` bytes at `buf` to the log output, one line per
 // 16 bytes: offset, the bytes in hex, then the printable characters.
 void mg_hexdump(const void *buf, size_t len);
+
+// Parses the part of the multipart body `body` whose boundary line starts at
+// `ofs` (0 for the first part) and fills `part` (which may be NULL) with its
+// `Content-Disposition` name and filename and its contents; the views point
+// into `body`. Returns the offset of the next part's boundary line, to pass
+// to the next call, or 0 when there is no further complete part (end of the
+// body, or a missing or malformed boundary), in which case `part` holds
+// empty views.
+//
+// Typical loop: `while ((ofs = mg_http_next_multipart(hm->body, ofs, &part)) > 0) {...}`
+size_t mg_http_next_multipart(struct mg_str body, size_t ofs, struct mg_http_part *part);
 
 // Initialises an event manager. Call before anything else uses it.
 void mg_mgr_init(struct mg_mgr *mgr);
@@ -738,6 +1018,69 @@ size_t mg_print_ip_port(mg_pfn_t fn, void *arg, va_list *ap);
 // Printer for a MAC address, e.g. `aa:bb:cc:dd:ee:ff`. Argument: a pointer
 // to 6 bytes.
 size_t mg_print_mac(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Sets up q as an empty queue over the size bytes at buf, which must stay
+// valid while the queue is used. Call before the two threads start using it.
+void mg_queue_init(struct mg_queue *q, char *buf, size_t size);
+
+// Producer: reserves room for a message of len bytes and sets *buf to where
+// it goes. Returns the largest message that fits now: the reservation holds
+// when that is >= len. Write the message, then call mg_queue_add(q, len).
+size_t mg_queue_book(struct mg_queue *q, char **buf, size_t len);
+
+// Producer: publishes the message of len bytes written after
+// mg_queue_book(). len must be > 0 and at most what was booked (otherwise
+// the call is logged and ignored).
+void mg_queue_add(struct mg_queue *q, size_t len);
+
+// Consumer: the length of the oldest message, with *buf set to its bytes;
+// 0 when the queue is empty (*buf is then left alone). The message stays
+// queued until mg_queue_del().
+size_t mg_queue_next(struct mg_queue *q, char **buf);
+
+// Consumer: removes the oldest message; len is the length mg_queue_next()
+// returned for it (a different len is logged; the queue removes the whole
+// message either way).
+void mg_queue_del(struct mg_queue *q, size_t len);
+
+// Adds a handler to the front of the list *head: frames whose method
+// matches method_pattern (mg_match() rules: `?`, `*`, `#`) go to handler,
+// which finds handler_data in r->rpc->fn_data. The pattern is copied. A
+// handler for the pattern "" receives JSON-RPC responses (frames with
+// "result" or "error").
+void mg_rpc_add(struct mg_rpc **head,
+                struct mg_str method_pattern,
+                void (*handler)(struct mg_rpc_req *r),
+                void *handler_data);
+
+// Removes from the list *head every handler whose function is handler
+// (every handler when handler is NULL), freeing them.
+void mg_rpc_del(struct mg_rpc **head, void (*handler)(struct mg_rpc_req *r));
+
+// Dispatches r->frame. A request goes to the first handler whose pattern
+// matches its "method" (r->rpc is set to it); with no match the response is
+// error -32601 "<method> not found". A response frame ("result" or "error")
+// goes to the "" handler, if any. Valid JSON that is neither gets -32600;
+// a frame that is not JSON (truncated ones too) gets -32700, with the frame
+// as the message. Errors echo the
+// frame's "id" when it has one.
+void mg_rpc_process(struct mg_rpc_req *r);
+
+// Sends a success response {"id":ID,"result":RESULT} through r->pfn, where
+// RESULT is fmt formatted with the arguments in ap (NULL fmt: null). Sends
+// nothing for a notification (a frame without "id").
+void mg_rpc_vok(struct mg_rpc_req *r, const char *fmt, va_list *ap);
+
+// Sends an error response {"id":ID,"error":{"code":code,"message":MSG}}
+// through r->pfn, where MSG is fmt formatted with the arguments in ap (NULL
+// fmt: null); it should be JSON, e.g. "%m", MG_ESC("bad params"). "id" is
+// left out when the frame has none; the error is sent regardless.
+void mg_rpc_verr(struct mg_rpc_req *r, int code, const char *fmt, va_list *ap);
+
+// A ready-made handler: responds with the list of method patterns as a
+// JSON array of strings, newest first, e.g.
+// mg_rpc_add(&head, mg_str("rpc.list"), mg_rpc_list, NULL).
+void mg_rpc_list(struct mg_rpc_req *r);
 
 // Serves the file or directory that `hm->uri` names under
 // `opts->root_dir`: the file itself (ETag/Last-Modified, If-None-Match and
@@ -835,6 +1178,22 @@ void mg_timer_poll(struct mg_timer **head, uint64_t new_ms);
 // on. An expiration of 0 starts the period at `now`. Handy for periodic work
 // in MG_EV_POLL: `if (mg_timer_expired(&t, 1000, mg_millis())) ...`.
 bool mg_timer_expired(uint64_t *expiration, uint64_t period, uint64_t now);
+
+// Stores one part of a file upload sent as the body of `hm`: the query
+// names the file and where the part goes, `?file=NAME&offset=N`. The body
+// is appended to `dir/NAME` on `fs`; offset 0 (or none) starts the file
+// afresh, any other offset must equal the size stored so far. Replies 200
+// with the file's new size as the body and returns that size; an empty body
+// stores nothing (200, returns 0). Refused parts get 400 and a negative
+// return: -1 no file name, -2 a name that is not sane (mg_path_is_sane),
+// -3 a negative offset, -4 the file would exceed `max_size` bytes (the
+// upload's earlier parts are then deleted, so no partial file is left),
+// -5 the offset differs from the stored size, -6 the file cannot be opened.
+long mg_http_upload(struct mg_connection *c,
+                    struct mg_http_message *hm,
+                    struct mg_fs *fs,
+                    const char *dir,
+                    size_t max_size);
 
 // The port of url: the one written in it, else the scheme's default
 // (http/ws 80, https/wss 443, mqtt 1883, mqtts 8883), else 0.
@@ -957,6 +1316,37 @@ void mg_http_printf_chunk(struct mg_connection *c, const char *fmt, ...);
 // Replaces the file `path` on `fs` with the formatted text, atomically (a
 // temporary file renamed over it). False on error.
 bool mg_file_printf(struct mg_fs *fs, const char *path, const char *fmt, ...);
+
+// ---- Packed filesystem (mg_fs_packed) ----
+
+// The files mg_fs_packed serves: a table ending with an entry whose path is
+// NULL. Point it at the table the pack tool generates:
+//   mg_mem_files = mg_packed_files;
+// (while it is NULL, a program's mg_packed_files is used anyway).
+extern const struct mg_mem_file *mg_mem_files;
+
+// The table generated by the pack tool (tools/pack.py) into packed_fs.c.
+extern const struct mg_mem_file mg_packed_files[];
+
+// The lookups of the packed filesystem, as packed_fs.c files made by the
+// pack tool of Mongoose before 7.22 define them: the content of packed file
+// `path` (size and mtime through the pointers, which may be NULL), or NULL;
+// and the path of the no'th packed file, or NULL past the last. The
+// library's definitions read mg_mem_files; a program's own replace them.
+const char *mg_unpack(const char *path, size_t *size, time_t *mtime);
+const char *mg_unlist(size_t no);
+// Sends a JSON-RPC success response {"id":ID,"result":RESULT}, RESULT being
+// fmt formatted (NULL fmt: null), through r->pfn. Nothing for a notification.
+void mg_rpc_ok(struct mg_rpc_req *r, const char *fmt, ...);
+
+// Sends a JSON-RPC error response
+// {"id":ID,"error":{"code":code,"message":MSG}}, MSG being fmt formatted
+// (NULL fmt: null; it should be JSON, e.g. "%m", MG_ESC("text")).
+void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...);
+
+// Producer: formats a new message into q. Returns its length, or 0 when it
+// is empty or does not fit.
+size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 
 #ifdef __cplusplus
 }

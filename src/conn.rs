@@ -306,6 +306,8 @@ pub struct ConnPrivate {
     pub write_blocked: bool,
     /// `is_resp` as last seen; its clearing resumes a waiting protocol.
     pub resp_seen: bool,
+    /// The last read filled all the room offered: offer more next time.
+    pub read_filled: bool,
     /// A listener that ran out of descriptors accepts again at this time.
     pub paused_until: u64,
     /// Id the connection is registered under in the manager's id map.

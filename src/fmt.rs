@@ -513,22 +513,6 @@ pub fn json_escape(s: &[u8], out: &mut dyn FnMut(u8)) -> usize {
     n
 }
 
-/// Standard base64 with `=` padding.
-pub fn base64(data: &[u8], out: &mut dyn FnMut(u8)) -> usize {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut n = 0;
-    for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let v = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for k in 0..4 {
-            let c = if k <= chunk.len() { T[(v >> (18 - 6 * k) & 63) as usize] } else { b'=' };
-            out(c);
-            n += 1;
-        }
-    }
-    n
-}
-
 /// Lowercase hex, two digits per byte.
 pub fn hex(data: &[u8], out: &mut dyn FnMut(u8)) -> usize {
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -863,10 +847,6 @@ mod tests {
             collect(json_escape, b"a\"b\\\n\t\x01z"),
             ("a\\\"b\\\\\\n\\t\\u0001z".into(), 17)
         );
-        assert_eq!(collect(base64, b""), ("".into(), 0));
-        assert_eq!(collect(base64, b"f"), ("Zg==".into(), 4));
-        assert_eq!(collect(base64, b"fo"), ("Zm8=".into(), 4));
-        assert_eq!(collect(base64, b"foobar"), ("Zm9vYmFy".into(), 8));
         assert_eq!(collect(hex, &[0x01, 0xab, 0xff]), ("01abff".into(), 6));
         assert_eq!(ip4_text([192, 168, 0, 1]), "192.168.0.1");
         let mut v6 = [0u8; 16];

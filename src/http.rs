@@ -397,11 +397,6 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
         } else {
             Framing::UntilClose
         };
-    if let Framing::Length(n) = framing {
-        if n > MG_MAX_RECV_SIZE.saturating_sub(len) {
-            return Err(err(413, "body too large"));
-        }
-    }
     Ok(Some(Head { start, len, framing, keep_alive, expect_continue, status, hm }))
 }
 
@@ -669,6 +664,14 @@ unsafe fn process(c: *mut mg_connection) {
                 conn::call(c, ev::HTTP_HDRS, (&mut head.hm as *mut mg_http_message).cast());
                 if !is_http(&*c) || (*c).recv.buf != buf || (*c).recv.len != len {
                     return; // the handler took over the connection or its bytes
+                }
+                // Checked only now, after MG_EV_HTTP_HDRS: a handler that
+                // streams the body itself (taking the connection over) may
+                // accept any length; buffering it here may not.
+                if let Framing::Length(n) = head.framing {
+                    if n > MG_MAX_RECV_SIZE.saturating_sub(head.len) {
+                        return fail(c, err(413, "body too large"));
+                    }
                 }
                 if head.expect_continue && (*c).send.len == sent && !(*c).is_closing() {
                     (*c).send.append(b"HTTP/1.1 100 Continue\r\n\r\n");

@@ -3,6 +3,7 @@
 //! percent-encoding, and credentials (Basic, Bearer, `access_token`).
 //!
 //! Everything here is safe Rust; `ffi::http_util` adapts it to the C API.
+use crate::base64;
 use crate::http::mg_http_message;
 
 /// `mg_http_get_var` result: `buf` or `name` missing (or `buf` empty).
@@ -204,40 +205,6 @@ pub fn get_var(buf: &[u8], name: &[u8], dst: &mut [u8]) -> i32 {
     }
 }
 
-/// Decodes standard base64 (RFC 4648 alphabet, `=` padding required).
-/// None on any other byte, a bad length or misplaced padding.
-pub fn base64_decode(src: &[u8]) -> Option<Vec<u8>> {
-    fn sextet(b: u8) -> Option<u32> {
-        Some(u32::from(match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        }))
-    }
-    if src.len() % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(src.len() / 4 * 3);
-    let quads = src.len() / 4;
-    for (q, quad) in src.chunks_exact(4).enumerate() {
-        let pad = quad.iter().rev().take_while(|&&b| b == b'=').count();
-        if pad > 2 || (pad > 0 && q + 1 != quads) {
-            return None;
-        }
-        let mut v = 0u32;
-        for &b in &quad[..4 - pad] {
-            v = v << 6 | sextet(b)?;
-        }
-        v <<= 6 * pad as u32;
-        let bytes = [(v >> 16) as u8, (v >> 8) as u8, v as u8];
-        out.extend_from_slice(&bytes[..3 - pad]);
-    }
-    Some(out)
-}
-
 fn strip_scheme<'a>(v: &'a [u8], scheme: &[u8]) -> Option<&'a [u8]> {
     let n = scheme.len();
     (v.len() > n && v[..n].eq_ignore_ascii_case(scheme) && v[n] == b' ').then(|| &v[n + 1..])
@@ -259,7 +226,7 @@ pub fn creds(hm: &mg_http_message) -> (Vec<u8>, Vec<u8>) {
     if let Some(auth) = header(b"Authorization") {
         let auth = trim(auth);
         if let Some(b64) = strip_scheme(auth, b"Basic") {
-            let Some(plain) = base64_decode(trim(b64)) else {
+            let Some(plain) = base64::decode(trim(b64), base64::Variant::Standard) else {
                 return (Vec::new(), Vec::new());
             };
             return match plain.iter().position(|&b| b == b':') {
@@ -292,7 +259,7 @@ pub fn creds(hm: &mg_http_message) -> (Vec<u8>, Vec<u8>) {
 pub fn basic_auth_line(user: &[u8], pass: &[u8]) -> Vec<u8> {
     let mut line = b"Authorization: Basic ".to_vec();
     let plain = [user, b":", pass].concat();
-    crate::fmt::base64(&plain, &mut |b| line.push(b));
+    line.extend_from_slice(base64::encode(&plain, base64::Variant::Standard).as_bytes());
     line.extend_from_slice(b"\r\n");
     line
 }
@@ -341,14 +308,7 @@ mod tests {
     }
 
     #[test]
-    fn base64() {
-        assert_eq!(base64_decode(b"Zm9vOmJhcg==").as_deref(), Some(&b"foo:bar"[..]));
-        assert_eq!(base64_decode(b"Q2VzYW50YQ==").as_deref(), Some(&b"Cesanta"[..]));
-        assert_eq!(base64_decode(b"").as_deref(), Some(&b""[..]));
-        assert_eq!(base64_decode(b"A"), None);
-        assert_eq!(base64_decode(b"AA=A"), None);
-        assert_eq!(base64_decode(b"AA==AAAA"), None);
-        assert_eq!(base64_decode(b"A==="), None);
+    fn basic_auth() {
         assert_eq!(basic_auth_line(b"foo", b"bar"), b"Authorization: Basic Zm9vOmJhcg==\r\n");
     }
 }

@@ -7,20 +7,28 @@
 #![allow(non_camel_case_types)]
 
 pub mod addr;
+pub mod base64;
 pub mod config;
 pub mod conn;
 pub mod fmt;
 pub mod fs;
+pub mod fs_packed;
+pub mod hash;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;
+pub mod json;
 pub mod log;
 pub mod mgr;
+pub mod multipart;
 pub mod net;
+pub mod queue;
+pub mod rpc;
 pub mod serve;
 pub mod sock;
 pub mod str;
 pub mod timer;
+pub mod upload;
 pub mod url;
 pub mod util;
 pub mod wakeup;

@@ -72,7 +72,7 @@ use polling::{Events, Poller};
 use std::collections::{HashMap, HashSet};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The manager's private state, kept behind `mgr->ifp`.
 pub struct MgrState {
@@ -87,10 +87,13 @@ pub struct MgrState {
     ready: Vec<usize>,
 }
 
-/// Non-blocking I/O rounds after the pass over all connections, see [`poll`].
-const EXTRA_ROUNDS: usize = 4;
-/// Those rounds stop once this many milliseconds have gone by in the poll.
-const EXTRA_ROUNDS_MS: u64 = 2;
+/// Non-blocking I/O rounds after the pass over all connections (see
+/// [`extra_io_rounds`]) may take this many times as long as the pass itself...
+const ROUNDS_PER_PASS: u32 = 32;
+/// ...but at least this long...
+const ROUNDS_MIN: Duration = Duration::from_millis(2);
+/// ...and at most this long, so MG_EV_POLL and timers stay prompt under load.
+const ROUNDS_MAX: Duration = Duration::from_millis(20);
 
 /// The private state of an initialised manager.
 ///
@@ -222,7 +225,9 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
     // SAFETY: per the contract; `st` is not held across handler calls.
     unsafe {
         let now = millis();
+        let prepare_start = Instant::now();
         let timeout = prepare_and_timeout(mgr, now, ms);
+        let prepare_time = prepare_start.elapsed();
         let Some(st) = state(mgr) else { return };
         st.events.clear();
         if let Err(e) = st.poller.wait(&mut st.events, Some(Duration::from_millis(timeout))) {
@@ -236,28 +241,40 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         deliver_wakeups(mgr);
         run_timers(mgr);
         let now = millis();
+        let pass_start = Instant::now();
         let mut c = (*mgr).conns;
         while !c.is_null() {
             let next = (*c).next;
             net::service(c, now);
             c = next;
         }
-        extra_io_rounds(mgr, now);
+        let pass_time = prepare_time + pass_start.elapsed();
+        let budget = (pass_time * ROUNDS_PER_PASS).clamp(ROUNDS_MIN, ROUNDS_MAX);
+        extra_io_rounds(mgr, Instant::now() + budget);
     }
 }
 
-/// Serves sockets that became ready during the pass over all connections, in
-/// a few non-blocking rounds, before the next pass. With many idle
-/// connections that pass dominates the cost of an iteration; sharing it among
-/// more requests keeps busy connections cheap. MG_EV_POLL still goes to each
-/// connection once per mg_mgr_poll().
-unsafe fn extra_io_rounds(mgr: *mut mg_mgr, start: u64) {
+/// Serves sockets that become ready after the pass over all connections, in
+/// non-blocking rounds, until `deadline`, until a round finds nothing ready,
+/// or until a timer or a wakeup message is due.
+///
+/// With many idle connections the pass over all of them dominates the cost
+/// of an iteration. The rounds share that pass among more requests: their
+/// budget grows with the time the pass took, so its cost stays a small part
+/// of the total. MG_EV_POLL still goes to each connection once per
+/// mg_mgr_poll(), at least every [`ROUNDS_MAX`] under load.
+unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant) {
     // SAFETY: mgr is initialised; `st` is not held across handler calls, and
     // the ready keys are live connections (nothing is freed between the wait
     // and their service except by the program's own mg_close_conn()).
     unsafe {
-        for _ in 0..EXTRA_ROUNDS {
-            if millis().saturating_sub(start) >= EXTRA_ROUNDS_MS {
+        let next_timer = timer::next_due((*mgr).timers);
+        loop {
+            let now = millis();
+            if Instant::now() >= deadline
+                || next_timer.is_some_and(|due| due <= now)
+                || channel(mgr).is_some_and(|ch| ch.has_pending())
+            {
                 return;
             }
             let Some(st) = state(mgr) else { return };
@@ -274,7 +291,7 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, start: u64) {
                 ready.push(e.key);
             }
             for &key in &ready {
-                net::service_io(key as *mut mg_connection, millis());
+                net::service_io(key as *mut mg_connection, now);
             }
             if let Some(st) = state(mgr) {
                 st.ready = ready;

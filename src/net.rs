@@ -464,18 +464,23 @@ unsafe fn finish_connect(c: *mut mg_connection) {
 /// Makes room in `recv` for the next read, within MG_MAX_RECV_SIZE. Returns
 /// the room, or None when the limit is reached or memory ran out.
 ///
-/// The buffer starts at MG_IO_SIZE and doubles as data accumulates (up to
+/// The buffer starts at MG_IO_SIZE and grows as data accumulates (up to
 /// READ_CHUNK more per read), so idle and small connections stay small while
-/// large transfers need few reads.
-fn recv_room(c: &mut mg_connection) -> Option<usize> {
+/// large transfers need few reads. When the last read filled all the room,
+/// more is probably waiting: the room doubles (up to READ_CHUNK) even if the
+/// handler consumed everything, so a handler that streams `c->recv` away on
+/// each MG_EV_READ is not held to MG_IO_SIZE bytes per read.
+fn recv_room(c: &mut mg_connection, last_read_filled: bool) -> Option<usize> {
     let limit_left = MG_MAX_RECV_SIZE.saturating_sub(c.recv.len);
     if limit_left == 0 {
         return None;
     }
     let free = c.recv.size - c.recv.len;
-    if free < MG_IO_SIZE.min(limit_left) {
-        let grow = c.recv.len.clamp(MG_IO_SIZE, READ_CHUNK).min(limit_left);
-        if !c.recv.reserve(grow) {
+    let wanted =
+        if last_read_filled { (2 * free).clamp(MG_IO_SIZE, READ_CHUNK) } else { MG_IO_SIZE };
+    if free < wanted.min(limit_left) {
+        let room = wanted.max(c.recv.len.clamp(MG_IO_SIZE, READ_CHUNK)).min(limit_left);
+        if !c.recv.reserve(room) {
             return None;
         }
     }
@@ -488,7 +493,7 @@ unsafe fn read_stream(c: *mut mg_connection) {
         let Some(fd) = conn::private(c).sock else {
             return;
         };
-        let Some(room) = recv_room(&mut *c) else {
+        let Some(room) = recv_room(&mut *c, conn::private(c).read_filled) else {
             let why = if (*c).recv.len >= MG_MAX_RECV_SIZE {
                 "MG_MAX_RECV_SIZE exceeded"
             } else {
@@ -505,12 +510,13 @@ unsafe fn read_stream(c: *mut mg_connection) {
             }
             Ok(n) => {
                 (*c).recv.len += n;
+                conn::private(c).read_filled = n == room;
                 if (*c).is_hexdumping() {
                     hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - n..]);
                 }
                 let mut n = n as c_long;
                 conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
-                release_idle_buffer(&mut *c);
+                release_idle_buffer(&mut *c, conn::private(c).read_filled);
             }
             Err(e) if sock::would_block(&e) => {}
             Err(e) => raise_error(c, MG_LL_DEBUG, format!("recv: {e}").as_bytes()),
@@ -519,9 +525,13 @@ unsafe fn read_stream(c: *mut mg_connection) {
 }
 
 /// Gives back a large receive buffer once everything in it was consumed, so
-/// many connections that once received a big message do not keep its memory.
-fn release_idle_buffer(c: &mut mg_connection) {
-    if c.recv.len == 0 && c.recv.size > READ_CHUNK {
+/// many connections that once received a big message or stream do not keep
+/// its memory. A buffer of a few MG_IO_SIZE is kept (requests of a few KiB
+/// would otherwise reallocate it each time), and so is one still being
+/// filled by a stream (`last_read_filled`).
+fn release_idle_buffer(c: &mut mg_connection, last_read_filled: bool) {
+    let large = c.recv.size > READ_CHUNK || (!last_read_filled && c.recv.size > 4 * MG_IO_SIZE);
+    if c.recv.len == 0 && large {
         c.recv.free();
     }
 }
@@ -532,7 +542,7 @@ unsafe fn read_datagram(c: *mut mg_connection) {
         let Some(fd) = conn::private(c).sock else {
             return;
         };
-        let Some(room) = recv_room(&mut *c) else {
+        let Some(room) = recv_room(&mut *c, false) else {
             raise_error(c, MG_LL_ERROR, b"MG_MAX_RECV_SIZE exceeded");
             return;
         };

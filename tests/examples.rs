@@ -543,6 +543,168 @@ fn http_client_reports_errors() {
     drop(l);
 }
 
+/// Python client for the 1 GiB upload: streams `count` generated blocks of
+/// 1 MiB (a random block with the block number in its first 8 bytes, so no
+/// two are alike) and hashes them as they go out; prints the response status
+/// line and the SHA-256 of what was sent. Nothing of size is held in memory.
+const UPLOAD_CLIENT: &str = r#"
+import hashlib, os, socket, sys
+port, name, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+block = bytearray(os.urandom(1 << 20))
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(b"PUT /upload/%s HTTP/1.1\r\nHost: t\r\nContent-Length: %d\r\n\r\n" % (name.encode(), count << 20))
+h = hashlib.sha256()
+for i in range(count):
+    block[:8] = i.to_bytes(8, "little")
+    s.sendall(block)
+    h.update(block)
+resp = b""
+while b"\r\n\r\n" not in resp:
+    d = s.recv(4096)
+    if not d:
+        break
+    resp += d
+print(resp.split(b"\r\n")[0].decode(), h.hexdigest())
+"#;
+
+/// SHA-256 of a file, by Python's hashlib (OpenSSL: fast on 1 GiB).
+fn sha256_file(path: &std::path::Path) -> String {
+    let out = Command::new("python3")
+        .args(["-c", "import hashlib,sys; print(hashlib.file_digest(open(sys.argv[1],'rb'), 'sha256').hexdigest())"])
+        .arg(path)
+        .output()
+        .expect("python3");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A field of /proc/PID/status, in kB.
+fn proc_status_kb(pid: u32, field: &str) -> u64 {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
+    let line = s.lines().find(|l| l.starts_with(field)).unwrap_or_else(|| panic!("no {field}"));
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// The streaming upload example stores a 1 GiB body byte for byte (SHA-256
+/// match) while its peak resident memory stays small; an upload cut short
+/// leaves no file behind.
+#[test]
+fn upload_stream_saves_1gib_with_bounded_memory() {
+    let dir = out_dir().join(format!("upload_stream_{}", free_port()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let mut p =
+        Proc::spawn("upload_stream", &[&format!("http://127.0.0.1:{port}"), dir.to_str().unwrap()]);
+    p.wait_port(port);
+    let pid = p.child.id();
+    let rss_before = proc_status_kb(pid, "VmRSS:");
+
+    let t = Instant::now();
+    let out = Command::new("python3")
+        .args(["-c", UPLOAD_CLIENT, &port.to_string(), "big.bin", "1024"])
+        .output()
+        .expect("python3");
+    let elapsed = t.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "client failed: {text}{}", String::from_utf8_lossy(&out.stderr));
+    let (status, sent_sha) = text.trim().rsplit_once(' ').expect("client output");
+    assert_eq!(status, "HTTP/1.1 201 Created", "{text}");
+    let saved = dir.join("big.bin");
+    assert_eq!(std::fs::metadata(&saved).expect("saved file").len(), 1 << 30);
+    let peak = proc_status_kb(pid, "VmHWM:");
+    let saved_sha = sha256_file(&saved);
+    std::fs::remove_file(&saved).unwrap();
+    assert_eq!(saved_sha, sent_sha, "saved file differs from what was sent");
+    println!("1 GiB upload in {elapsed:?}; server RSS {rss_before} kB before, peak {peak} kB");
+    assert!(peak < rss_before + 32 * 1024, "server peak RSS {peak} kB (was {rss_before} kB)");
+
+    // Cut short: the head promises 10 MiB, 1 MiB arrives, the client leaves.
+    let mut c = Conn::open(port);
+    c.send(b"PUT /upload/short.bin HTTP/1.1\r\nContent-Length: 10485760\r\n\r\n");
+    c.send(&vec![7u8; 1 << 20]);
+    drop(c);
+    let end = Instant::now() + IO_TIMEOUT;
+    while p.output().matches("cut short").count() == 0 && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "files left behind: {left:?}");
+
+    // Names that would leave the directory are refused; nothing is written.
+    for bad in ["..", "..%2fescape", "%2e%2e", "a%5cb", "%00x"] {
+        let r =
+            request(port, &format!("PUT /upload/{bad} HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi"));
+        assert_eq!(r.status, 400, "{bad}: {}", r.text());
+    }
+    assert!(std::fs::read_dir(&dir).unwrap().next().is_none());
+    assert!(!out_dir().join("escape").exists());
+    std::fs::remove_dir(&dir).unwrap();
+}
+
+/// The HTML-form upload example saves the files of a multipart POST made by
+/// curl (`-F`), byte for byte, including a 1.5 MB one (curl then waits for
+/// `100 Continue`), and refuses file names with directories in them.
+#[test]
+fn form_upload_saves_multipart_files() {
+    let dir = out_dir().join(format!("form_upload_{}", free_port()));
+    let src = dir.join("src");
+    let saved = dir.join("saved");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::create_dir_all(&saved).unwrap();
+    let text = b"hello from a form\n".to_vec();
+    // Bytes a multipart parser could trip on: CR, LF, NUL, dashes.
+    let binary: Vec<u8> = (0..1_500_000u32)
+        .map(|i| match i % 97 {
+            0 => b'\r',
+            1 => b'\n',
+            2 | 3 => b'-',
+            _ => (i * 31 % 256) as u8,
+        })
+        .collect();
+    std::fs::write(src.join("hello.txt"), &text).unwrap();
+    std::fs::write(src.join("data.bin"), &binary).unwrap();
+
+    let port = free_port();
+    let mut p =
+        Proc::spawn("form_upload", &[&format!("http://127.0.0.1:{port}"), saved.to_str().unwrap()]);
+    p.wait_port(port);
+    let page = get(port, "/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("enctype=\"multipart/form-data\""), "{}", page.text());
+
+    let curl = |args: &[&str]| {
+        let out = Command::new("curl")
+            .args(["-s", "-w", "\n%{http_code}"])
+            .args(args)
+            .arg(format!("http://127.0.0.1:{port}/upload"))
+            .current_dir(&src)
+            .output()
+            .expect("run curl");
+        let s = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (body, code) = s.rsplit_once('\n').unwrap_or(("", ""));
+        (code.to_string(), body.to_string())
+    };
+    let (code, body) =
+        curl(&["-F", "note=hi there", "-F", "file=@hello.txt", "-F", "file=@data.bin"]);
+    assert_eq!(code, "201", "{body}");
+    assert!(body.contains("field note: 8 bytes"), "{body}");
+    assert!(body.contains("saved hello.txt: 18 bytes"), "{body}");
+    assert!(body.contains("saved data.bin: 1500000 bytes"), "{body}");
+    assert_eq!(std::fs::read(saved.join("hello.txt")).unwrap(), text);
+    assert!(std::fs::read(saved.join("data.bin")).unwrap() == binary, "data.bin differs");
+
+    // A client-chosen name with a directory part is refused.
+    let (code, body) = curl(&["-F", "file=@hello.txt;filename=../escaped.txt"]);
+    assert_eq!(code, "400", "{body}");
+    assert!(body.contains("refused file name ../escaped.txt"), "{body}");
+    assert!(!dir.join("escaped.txt").exists());
+    let mut names: Vec<_> =
+        std::fs::read_dir(&saved).unwrap().map(|e| e.unwrap().file_name()).collect();
+    names.sort();
+    assert_eq!(names, ["data.bin", "hello.txt"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// A scratch directory for file_server, removed when dropped.
 struct TempDir(PathBuf);
 
@@ -679,4 +841,98 @@ fn file_server_defaults_to_the_current_directory() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!((r.status, r.text().as_str()), (200, "cwd\n"));
+}
+
+/// Sends a JSON-RPC frame as an HTTP POST to /rpc on a connection of its own.
+fn rpc(port: u16, frame: &str) -> (u16, String) {
+    let r = post(port, "/rpc", frame);
+    (r.status, r.text())
+}
+
+#[test]
+fn json_rpc_over_http_post() {
+    let (_p, port) = server("json_rpc", "http");
+    let ok = |s: &str| (200, format!("{s}\n"));
+
+    assert_eq!(
+        rpc(port, r#"{"id":1,"method":"sum","params":[1,2]}"#),
+        ok(r#"{"id":1,"result":3}"#)
+    );
+    // Doubles are printed so that they read back exactly.
+    assert_eq!(
+        rpc(port, r#"{"id":"x","method":"sum","params":[0.1,0.2]}"#),
+        ok(r#"{"id":"x","result":0.30000000000000004}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"jsonrpc":"2.0","method":"mul","params":[-1.5,4],"id":[7]}"#),
+        ok(r#"{"id":[7],"result":-6}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":2,"method":"echo","params":{"a":["\u00e9",null]}}"#),
+        ok(r#"{"id":2,"result":{"a":["\u00e9",null]}}"#)
+    );
+
+    // Every error code, with the id echoed.
+    assert_eq!(
+        rpc(port, r#"{"id":3,"method":"div","params":[1,2]}"#),
+        ok(r#"{"id":3,"error":{"code":-32601,"message":"div not found"}}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":4,"method":"sum","params":[1,"2"]}"#),
+        ok(r#"{"id":4,"error":{"code":-32602,"message":"params must be [number, number]"}}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":5,"method":"sum""#),
+        ok(r#"{"id":5,"error":{"code":-32700,"message":"{\"id\":5,\"method\":\"sum\""}}"#)
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":6,"params":[]}"#),
+        ok(r#"{"id":6,"error":{"code":-32600,"message":"Invalid Request"}}"#)
+    );
+
+    // Notifications run but get no response.
+    let (status, body) = rpc(port, r#"{"method":"counter.inc"}"#);
+    assert_eq!((status, body.as_str()), (204, ""));
+    assert_eq!(
+        rpc(port, r#"{"id":7,"method":"counter.get"}"#),
+        ok(r#"{"id":7,"result":{"counter":1}}"#)
+    );
+
+    // A batch: responses in order, none for the notification.
+    assert_eq!(
+        rpc(
+            port,
+            r#"[{"id":1,"method":"counter.inc"}, {"method":"counter.inc"},
+                {"id":2,"method":"nope"}, {"id":3,"method":"rpc.list"}]"#
+        ),
+        ok(concat!(
+            r#"[{"id":1,"result":{"counter":2}},"#,
+            r#"{"id":2,"error":{"code":-32601,"message":"nope not found"}},"#,
+            r#"{"id":3,"result":["rpc.list","counter.get","counter.inc","echo","mul","sum"]}]"#
+        ))
+    );
+    assert_eq!(
+        rpc(port, r#"{"id":8,"method":"counter.get"}"#),
+        ok(r#"{"id":8,"result":{"counter":3}}"#)
+    );
+
+    // Several calls on one keep-alive connection.
+    let mut c = Conn::open(port);
+    for i in 0..3 {
+        let body = format!(r#"{{"id":{i},"method":"sum","params":[{i},{i}]}}"#);
+        c.send(
+            format!(
+                "POST /rpc HTTP/1.1\r\nHost: t\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
+        let r = c.response();
+        assert_eq!(r.header("Content-Type").as_deref(), Some("application/json"));
+        assert_eq!(r.text(), format!("{{\"id\":{i},\"result\":{}}}\n", 2 * i));
+    }
+
+    assert_eq!(get(port, "/rpc").status, 405);
+    assert_eq!(rpc(port, "").0, 200); // empty body: parse error, still a response
+    assert_eq!(get(port, "/other").status, 404);
 }

@@ -13,9 +13,15 @@ use mongoose::addr::{mg_addr, mg_addr_bytes};
 use mongoose::config;
 use mongoose::conn::{flag, mg_connection, mg_event};
 use mongoose::fs::{self as mgfs, mg_fd, mg_fs};
+use mongoose::fs_packed::mg_mem_file;
+use mongoose::hash::{mg_md5_ctx, mg_sha1_ctx, mg_sha256_ctx, mg_sha384_ctx};
 use mongoose::iobuf::mg_iobuf;
+use mongoose::json;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
+use mongoose::multipart::mg_http_part;
+use mongoose::queue::mg_queue;
+use mongoose::rpc::{mg_rpc, mg_rpc_req};
 use mongoose::serve::mg_http_serve_opts;
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
@@ -79,10 +85,19 @@ fn types() -> Vec<Type> {
             extraconnsize, pipe),
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
+        layout!(struct mg_http_part: name, filename, body),
+        layout!(struct mg_mem_file: path, data, size, mtime),
         layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
         layout!(struct mg_fd: fd, fs),
         layout!(struct mg_http_serve_opts: root_dir, ssi_pattern, extra_headers, mime_types,
             page404, fs),
+        layout!(struct mg_queue: buf, size, tail, head),
+        layout!(struct mg_rpc_req: head, rpc, pfn, pfn_data, req_data, frame),
+        layout!(struct mg_rpc: next, method, r#fn as "fn", fn_data),
+        layout!(struct mg_md5_ctx: buf, bits, r#in as "in"),
+        layout!(struct mg_sha1_ctx: state, count, buffer),
+        layout!(struct mg_sha256_ctx: state, bits, len, buffer),
+        layout!(struct mg_sha384_ctx: state, buffer, bitlen, datalen),
     ]
 }
 
@@ -139,6 +154,11 @@ fn constants() -> Vec<(String, u64)> {
         ("MG_FS_WRITE".into(), mgfs::MG_FS_WRITE as u64),
         ("MG_FS_DIR".into(), mgfs::MG_FS_DIR as u64),
         ("MG_FS_EXCL".into(), mgfs::MG_FS_EXCL as u64),
+        ("MG_JSON_MAX_DEPTH".into(), json::MG_JSON_MAX_DEPTH as u64),
+        // Negative: both sides convert to unsigned long long the same way.
+        ("MG_JSON_TOO_DEEP".into(), json::MG_JSON_TOO_DEEP as u64),
+        ("MG_JSON_INVALID".into(), json::MG_JSON_INVALID as u64),
+        ("MG_JSON_NOT_FOUND".into(), json::MG_JSON_NOT_FOUND as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v

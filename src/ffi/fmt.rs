@@ -181,6 +181,36 @@ pub(crate) unsafe fn format_c_vec(
     Some(v)
 }
 
+thread_local! {
+    /// A buffer reused by [`format_c_scratch`], so formatting a response
+    /// costs no allocation.
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// Formats into a reused per-thread buffer and hands the result to `f`.
+/// None when `fmt` or `ap` is NULL. Re-entrant: a nested call (from a `%M`
+/// printer, say) finds the buffer taken and uses a fresh one.
+///
+/// # Safety
+/// As for [`format_c`].
+pub(crate) unsafe fn format_c_scratch<R>(
+    func: &str,
+    fmt: *const c_char,
+    ap: *mut va_list,
+    f: impl FnOnce(&[u8]) -> R,
+) -> Option<R> {
+    /// Larger buffers are not kept, so one big message does not pin memory.
+    const KEEP: usize = 64 * 1024;
+    let mut v = SCRATCH.with(|s| s.take());
+    v.clear();
+    // SAFETY: per this function's contract.
+    let r = unsafe { format_c(func, fmt, ap, &mut |b| v.push(b)) }.map(|_| f(&v));
+    if v.capacity() <= KEEP {
+        SCRATCH.with(|s| s.set(v));
+    }
+    r
+}
+
 /// Formats `fmt` with the arguments in `ap`, calling `fn(ch, arg)` for each
 /// output character. Returns the number of characters produced.
 #[no_mangle]
@@ -244,20 +274,22 @@ pub unsafe extern "C" fn mg_vsnprintf(
 #[no_mangle]
 pub unsafe extern "C" fn mg_vmprintf(fmt: *const c_char, ap: *mut va_list) -> *mut c_char {
     guard("mg_vmprintf", std::ptr::null_mut(), || {
-        // SAFETY: fmt and ap come from the C caller, which vouches for them.
-        let v = unsafe { format_c_vec("mg_vmprintf", fmt, ap) }.unwrap_or_default();
-        // SAFETY: plain C allocation, checked for NULL; v.len() + 1 bytes are
-        // written, the last one the terminating NUL.
-        unsafe {
-            let p = libc::malloc(v.len() + 1) as *mut u8;
-            if p.is_null() {
-                crate::log_error!("mg_vmprintf", "out of memory ({} bytes)", v.len() + 1);
-                return std::ptr::null_mut();
+        let to_c = |v: &[u8]| {
+            // SAFETY: plain C allocation, checked for NULL; v.len() + 1 bytes
+            // are written, the last one the terminating NUL.
+            unsafe {
+                let p = libc::malloc(v.len() + 1) as *mut u8;
+                if p.is_null() {
+                    crate::log_error!("mg_vmprintf", "out of memory ({} bytes)", v.len() + 1);
+                    return std::ptr::null_mut();
+                }
+                std::ptr::copy_nonoverlapping(v.as_ptr(), p, v.len());
+                *p.add(v.len()) = 0;
+                p as *mut c_char
             }
-            std::ptr::copy_nonoverlapping(v.as_ptr(), p, v.len());
-            *p.add(v.len()) = 0;
-            p as *mut c_char
-        }
+        };
+        // SAFETY: fmt and ap come from the C caller, which vouches for them.
+        unsafe { format_c_scratch("mg_vmprintf", fmt, ap, to_c) }.unwrap_or_else(|| to_c(b""))
     })
 }
 
@@ -275,15 +307,17 @@ pub unsafe extern "C" fn mg_vprintf(
             return 0;
         };
         // SAFETY: fmt and ap come from the C caller, which vouches for them.
-        let Some(v) = (unsafe { format_c_vec("mg_vprintf", fmt, ap) }) else {
-            return 0;
+        let appended = unsafe {
+            format_c_scratch("mg_vprintf", fmt, ap, |v| {
+                if c.send.append(v) {
+                    v.len()
+                } else {
+                    crate::log_error!("mg_vprintf", "{} out of memory ({} bytes)", c.id, v.len());
+                    0
+                }
+            })
         };
-        if c.send.append(&v) {
-            v.len()
-        } else {
-            crate::log_error!("mg_vprintf", "{} out of memory appending {} bytes", c.id, v.len());
-            0
-        }
+        appended.unwrap_or(0)
     })
 }
 

@@ -195,8 +195,12 @@ pub unsafe extern "C" fn mgrs_http_vreply(
         // SAFETY: live connection; strings and ap from the C caller.
         unsafe {
             let headers = super::cstr_or_empty(headers);
-            let body = super::fmt::format_c_vec("mg_http_reply", fmt, ap).unwrap_or_default();
-            http::reply(c, status, headers, &body);
+            let sent = super::fmt::format_c_scratch("mg_http_reply", fmt, ap, |body| {
+                http::reply(c, status, headers, body)
+            });
+            if sent.is_none() {
+                http::reply(c, status, headers, b"");
+            }
         }
     })
 }
@@ -215,10 +219,9 @@ pub unsafe extern "C" fn mgrs_http_vprintf_chunk(
         }
         // SAFETY: live connection; fmt and ap from the C caller.
         unsafe {
-            let Some(data) = super::fmt::format_c_vec("mg_http_printf_chunk", fmt, ap) else {
-                return;
-            };
-            http::write_chunk(c, &data);
+            super::fmt::format_c_scratch("mg_http_printf_chunk", fmt, ap, |data| {
+                http::write_chunk(c, data)
+            });
         }
     })
 }

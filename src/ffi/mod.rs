@@ -7,17 +7,25 @@
 //! check for NULL themselves. So the per-function `# Safety` sections clippy
 //! asks for would only repeat that, in every header comment.
 #![allow(clippy::missing_safety_doc)]
+pub mod base64;
 pub mod fmt;
 pub mod fs;
+pub mod fs_packed;
+pub mod hash;
 pub mod http;
 pub mod http_util;
 pub mod iobuf;
+pub mod json;
 pub mod log;
+pub mod multipart;
 pub mod net;
 pub mod print;
+pub mod queue;
+pub mod rpc;
 pub mod serve;
 pub mod str;
 pub mod timer;
+pub mod upload;
 pub mod url;
 pub mod util;
 

@@ -130,7 +130,7 @@ pub unsafe extern "C" fn mg_print_base64(
         let Some(data) = (unsafe { bytes("mg_print_base64", "buf", p, len) }) else {
             return 0;
         };
-        fmt::base64(data, &mut |b| out.put(b))
+        crate::base64::encode_to(data, &mut |b| out.put(b))
     })
 }
 

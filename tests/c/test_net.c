@@ -354,6 +354,40 @@ static void test_max_recv(void) {
   mg_mgr_free(&mgr);
 }
 
+// A handler that takes every byte out of c->recv on each MG_EV_READ still
+// gets large reads while data keeps arriving (not MG_IO_SIZE each time).
+static void streamer(struct mg_connection *c, int ev, void *ev_data) {
+  long *max_read = (long *) c->fn_data;
+  if (ev == MG_EV_READ) {
+    long n = *(long *) ev_data;
+    if (n > *max_read) *max_read = n;
+    max_read[1] += (long) c->recv.len;
+    c->recv.len = 0;
+  }
+}
+
+static void test_streaming_reads(void) {
+  struct mg_mgr mgr;
+  long stats[2] = {0, 0};  // largest read, total bytes
+  char url[64];
+  struct mg_connection *l, *c;
+  size_t total = 8 * 1024 * 1024;
+  char *buf = (char *) calloc(1, total);
+  uint64_t end;
+  mg_mgr_init(&mgr);
+  l = mg_listen(&mgr, "tcp://127.0.0.1:0", streamer, stats);
+  snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", mg_ntohs(l->loc.port));
+  c = mg_connect(&mgr, url, NULL, NULL);
+  mg_send(c, buf, total);
+  free(buf);
+  end = mg_millis() + 10000;
+  while (stats[1] < (long) total && mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  CHECK(stats[1] == (long) total);
+  printf("largest read %ld\n", stats[0]);
+  CHECK(stats[0] > 8 * MG_IO_SIZE);
+  mg_mgr_free(&mgr);
+}
+
 static char s_log[4096];
 static size_t s_log_len;
 
@@ -417,6 +451,7 @@ int main(void) {
   test_full_and_extra();
   test_pfn();
   test_max_recv();
+  test_streaming_reads();
   test_hexdump();
   test_null_args();
   return test_summary("test_net");
