@@ -115,6 +115,13 @@ impl Stat {
     }
 }
 
+/// What the POSIX table's `st()` reports for `m`.
+pub(crate) fn stat_of(m: &std::fs::Metadata) -> Stat {
+    use std::os::unix::fs::MetadataExt;
+    let dir = if m.is_dir() { MG_FS_DIR } else { 0 };
+    Stat { flags: MG_FS_READ | MG_FS_WRITE | dir, size: m.len(), mtime: m.mtime() as libc::time_t }
+}
+
 /// A filesystem table as Rust uses it. Every operation calls through the C
 /// function pointers, so custom tables work; a missing entry fails.
 #[derive(Clone, Copy, Debug)]
@@ -348,7 +355,7 @@ mod posix {
     use super::*;
     use std::fs::{File, OpenOptions};
     use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    use std::os::unix::fs::OpenOptionsExt;
     use std::path::Path;
 
     fn path<'a>(p: *const c_char) -> Option<&'a Path> {
@@ -374,16 +381,17 @@ mod posix {
     ) -> c_int {
         crate::ffi::guard("mg_fs_posix.st", 0, || {
             let Some(m) = path(p).and_then(|p| std::fs::metadata(p).ok()) else { return 0 };
+            let st = stat_of(&m);
             // SAFETY: non-NULL out-parameters are the caller's.
             unsafe {
                 if !size.is_null() {
-                    *size = m.len() as usize;
+                    *size = st.size as usize;
                 }
                 if !mtime.is_null() {
-                    *mtime = m.mtime() as libc::time_t;
+                    *mtime = st.mtime;
                 }
             }
-            MG_FS_READ | MG_FS_WRITE | if m.is_dir() { MG_FS_DIR } else { 0 }
+            st.flags
         })
     }
 

@@ -104,14 +104,11 @@ pub unsafe fn serve_dir(c: *mut mg_connection, hm: &mg_http_message, o: &Opts) {
     let req = Request::new(hm);
     // SAFETY: c is live.
     unsafe {
-        if escapes_root(o.fs, &root, &path) {
-            return not_found(c, &req, o);
-        }
-        match o.fs.stat(&path) {
+        match stat_under(o.fs, Some(&root), &path) {
             Some(st) if st.is_dir() => serve_directory(c, &req, o, &root, &path, uri),
-            Some(_) => serve_path(c, &req, &path, o, Some(&root)),
+            Some(st) => serve_path(c, &req, &path, o, Some(&root), Some(st)),
             // A missing file may still exist precompressed.
-            None if req.accepts_gzip() => serve_path(c, &req, &path, o, Some(&root)),
+            None if req.accepts_gzip() => serve_path(c, &req, &path, o, Some(&root), None),
             None => not_found(c, &req, o),
         }
     }
@@ -123,7 +120,7 @@ pub unsafe fn serve_dir(c: *mut mg_connection, hm: &mg_http_message, o: &Opts) {
 /// As for [`serve_dir`].
 pub unsafe fn serve_file(c: *mut mg_connection, hm: &mg_http_message, path: &[u8], o: &Opts) {
     // SAFETY: per the contract.
-    unsafe { serve_path(c, &Request::new(hm), path, o, None) }
+    unsafe { serve_path(c, &Request::new(hm), path, o, None, None) }
 }
 
 /// Sends the SSI-processed file `path` as an HTML page; `virtual` includes
@@ -334,36 +331,44 @@ fn map_uri(uri: &[u8], root_dir: &[u8]) -> Result<Mapped, (i32, &'static str)> {
     Ok((dir.to_vec(), path))
 }
 
-/// True when `path` (under `root`, on the POSIX filesystem) goes through a
-/// symbolic link that leads outside `root`. ".." never reaches here (see
-/// [`map_uri`]), so only links can escape; each component below the root
-/// is checked with lstat(2), and only a path with a link is resolved.
-fn escapes_root(fs: Fs, root: &[u8], path: &[u8]) -> bool {
+/// Stats `path` for serving. Under a `root` on the POSIX filesystem this is
+/// also where symbolic links are checked: ".." never reaches here (see
+/// [`map_uri`]), so only a link can lead outside the root, and a path that
+/// goes through one that does is treated as missing. Each component below
+/// the root is looked at with lstat(2), which for a path without links also
+/// gives the answer; only a path with a link is resolved and compared.
+fn stat_under(fs: Fs, root: Option<&[u8]>, path: &[u8]) -> Option<Stat> {
     use std::os::unix::ffi::OsStrExt;
-    if !fs.is_posix() || !path.starts_with(root) {
-        return false;
-    }
+    let Some(root) = root.filter(|r| path.starts_with(r) && fs.is_posix()) else {
+        return fs.stat(path);
+    };
     let os = |b: &[u8]| std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b));
     let mut cur = root.to_vec();
-    let mut has_link = false;
+    let mut last = None;
     for comp in path[root.len()..].split(|&b| b == b'/').filter(|c| !c.is_empty()) {
         cur.push(b'/');
         cur.extend_from_slice(comp);
-        match std::fs::symlink_metadata(os(&cur)) {
-            Ok(m) if m.file_type().is_symlink() => {
-                has_link = true;
-                break;
-            }
-            Ok(_) => {}
-            Err(_) => return false, // does not exist: a 404 anyway
+        let m = std::fs::symlink_metadata(os(&cur)).ok()?;
+        if m.file_type().is_symlink() {
+            // Dangling links fail to resolve: missing, too.
+            let r = std::fs::canonicalize(os(root)).ok()?;
+            let p = std::fs::canonicalize(os(path)).ok()?;
+            return if p.starts_with(r) { fs.stat(path) } else { None };
         }
+        last = Some(m);
     }
-    if !has_link {
-        return false;
+    match last {
+        Some(m) => Some(crate::fs::stat_of(&m)),
+        None => fs.stat(path),
     }
-    match (std::fs::canonicalize(os(root)), std::fs::canonicalize(os(path))) {
-        (Ok(r), Ok(p)) => !p.starts_with(r),
-        _ => true, // a dangling link: treat as outside
+}
+
+/// `path` matches the SSI glob; the common "#.ext" form without the glob
+/// engine, as it is asked on every request.
+fn is_ssi(path: &[u8], pattern: &[u8]) -> bool {
+    match pattern.strip_prefix(b"#") {
+        Some(suffix) if !suffix.iter().any(|b| b"#*?".contains(b)) => path.ends_with(suffix),
+        _ => !pattern.is_empty() && crate::str::glob_match(path, pattern),
     }
 }
 
@@ -417,14 +422,14 @@ unsafe fn serve_directory(
         for name in candidates {
             index.truncate(base);
             index.extend_from_slice(name);
-            let exists = |p: &[u8]| o.fs.stat(p).is_some_and(|s| !s.is_dir());
+            let st = stat_under(o.fs, Some(root), &index).filter(|s| !s.is_dir());
             let gz = || {
                 let mut g = index.clone();
                 g.extend_from_slice(b".gz");
-                exists(&g)
+                stat_under(o.fs, Some(root), &g).is_some_and(|s| !s.is_dir())
             };
-            if exists(&index) || (req.accepts_gzip() && gz()) {
-                return serve_path(c, req, &index, o, Some(root));
+            if st.is_some() || (req.accepts_gzip() && gz()) {
+                return serve_path(c, req, &index, o, Some(root), st);
             }
         }
         let body = listing(o, path, uri);
@@ -433,25 +438,27 @@ unsafe fn serve_directory(
 }
 
 /// Serves one file (or its `.gz` sibling) with conditionals and ranges.
-/// With `root`, every path opened is checked against it for escaping links.
+/// With `root`, every path opened is checked against it for escaping links;
+/// `known` is what [`stat_under`] already said about `path`.
 unsafe fn serve_path(
     c: *mut mg_connection,
     req: &Request,
     path: &[u8],
     o: &Opts,
     root: Option<&[u8]>,
+    known: Option<Stat>,
 ) {
     let fs = o.fs;
-    let safe = |p: &[u8]| root.is_none_or(|r| !escapes_root(fs, r, p));
-    let file_stat = |p: &[u8]| fs.stat(p).filter(|s| !s.is_dir() && safe(p));
+    let file_stat = |p: &[u8]| stat_under(fs, root, p).filter(|s| !s.is_dir());
+    let plain_stat = || known.filter(|s| !s.is_dir()).or_else(|| file_stat(path));
     // SAFETY: c is live.
     unsafe {
         if conn::private(c).file.is_some() {
             crate::log_error!("mg_http_serve_file", "{} a file is already being sent", (*c).id);
             return;
         }
-        if !o.ssi_pattern.is_empty() && crate::str::glob_match(path, o.ssi_pattern) {
-            if file_stat(path).is_none() {
+        if is_ssi(path, o.ssi_pattern) {
+            if plain_stat().is_none() {
                 return not_found(c, req, o);
             }
             let root = root.map_or_else(|| parent(path).to_vec(), <[u8]>::to_vec);
@@ -460,10 +467,12 @@ unsafe fn serve_path(
         let mut gz_path = path.to_vec();
         gz_path.extend_from_slice(b".gz");
         let gz = if req.accepts_gzip() { file_stat(&gz_path) } else { None };
-        let (open_path, st, gzip) = match (gz, file_stat(path)) {
-            (Some(st), _) => (&gz_path[..], st, true),
-            (None, Some(st)) => (path, st, false),
-            (None, None) => return not_found(c, req, o),
+        let (open_path, st, gzip) = match gz {
+            Some(st) => (&gz_path[..], st, true),
+            None => match plain_stat() {
+                Some(st) => (path, st, false),
+                None => return not_found(c, req, o),
+            },
         };
         let Some(file) = fs.open(open_path, MG_FS_READ) else {
             return not_found(c, req, o);

@@ -22,6 +22,7 @@ use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
 use mongoose::multipart::mg_http_part;
 use mongoose::queue::mg_queue;
 use mongoose::rpc::{mg_rpc, mg_rpc_req};
+use mongoose::serve::mg_http_serve_opts;
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
 use mongoose::ws::{self, mg_ws_message};
@@ -90,6 +91,8 @@ fn types() -> Vec<Type> {
         layout!(struct mg_mem_file: path, data, size, mtime),
         layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
         layout!(struct mg_fd: fd, fs),
+        layout!(struct mg_http_serve_opts: root_dir, ssi_pattern, extra_headers, mime_types,
+            page404, fs),
         layout!(struct mg_queue: buf, size, tail, head),
         layout!(struct mg_rpc_req: head, rpc, pfn, pfn_data, req_data, frame),
         layout!(struct mg_rpc: next, method, r#fn as "fn", fn_data),
