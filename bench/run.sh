@@ -60,7 +60,7 @@ if [[ $what == all || $what == ws ]]; then
     line=$("${ws_cli[@]}" "$out/ws_load" "ws://127.0.0.1:$ws_port/websocket" 100 "$size" "$secs")
     t1=$(awk '{print $14 + $15}' "/proc/$ws_pid/stat")
     echoes=$(awk '{print $6}' <<<"$line")
-    echo "   $line; server CPU $(awk -v t=$((t1 - t0)) -v c="$clk" -v n="$echoes" 'BEGIN {printf "%.2f", (n > 0) ? t * 1e6 / c / n : 0}') us/msg"
+    echo "   $line; server CPU $(awk -v t=$((t1 - t0)) -v c="$clk" -v n="$echoes" 'BEGIN {v = n > 0 ? t * 1e6 / c / n : 0; printf "%.2f", v}') us/msg"
   done
   echo "   server RSS peak: $(awk '/VmHWM/ {print $2, $3}' /proc/$ws_pid/status)"
   kill $ws_pid
