@@ -307,6 +307,12 @@ fi
 "${cli_cpu[@]}" wrk -t1 -c10 -d1s "http://127.0.0.1:$ours_port/bench" >/dev/null
 "${cli_cpu[@]}" wrk -t1 -c10 -d1s "http://127.0.0.1:$nginx_port/bench" >/dev/null
 
+# What one mg_mgr_poll() costs with many idle connections and nothing to do.
+cc -O2 -Iinclude bench/idle_pass.c -o "$out/idle_pass" "${cc_flags[@]}"
+echo "== event loop pass over idle connections (bench/idle_pass.c, one process holds both ends) =="
+pass_conns=$((($(ulimit -n) - 100) / 2)); ((pass_conns > idle)) && pass_conns=$idle
+"${srv_cpu[@]}" "$out/idle_pass" "$pass_conns" 2000 | sed 's/^/   /'
+
 echo "== HTTP: c_examples/http_server vs nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///'), 1 worker =="
 echo "   $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')); servers on CPU 0, wrk on CPU 1; $duration per run"
 echo "   CPU us/req: server utime+stime over the run / requests"

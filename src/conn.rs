@@ -315,6 +315,8 @@ pub struct ConnPrivate {
     pub paused_until: u64,
     /// Id the connection is registered under in the manager's id map.
     pub registered_id: std::os::raw::c_ulong,
+    /// Index of the connection in the manager's array of connections.
+    pub slot: usize,
     /// HTTP protocol state.
     pub http: crate::http::HttpState,
     /// WebSocket protocol state, once the connection speaks WebSocket.
@@ -375,6 +377,31 @@ pub unsafe fn private<'a>(c: *mut mg_connection) -> &'a mut ConnPrivate {
     let ofs = std::mem::offset_of!(ConnBlock, conn);
     // SAFETY: per the contract, `c` sits `ofs` bytes into a live ConnBlock.
     unsafe { &mut (*c.cast::<u8>().sub(ofs).cast::<ConnBlock>()).private }
+}
+
+/// Asks the CPU to start loading the parts of a connection that a pass over
+/// all connections reads, so the next one's memory arrives while the
+/// current one is served (the list is a chain of dependent loads).
+pub fn prefetch(c: *const mg_connection) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        use std::mem::offset_of;
+        let base = c.cast::<i8>();
+        let lines = [
+            base.wrapping_sub(offset_of!(ConnBlock, conn)),
+            base.wrapping_add(offset_of!(mg_connection, send)),
+            base.wrapping_add(offset_of!(mg_connection, fn_)),
+            base.wrapping_add(offset_of!(mg_connection, flags)),
+        ];
+        for p in lines {
+            // SAFETY: a prefetch is only a hint; it never faults, whatever
+            // the address.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(p) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = c;
 }
 
 /// Frees a connection made by [`alloc`], with its buffers. The socket must be

@@ -96,6 +96,8 @@ pub unsafe fn new_conn(
         conn::private(c).registered_id = (*c).id;
         if let Some(st) = mgr::state(mgr) {
             st.by_id.insert((*c).id, c);
+            conn::private(c).slot = st.all.len();
+            st.all.push(c);
         }
         c
     }
@@ -654,6 +656,12 @@ pub unsafe fn close_conn(c: *mut mg_connection) {
         if let Some(st) = mgr::state(mgr) {
             if st.by_id.get(&p.registered_id) == Some(&c) {
                 st.by_id.remove(&p.registered_id);
+            }
+            if st.all.get(p.slot) == Some(&c) {
+                st.all.swap_remove(p.slot);
+                if let Some(&moved) = st.all.get(p.slot) {
+                    conn::private(moved).slot = p.slot;
+                }
             }
             if let (true, Some(fd)) = (p.registered, p.sock) {
                 let _ = st.poller.delete(BorrowedFd::borrow_raw(fd));
