@@ -80,6 +80,8 @@ pub struct Transfer {
     remaining: u64,
     /// The descriptor sendfile(2) reads, when it can be used.
     raw: Option<RawFd>,
+    /// TCP_CORK is on for the socket while sendfile(2) streams the file.
+    corked: bool,
 }
 
 // ---------------------------------------------------------------------------
@@ -157,6 +159,12 @@ pub unsafe fn pump(c: *mut mg_connection) {
                     return;
                 }
                 let want = t.remaining.min(SENDFILE_MAX as u64) as usize;
+                if !t.corked {
+                    // Full-size segments while the file streams (TCP_NODELAY
+                    // would push each sendfile's tail as a short one); the
+                    // cork comes off, flushing the rest, at the end.
+                    t.corked = crate::sock::set_cork(sock, true);
+                }
                 match sendfile(sock, src, t.offset, want) {
                     Ok(0) => Err("file shrank while being sent".to_string()),
                     Ok(n) => {
@@ -194,6 +202,11 @@ pub unsafe fn pump(c: *mut mg_connection) {
         }
         let p = conn::private(c);
         if p.file.as_ref().is_some_and(|t| t.remaining == 0) {
+            if let (Some(t), Some(sock)) = (p.file.as_ref(), p.sock) {
+                if t.corked {
+                    crate::sock::set_cork(sock, false);
+                }
+            }
             p.file = None; // closes the file
             http::end_response(c);
             if (*c).recv.len > 0 && !(*c).is_draining() && !(*c).is_closing() {
@@ -603,7 +616,7 @@ unsafe fn send_body(
             crate::net::raise_error(c, crate::log::MG_LL_ERROR, b"cannot seek in file");
             return;
         }
-        let mut t = Transfer { file, offset: start, remaining: len, raw };
+        let mut t = Transfer { file, offset: start, remaining: len, raw, corked: false };
         if len <= INLINE_MAX {
             while t.remaining > 0 {
                 if let Err(e) = refill(&mut (*c).send, &mut t) {

@@ -114,6 +114,12 @@ pub fn set_nodelay(fd: RawFd) {
     let _ = set_int_opt(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, 1);
 }
 
+/// Sets or clears TCP_CORK (hold partial segments until uncorked). True
+/// when the option took.
+pub fn set_cork(fd: RawFd, on: bool) -> bool {
+    set_int_opt(fd, libc::IPPROTO_TCP, libc::TCP_CORK, i32::from(on)).is_ok()
+}
+
 /// Creates a socket bound to `addr`, listening when it is TCP.
 pub fn listen(addr: &SocketAddr, proto: Proto, backlog: i32) -> io::Result<RawFd> {
     let fd = socket(addr, proto)?;
