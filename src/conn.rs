@@ -311,6 +311,8 @@ pub struct ConnPrivate {
     pub resp_seen: bool,
     /// The last read filled all the room offered: offer more next time.
     pub read_filled: bool,
+    /// Something was read since the last pass over all connections.
+    pub read_since_pass: bool,
     /// A listener that ran out of descriptors accepts again at this time.
     pub paused_until: u64,
     /// Id the connection is registered under in the manager's id map.

@@ -324,6 +324,7 @@ pub unsafe fn service(c: *mut mg_connection, now: u64) {
             let mut n: c_long = 0;
             conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
         }
+        release_idle_buffer(c);
         let mut now_ms = now;
         conn::call(c, ev::POLL, (&mut now_ms as *mut u64).cast());
         service_io(c, now);
@@ -518,7 +519,7 @@ unsafe fn read_stream(c: *mut mg_connection) {
                 }
                 let mut n = n as c_long;
                 conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
-                release_idle_buffer(&mut *c, conn::private(c).read_filled);
+                conn::private(c).read_since_pass = true;
             }
             Err(e) if sock::would_block(&e) => {}
             Err(e) => raise_error(c, MG_LL_DEBUG, format!("recv: {e}").as_bytes()),
@@ -526,15 +527,27 @@ unsafe fn read_stream(c: *mut mg_connection) {
     }
 }
 
-/// Gives back a large receive buffer once everything in it was consumed, so
-/// many connections that once received a big message or stream do not keep
-/// its memory. A buffer of a few MG_IO_SIZE is kept (requests of a few KiB
-/// would otherwise reallocate it each time), and so is one still being
-/// filled by a stream (`last_read_filled`).
-fn release_idle_buffer(c: &mut mg_connection, last_read_filled: bool) {
-    let large = c.recv.size > READ_CHUNK || (!last_read_filled && c.recv.size > 4 * MG_IO_SIZE);
-    if c.recv.len == 0 && large {
-        c.recv.free();
+/// Gives back a receive buffer larger than a few MG_IO_SIZE once it is
+/// empty and the connection read nothing since the last pass over all
+/// connections, so thousands of connections that once received a big message
+/// do not keep its memory, while a busy one keeps its buffer from message to
+/// message (rather than growing it again, page by page, for each).
+///
+/// # Safety
+/// `c` must be a live connection.
+unsafe fn release_idle_buffer(c: *mut mg_connection) {
+    // SAFETY: c is live; recv is checked first so idle small connections do
+    // not touch their private state.
+    unsafe {
+        if (*c).recv.len != 0 || (*c).recv.size <= 4 * MG_IO_SIZE {
+            return;
+        }
+        let p = conn::private(c);
+        if std::mem::take(&mut p.read_since_pass) {
+            return;
+        }
+        p.read_filled = false;
+        (*c).recv.free();
     }
 }
 
