@@ -98,6 +98,9 @@ const ROUNDS_PER_PASS: u32 = 32;
 const ROUNDS_MIN: Duration = Duration::from_millis(2);
 /// ...and at most this long, so MG_EV_POLL and timers stay prompt under load.
 const ROUNDS_MAX: Duration = Duration::from_millis(20);
+/// When a round finds nothing ready, the rounds go on looking for up to the
+/// pass's time divided by this before they end.
+const SPIN_DIVISOR: u32 = 2;
 
 /// The private state of an initialised manager.
 ///
@@ -258,7 +261,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         }
         let pass_time = prepare_time + pass_start.elapsed();
         let budget = (pass_time * ROUNDS_PER_PASS).clamp(ROUNDS_MIN, ROUNDS_MAX);
-        extra_io_rounds(mgr, Instant::now() + budget);
+        extra_io_rounds(mgr, Instant::now() + budget, pass_time / SPIN_DIVISOR);
     }
 }
 
@@ -271,12 +274,13 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
 /// budget grows with the time the pass took, so its cost stays a small part
 /// of the total. MG_EV_POLL still goes to each connection once per
 /// mg_mgr_poll(), at least every [`ROUNDS_MAX`] under load.
-unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant) {
+unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, spin: Duration) {
     // SAFETY: mgr is initialised; `st` is not held across handler calls, and
     // the ready keys are live connections (nothing is freed between the wait
     // and their service except by the program's own mg_close_conn()).
     unsafe {
         let next_timer = timer::next_due((*mgr).timers);
+        let mut idle_since: Option<Instant> = None;
         loop {
             let now = millis();
             if Instant::now() >= deadline
@@ -288,8 +292,16 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant) {
             let Some(st) = state(mgr) else { return };
             st.events.clear();
             if st.poller.wait(&mut st.events, Some(Duration::ZERO)).unwrap_or(0) == 0 {
-                return;
+                // Nothing ready: look again for a moment before giving up,
+                // since a new pass costs more than a short wait.
+                let since = *idle_since.get_or_insert_with(Instant::now);
+                if since.elapsed() >= spin {
+                    return;
+                }
+                std::hint::spin_loop();
+                continue;
             }
+            idle_since = None;
             let mut ready = std::mem::take(&mut st.ready);
             ready.clear();
             for e in st.events.iter() {
