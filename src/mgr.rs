@@ -279,14 +279,16 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, spin: Duration) {
     // the ready keys are live connections (nothing is freed between the wait
     // and their service except by the program's own mg_close_conn()).
     unsafe {
-        let next_timer = timer::next_due((*mgr).timers);
+        // One clock read per round: the due timer becomes a point in time.
+        let (start, start_ms) = (Instant::now(), millis());
+        let mut stop = deadline;
+        if let Some(due) = timer::next_due((*mgr).timers) {
+            stop = stop.min(start + Duration::from_millis(due.saturating_sub(start_ms)));
+        }
         let mut idle_since: Option<Instant> = None;
         loop {
-            let now = millis();
-            if Instant::now() >= deadline
-                || next_timer.is_some_and(|due| due <= now)
-                || channel(mgr).is_some_and(|ch| ch.has_pending())
-            {
+            let t = Instant::now();
+            if t >= stop || channel(mgr).is_some_and(|ch| ch.has_pending()) {
                 return;
             }
             let Some(st) = state(mgr) else { return };
@@ -294,8 +296,7 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, spin: Duration) {
             if st.poller.wait(&mut st.events, Some(Duration::ZERO)).unwrap_or(0) == 0 {
                 // Nothing ready: look again for a moment before giving up,
                 // since a new pass costs more than a short wait.
-                let since = *idle_since.get_or_insert_with(Instant::now);
-                if since.elapsed() >= spin {
+                if t - *idle_since.get_or_insert(t) >= spin {
                     return;
                 }
                 std::hint::spin_loop();
@@ -310,6 +311,7 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, spin: Duration) {
                 (*c).set_writable(e.writable);
                 ready.push(e.key);
             }
+            let now = start_ms + (t - start).as_millis() as u64;
             for &key in &ready {
                 net::service_io(key as *mut mg_connection, now);
             }
