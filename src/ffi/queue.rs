@@ -4,7 +4,7 @@
 // The doc comment of each entry point is its C contract (it becomes the
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
-use super::fmt::{format_c_vec, va_list};
+use super::fmt::{format_c_scratch, va_list};
 use super::{guard, null_arg};
 use crate::queue::{mg_queue, Queue};
 use std::os::raw::c_char;
@@ -141,26 +141,26 @@ pub unsafe extern "C" fn mgrs_queue_vprintf(
         let Some(q) = (unsafe { queue("mg_queue_printf", q) }) else {
             return 0;
         };
-        // SAFETY: fmt and ap come from the C caller, which vouches for them.
-        let Some(text) = (unsafe { format_c_vec("mg_queue_printf", fmt, ap) }) else {
-            return 0;
+        let put = |text: &[u8]| {
+            // Books one byte more and puts a NUL there, as Mongoose does; the
+            // NUL only lasts until the next message is added.
+            let b = q.book(text.len() + 1);
+            if text.is_empty() || b.space < text.len() + 1 {
+                return 0;
+            }
+            // SAFETY: the booking holds text.len() + 1 bytes at offset.
+            unsafe {
+                let p = q.ptr(b.offset) as *mut u8;
+                std::ptr::copy_nonoverlapping(text.as_ptr(), p, text.len());
+                *p.add(text.len()) = 0;
+            }
+            if q.add(text.len()) {
+                text.len()
+            } else {
+                0
+            }
         };
-        // Books one byte more and puts a NUL there, as Mongoose does; the NUL
-        // only lasts until the next message is added.
-        let b = q.book(text.len() + 1);
-        if text.is_empty() || b.space < text.len() + 1 {
-            return 0;
-        }
-        // SAFETY: the booking holds text.len() + 1 bytes at offset.
-        unsafe {
-            let p = q.ptr(b.offset) as *mut u8;
-            std::ptr::copy_nonoverlapping(text.as_ptr(), p, text.len());
-            *p.add(text.len()) = 0;
-        }
-        if q.add(text.len()) {
-            text.len()
-        } else {
-            0
-        }
+        // SAFETY: fmt and ap come from the C caller, which vouches for them.
+        unsafe { format_c_scratch("mg_queue_printf", fmt, ap, put) }.unwrap_or(0)
     })
 }

@@ -1,7 +1,7 @@
 //! WebSocket entry points. The variadic ones (`mg_ws_upgrade`,
 //! `mg_ws_connect`, `mg_ws_printf`) live in the C shim and call the
 //! `mgrs_ws_*` functions here with a `va_list *`.
-use super::fmt::{format_c_vec, va_list};
+use super::fmt::{format_c_scratch, format_c_vec, va_list};
 use super::{bytes, guard, null_arg};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::http::mg_http_message;
@@ -110,11 +110,14 @@ pub unsafe extern "C" fn mg_ws_vprintf(
         }
         // SAFETY: live connection; fmt and ap from the C caller.
         unsafe {
-            let Some(data) = format_c_vec("mg_ws_printf", fmt, ap) else { return 0 };
-            if ws::send(c, &data, op) == 0 {
-                return 0;
-            }
-            data.len()
+            let sent = format_c_scratch("mg_ws_printf", fmt, ap, |data| {
+                if ws::send(c, data, op) == 0 {
+                    0
+                } else {
+                    data.len()
+                }
+            });
+            sent.unwrap_or(0)
         }
     })
 }
