@@ -74,6 +74,13 @@ static void fn(struct mg_connection *c, int ev, void *ev_data) {
     o.root_dir = s_root;
     if (mg_match(hm->uri, mg_str("/api/#"), NULL)) {
       mg_http_reply(c, 200, "", "api\n");
+    } else if (mg_match(hm->uri, mg_str("/cork"), NULL)) {
+      // The socket's TCP_CORK, which a sendfile(2) transfer sets for its
+      // duration: it must be off again once the file is out.
+      int on = -1;
+      socklen_t len = sizeof(on);
+      getsockopt((int) (size_t) c->fd, IPPROTO_TCP, TCP_CORK, &on, &len);
+      mg_http_reply(c, 200, "", "cork=%d\n", on);
     } else if (mg_match(hm->uri, mg_str("/custom/#"), NULL)) {
       o.root_dir = s_mapping;
       o.fs = &s_wrapfs;
@@ -93,6 +100,7 @@ static void test_pipelined(int port) {
   struct resp r;
   const char *reqs =
       "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
+      "GET /cork HTTP/1.1\r\nHost: x\r\n\r\n"
       "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n"
       "HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
       "GET /custom/big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
@@ -105,6 +113,9 @@ static void test_pipelined(int port) {
   read_resp(&c, &r, false);
   CHECK(r.status == 200 && r.complete && r.body_len == BIG_SIZE);
   CHECK(is_pattern(r.body, r.body_len, 0));
+  free_resp(&r);
+  read_resp(&c, &r, false);
+  CHECK(r.status == 200 && strcmp(r.body, "cork=0\n") == 0);
   free_resp(&r);
   read_resp(&c, &r, false);
   CHECK(r.status == 200 && strcmp(r.body, "hello\n") == 0);
