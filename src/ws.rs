@@ -832,12 +832,16 @@ unsafe fn control(c: *mut mg_connection, b0: u8, start: usize, end: usize) -> St
                 return Step::Stop;
             }
         }
-        // Copied before the handler runs, which may do anything with c->recv.
-        let payload = (*c).recv.data()[start..end].to_vec();
+        // Copied before the handler runs, which may do anything with c->recv
+        // (a control payload is at most 125 bytes, checked by the framing).
+        let mut copy = [0u8; 125];
+        let payload = &mut copy[..end - start];
+        payload.copy_from_slice(&(*c).recv.data()[start..end]);
+        let payload = &*payload;
         let step = deliver(c, ev::WS_CTL, b0, start, end, end);
         match op {
             WEBSOCKET_OP_PING if matches!(step, Step::Next(_)) && !state(c).close_sent => {
-                send(c, &payload, WEBSOCKET_OP_PONG);
+                send(c, payload, WEBSOCKET_OP_PONG);
             }
             WEBSOCKET_OP_CLOSE => {
                 // Echo the status code (not the reason), unless this side
