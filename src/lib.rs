@@ -22,6 +22,7 @@ pub mod log;
 pub mod mgr;
 pub mod multipart;
 pub mod net;
+pub mod poller;
 pub mod queue;
 pub mod rpc;
 pub mod serve;

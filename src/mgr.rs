@@ -65,10 +65,11 @@ pub struct mg_mgr {
 
 use crate::conn::{self, ev};
 use crate::net;
+use crate::poller::ReadyList;
 use crate::timer;
 use crate::util::millis;
 use crate::wakeup::Channel;
-use polling::{Events, Poller};
+use polling::Poller;
 use std::collections::{HashMap, HashSet};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -78,7 +79,8 @@ use std::time::{Duration, Instant};
 pub struct MgrState {
     /// The epoll instance every socket is registered with.
     pub poller: Arc<Poller>,
-    events: Events,
+    /// The sockets found ready by the last wait.
+    events: ReadyList,
     /// Connections by id, to deliver wakeup messages without a list walk.
     pub by_id: HashMap<c_ulong, *mut mg_connection>,
     /// Every connection, in no particular order. Scans that need no order
@@ -153,7 +155,7 @@ pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
     let epoll_fd = poller.as_raw_fd();
     let st = Box::new(MgrState {
         poller,
-        events: Events::new(),
+        events: ReadyList::default(),
         by_id: HashMap::new(),
         all: Vec::new(),
         owned_timers: HashSet::new(),
@@ -237,8 +239,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         let timeout = prepare_and_timeout(mgr, now, ms);
         let prepare_time = prepare_start.elapsed();
         let Some(st) = state(mgr) else { return };
-        st.events.clear();
-        if let Err(e) = st.poller.wait(&mut st.events, Some(Duration::from_millis(timeout))) {
+        if let Err(e) = st.events.wait(&st.poller, timeout) {
             crate::log_error!("mg_mgr_poll", "poll: {e}");
         }
         for e in st.events.iter() {
@@ -292,8 +293,7 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, spin: Duration) {
                 return;
             }
             let Some(st) = state(mgr) else { return };
-            st.events.clear();
-            if st.poller.wait(&mut st.events, Some(Duration::ZERO)).unwrap_or(0) == 0 {
+            if st.events.wait(&st.poller, 0).unwrap_or(0) == 0 {
                 // Nothing ready: look again for a moment before giving up,
                 // since a new pass costs more than a short wait.
                 if t - *idle_since.get_or_insert(t) >= spin {
