@@ -319,6 +319,8 @@ pub struct ConnPrivate {
     pub registered_id: std::os::raw::c_ulong,
     /// Index of the connection in the manager's array of connections.
     pub slot: usize,
+    /// Listed in the manager's `touched` list (see `net::touch`).
+    pub touched: bool,
     /// HTTP protocol state.
     pub http: crate::http::HttpState,
     /// WebSocket protocol state, once the connection speaks WebSocket.

@@ -295,13 +295,14 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             Err(httparse::Error::Version) => return Err(version_error(line)),
             Err(_) => return Err(err(400, "malformed request")),
         }
-        let parts: Vec<&[u8]> = line.split(|&b| b == b' ').collect();
-        let [m, target, proto] = parts.as_slice() else {
+        let mut parts = line.split(|&b| b == b' ');
+        let (Some(m), Some(target), Some(proto), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(err(400, "malformed request line"));
         };
         // httparse has checked the same line; make sure we read it alike.
-        if Some(*m) != req.method.map(str::as_bytes) || Some(*target) != req.path.map(str::as_bytes)
-        {
+        if Some(m) != req.method.map(str::as_bytes) || Some(target) != req.path.map(str::as_bytes) {
             return Err(err(400, "malformed request line"));
         }
         hm.method = view(m);
@@ -808,6 +809,7 @@ pub unsafe fn reply(c: *mut mg_connection, status: c_int, headers: &[u8], body: 
 pub unsafe fn end_response(c: *mut mg_connection) {
     // SAFETY: c is live.
     unsafe {
+        crate::net::touch(c);
         (*c).set_resp(false);
         if conn::private(c).http.close_after_resp && !(*c).is_client() {
             (*c).set_draining(true);
@@ -834,6 +836,8 @@ pub unsafe fn write_chunk(c: *mut mg_connection, data: &[u8]) {
         s.append(b"\r\n");
         if data.is_empty() {
             end_response(c);
+        } else {
+            crate::net::touch(c);
         }
     }
 }

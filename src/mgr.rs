@@ -91,18 +91,24 @@ pub struct MgrState {
     pub owned_timers: HashSet<*mut mg_timer>,
     /// Connections found ready in an extra I/O round (kept to reuse memory).
     ready: Vec<usize>,
+    /// The connection the event loop is serving, whose handlers are running.
+    pub serving: *mut mg_connection,
+    /// Whether `mg_mgr_poll` is past its wait, serving connections: only
+    /// then are connections listed in `touched`.
+    pub tracking: bool,
+    /// Connections (with their ids, to skip closed ones) that got output or
+    /// ended a response from code other than their own handlers, in the
+    /// current iteration; see `net::touch`.
+    pub touched: Vec<(*mut mg_connection, c_ulong)>,
 }
 
-/// Non-blocking I/O rounds after the pass over all connections (see
-/// [`extra_io_rounds`]) may take this many times as long as the pass itself...
-const ROUNDS_PER_PASS: u32 = 32;
+/// I/O rounds after the pass over all connections (see [`extra_io_rounds`])
+/// may take this many times as long as the pass itself...
+const ROUNDS_PER_PASS: u32 = 64;
 /// ...but at least this long...
 const ROUNDS_MIN: Duration = Duration::from_millis(2);
 /// ...and at most this long, so MG_EV_POLL and timers stay prompt under load.
 const ROUNDS_MAX: Duration = Duration::from_millis(20);
-/// When a round finds nothing ready, the rounds go on looking for up to the
-/// pass's time divided by this before they end.
-const SPIN_DIVISOR: u32 = 2;
 
 /// The private state of an initialised manager.
 ///
@@ -160,6 +166,9 @@ pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
         all: Vec::new(),
         owned_timers: HashSet::new(),
         ready: Vec::new(),
+        serving: std::ptr::null_mut(),
+        tracking: false,
+        touched: Vec::new(),
     });
     // SAFETY: mgr is writable per the contract.
     unsafe {
@@ -234,10 +243,9 @@ pub unsafe fn free(mgr: *mut mg_mgr) {
 pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
     // SAFETY: per the contract; `st` is not held across handler calls.
     unsafe {
-        let now = millis();
-        let prepare_start = Instant::now();
-        let timeout = prepare_and_timeout(mgr, now, ms);
-        let prepare_time = prepare_start.elapsed();
+        let start = Instant::now();
+        let timeout = prepare_and_timeout(mgr, millis(), ms);
+        let prepare_time = start.elapsed();
         let Some(st) = state(mgr) else { return };
         if let Err(e) = st.events.wait(&st.poller, timeout) {
             crate::log_error!("mg_mgr_poll", "poll: {e}");
@@ -247,6 +255,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
             (*c).set_readable(e.readable);
             (*c).set_writable(e.writable);
         }
+        st.tracking = true;
         deliver_wakeups(mgr);
         run_timers(mgr);
         let now = millis();
@@ -257,25 +266,56 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
             if !next.is_null() {
                 conn::prefetch(next);
             }
-            net::service(c, now);
+            serve_in_pass(mgr, c, now);
             c = next;
         }
         let pass_time = prepare_time + pass_start.elapsed();
         let budget = (pass_time * ROUNDS_PER_PASS).clamp(ROUNDS_MIN, ROUNDS_MAX);
-        extra_io_rounds(mgr, Instant::now() + budget, pass_time / SPIN_DIVISOR);
+        let block_limit = start + Duration::from_millis(ms.max(0) as u64);
+        extra_io_rounds(mgr, Instant::now() + budget, block_limit);
+        if let Some(st) = state(mgr) {
+            st.tracking = false;
+        }
+    }
+}
+
+/// Runs `f` (which serves `c`) with `c` noted as the connection being
+/// served, so output its own handlers queue is not taken for a touch from
+/// elsewhere. Returns what `f` returns.
+unsafe fn serve_one<R>(
+    mgr: *mut mg_mgr,
+    c: *mut mg_connection,
+    f: impl FnOnce(*mut mg_connection) -> R,
+) -> R {
+    // SAFETY: mgr is initialised; the state is not held across `f`.
+    unsafe {
+        if let Some(st) = state(mgr) {
+            st.serving = c;
+        }
+        let r = f(c);
+        if let Some(st) = state(mgr) {
+            st.serving = std::ptr::null_mut();
+        }
+        r
     }
 }
 
 /// Serves sockets that become ready after the pass over all connections, in
-/// non-blocking rounds, until `deadline`, until a round finds nothing ready,
-/// or until a timer or a wakeup message is due.
+/// rounds, until `deadline`, or until a timer or a wakeup message is due.
+/// A round waits for readiness no later than `block_limit` (the end of the
+/// program's `ms`); past it, the first round that finds nothing ends them.
 ///
 /// With many idle connections the pass over all of them dominates the cost
 /// of an iteration. The rounds share that pass among more requests: their
 /// budget grows with the time the pass took, so its cost stays a small part
 /// of the total. MG_EV_POLL still goes to each connection once per
 /// mg_mgr_poll(), at least every [`ROUNDS_MAX`] under load.
-unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, spin: Duration) {
+///
+/// Since the rounds may wait, nothing may be left undone meanwhile: each
+/// connection served has its poller registration brought up to date, and
+/// connections that got output from elsewhere ([`net::touch`]) are served
+/// before the next wait.
+unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, block_limit: Instant) {
     // SAFETY: mgr is initialised; `st` is not held across handler calls, and
     // the ready keys are live connections (nothing is freed between the wait
     // and their service except by the program's own mg_close_conn()).
@@ -286,23 +326,25 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, spin: Duration) {
         if let Some(due) = timer::next_due((*mgr).timers) {
             stop = stop.min(start + Duration::from_millis(due.saturating_sub(start_ms)));
         }
-        let mut idle_since: Option<Instant> = None;
+        let block_until = stop.min(block_limit);
+        let mut t = start;
         loop {
-            let t = Instant::now();
+            let now = start_ms + (t - start).as_millis() as u64;
+            let urgent = serve_touched(mgr, now);
+            t = Instant::now();
             if t >= stop || channel(mgr).is_some_and(|ch| ch.has_pending()) {
                 return;
             }
             let Some(st) = state(mgr) else { return };
-            if st.events.wait(&st.poller, 0).unwrap_or(0) == 0 {
-                // Nothing ready: look again for a moment before giving up,
-                // since a new pass costs more than a short wait.
-                if t - *idle_since.get_or_insert(t) >= spin {
+            let wait_ms =
+                if urgent || !st.touched.is_empty() { 0 } else { ceil_ms(block_until - t) };
+            if st.events.wait(&st.poller, wait_ms).unwrap_or(0) == 0 {
+                t = Instant::now();
+                if t >= block_until && st.touched.is_empty() {
                     return;
                 }
-                std::hint::spin_loop();
                 continue;
             }
-            idle_since = None;
             let mut ready = std::mem::take(&mut st.ready);
             ready.clear();
             for e in st.events.iter() {
@@ -311,14 +353,80 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, spin: Duration) {
                 (*c).set_writable(e.writable);
                 ready.push(e.key);
             }
+            t = Instant::now();
             let now = start_ms + (t - start).as_millis() as u64;
             for &key in &ready {
-                net::service_io(key as *mut mg_connection, now);
+                serve_in_round(mgr, key as *mut mg_connection, now);
             }
             if let Some(st) = state(mgr) {
                 st.ready = ready;
             }
         }
+    }
+}
+
+/// Whole milliseconds covering `d`, for a wait that must not end early.
+fn ceil_ms(d: Duration) -> u64 {
+    d.as_nanos().div_ceil(1_000_000) as u64
+}
+
+/// Serves one connection in the pass over all of them: MG_EV_POLL and its
+/// I/O. When that may have changed what its poller registration should be,
+/// the registration is brought up to date before the rounds wait.
+unsafe fn serve_in_pass(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
+    // SAFETY: c is live; it may be closed (freed) by service.
+    unsafe {
+        let sync = net::may_need_sync(&*c);
+        if serve_one(mgr, c, |c| net::service(c, now)) && (sync || net::may_need_sync(&*c)) {
+            sync_after_serving(mgr, c, now);
+        }
+    }
+}
+
+/// Serves one connection in a round: its I/O, then its poller registration.
+unsafe fn serve_in_round(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
+    // SAFETY: c is live; it may be closed (freed) by service_io.
+    unsafe {
+        if serve_one(mgr, c, |c| net::service_io(c, now)) {
+            sync_after_serving(mgr, c, now);
+        }
+    }
+}
+
+/// Brings a just-served connection's poller registration up to date; one
+/// that needs attention again at once is listed as touched.
+unsafe fn sync_after_serving(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
+    // SAFETY: c is live.
+    unsafe {
+        if net::sync_interest(c, now).is_some_and(|at| at <= now) {
+            let p = conn::private(c);
+            if let (false, Some(st)) = (p.touched, state(mgr)) {
+                p.touched = true;
+                st.touched.push((c, p.registered_id));
+            }
+        }
+    }
+}
+
+/// Serves the connections listed as touched since the last round. True when
+/// any of them needs attention again at once.
+unsafe fn serve_touched(mgr: *mut mg_mgr, now: u64) -> bool {
+    // SAFETY: mgr is initialised; a listed connection is used only when the
+    // id map still holds it under its id (closing removes it from there).
+    unsafe {
+        let Some(st) = state(mgr) else { return false };
+        if st.touched.is_empty() {
+            return false;
+        }
+        let list = std::mem::take(&mut st.touched);
+        for &(c, id) in &list {
+            let live = state(mgr).is_some_and(|st| st.by_id.get(&id) == Some(&c));
+            if live {
+                conn::private(c).touched = false;
+                serve_in_round(mgr, c, now);
+            }
+        }
+        state(mgr).is_some_and(|st| !st.touched.is_empty())
     }
 }
 

@@ -311,35 +311,47 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
     }
 }
 
-/// Does one connection's work for this iteration: resume a protocol whose
-/// response finished, MG_EV_POLL, I/O on ready sockets, and closing.
+/// Does one connection's work for this iteration: MG_EV_POLL, then its I/O
+/// ([`service_io`]). False when the connection was closed (and freed).
 ///
 /// # Safety
 /// `c` must be a live connection of an initialised manager.
-pub unsafe fn service(c: *mut mg_connection, now: u64) {
+pub unsafe fn service(c: *mut mg_connection, now: u64) -> bool {
+    // SAFETY: c is live; handlers may change it but not free it.
+    unsafe {
+        release_idle_buffer(c);
+        let mut now_ms = now;
+        conn::call(c, ev::POLL, (&mut now_ms as *mut u64).cast());
+        service_io(c, now)
+    }
+}
+
+/// Whether serving `c` may have changed what its poller registration should
+/// be: it was ready, or it has output or a full buffer. Other connections
+/// cannot have changed, short of a handler writing their fields directly.
+pub fn may_need_sync(c: &mg_connection) -> bool {
+    const READY: u32 = crate::conn::flag::IS_READABLE | crate::conn::flag::IS_WRITABLE;
+    c.flags & READY != 0 || c.send.len > 0 || c.is_full()
+}
+
+/// The I/O half of [`service`]: resume a protocol whose response finished,
+/// accept, connect, read and write on a ready socket, then close the
+/// connection if it is done. The event loop also calls it alone for sockets
+/// that become ready between its passes. False when the connection was
+/// closed (and freed).
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager.
+pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
     // SAFETY: c is live; handlers may change it but not free it.
     unsafe {
         if conn::private(c).resp_seen && !(*c).is_resp() {
+            // The response in progress ended: the protocol handler parses
+            // what waited in `recv` (a pipelined request) as a fresh read.
             conn::private(c).resp_seen = false;
             let mut n: c_long = 0;
             conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
         }
-        release_idle_buffer(c);
-        let mut now_ms = now;
-        conn::call(c, ev::POLL, (&mut now_ms as *mut u64).cast());
-        service_io(c, now);
-    }
-}
-
-/// The I/O half of [`service`]: accept, connect, read and write on a ready
-/// socket, then close the connection if it is done. The event loop also
-/// calls it alone for sockets that become ready between its passes.
-///
-/// # Safety
-/// `c` must be a live connection of an initialised manager.
-pub unsafe fn service_io(c: *mut mg_connection, now: u64) {
-    // SAFETY: c is live; handlers may change it but not free it.
-    unsafe {
         if !(*c).is_closing() {
             if (*c).is_listening() {
                 if (*c).is_readable() {
@@ -383,9 +395,12 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) {
         }
         if (*c).is_closing() {
             close_conn(c);
-        } else if conn::private(c).resp_seen != (*c).is_resp() {
+            return false;
+        }
+        if conn::private(c).resp_seen != (*c).is_resp() {
             conn::private(c).resp_seen = (*c).is_resp();
         }
+        true
     }
 }
 
@@ -599,6 +614,29 @@ unsafe fn write_stream(c: *mut mg_connection) {
     }
 }
 
+/// Notes that `c` has new output or a finished response that no handler of
+/// its own produced (a handler of another connection, a timer, a wakeup), so
+/// that the event loop writes it within the current `mg_mgr_poll` instead of
+/// leaving it until the next one. Every library call that queues output
+/// calls this.
+///
+/// # Safety
+/// `c` must be a live connection (or one outside any manager).
+pub unsafe fn touch(c: *mut mg_connection) {
+    // SAFETY: c is live; the state is not held across any call.
+    unsafe {
+        let Some(st) = mgr::state((*c).mgr) else { return };
+        if !st.tracking || st.serving == c {
+            return;
+        }
+        let p = conn::private(c);
+        if !p.touched {
+            p.touched = true;
+            st.touched.push((c, p.registered_id));
+        }
+    }
+}
+
 /// Sends data: appended to `c->send` for TCP (written by the event loop),
 /// sent at once as one datagram for UDP. False on OOM or a failed datagram.
 ///
@@ -611,6 +649,7 @@ pub unsafe fn send(c: *mut mg_connection, data: &[u8]) -> bool {
             return send_datagram(c, data);
         }
         if (*c).send.append(data) {
+            touch(c);
             true
         } else {
             raise_error(c, MG_LL_ERROR, b"out of memory");

@@ -297,6 +297,7 @@ pub unsafe fn send(c: *mut mg_connection, data: &[u8], op: c_int) -> usize {
         if op == WEBSOCKET_OP_CLOSE {
             state(c).close_sent = true;
         }
+        crate::net::touch(c);
         n + data.len()
     }
 }
@@ -322,6 +323,7 @@ pub unsafe fn wrap(c: *mut mg_connection, len: usize, op: c_int) -> usize {
         if let Some(m) = mask {
             apply_mask(&mut (*c).send.data_mut()[start + n..], m);
         }
+        crate::net::touch(c);
         if op == WEBSOCKET_OP_CLOSE {
             state(c).close_sent = true;
         }

@@ -32,6 +32,7 @@ c_tests! {
     test_http_bad,
     test_ws,
     test_loop_load,
+    test_loop_rounds,
     test_multipart,
     test_upload,
     test_packed_legacy,

@@ -310,6 +310,7 @@ pub unsafe extern "C" fn mg_vprintf(
         let appended = unsafe {
             format_c_scratch("mg_vprintf", fmt, ap, |v| {
                 if c.send.append(v) {
+                    crate::net::touch(c);
                     v.len()
                 } else {
                     crate::log_error!("mg_vprintf", "{} out of memory ({} bytes)", c.id, v.len());
