@@ -12,6 +12,8 @@
 # or more CPUs). Settings, as environment variables:
 #   DURATION=10s  length of each wrk run
 #   IDLE=10000    idle keep-alive connections held during the last load
+#   HTTP_RUNS=3   runs of each load per server, alternating which server goes
+#                 first; a last table gives the medians and our ratio to nginx
 # files: c_examples/file_server against nginx (1 worker, sendfile on) serving
 # the same directory: a 100 MiB file downloaded with curl (MiB/s, best and
 # median of RUNS=5), and a 4 KiB file under wrk at 50 connections (req/s).
@@ -144,6 +146,7 @@ fi
 # ---- Common to the HTTP and file benchmarks --------------------------------
 duration=${DURATION:-10s}
 idle=${IDLE:-10000}
+http_runs=${HTTP_RUNS:-3}
 sudo=""
 [[ $(id -u) == 0 ]] || sudo=sudo
 
@@ -185,7 +188,34 @@ run_wrk() {
       us = reqs > 0 ? ticks * 1e6 / clk / reqs : 0
       printf "| %-26s | %-12s | %11.0f | %9s | %7.2f | %s\n",
         label, name, rps, p99, us, errs == "" ? "" : errs
-    }' "$file"
+      printf "%s|%s|%.0f|%.2f\n", label, name, rps, us >>results
+    }' results="$out/results.txt" "$file"
+}
+
+# medians: per load and server, the median req/s and CPU us/req of the runs
+# recorded by run_wrk since $out/results.txt was emptied, and our ratio to
+# nginx's.
+medians() {
+  awk -F'|' '
+    function median(list,   a, n, i, j, t) {
+      n = split(list, a, " ")
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    {
+      if (!($1 in seen)) { seen[$1] = 1; order[++nl] = $1 }
+      k = $1 "|" $2; r[k] = r[k] " " $3; u[k] = u[k] " " $4; runs[k]++
+    }
+    END {
+      printf "| %-26s | %-23s | %-23s | %-19s |\n", "load (median of runs)", "mongoose-rs req/s, us", "nginx req/s, us", "ours/nginx req, us"
+      for (i = 1; i <= nl; i++) {
+        l = order[i]; a = l "|mongoose-rs"; b = l "|nginx"
+        ra = median(r[a]); ua = median(u[a]); rb = median(r[b]); ub = median(u[b])
+        printf "| %-26s | %11.0f %6.2f %4s | %11.0f %6.2f %4s | %8.2f %8.2f  |\n", l,
+          ra, ua, "(" runs[a] ")", rb, ub, "(" runs[b] ")",
+          (rb > 0 ? ra / rb : 0), (ub > 0 ? ua / ub : 0)
+      }
+    }' "$out/results.txt"
 }
 
 
@@ -300,18 +330,12 @@ echo "   CPU us/req: server utime+stime over the run / requests"
 echo "| load                       | server       |       req/s |   p99 lat | CPU us/req | errors"
 loads=("keep-alive 50 conns" "keep-alive 1000 conns" "pipelined x16 50 conns")
 [[ $what == http-idle ]] && loads=()  # http-idle: only the idle load below
-for load in "${loads[@]}"; do
-  case $load in
-    keep-alive\ 50*) args=(-t2 -c50 -d"$duration" --latency) ;;
-    keep-alive\ 1000*) args=(-t2 -c1000 -d"$duration" --latency) ;;
-    pipelined*) args=(-t2 -c50 -d"$duration" --latency -s bench/pipeline.lua -- 16) ;;
-  esac
-  run_wrk "$load" mongoose-rs "$ours_port" "${ours_pids[*]}" "${args[@]}"
-  run_wrk "$load" nginx "$nginx_port" "${nginx_pids[*]}" "${args[@]}"
-done
+: >"$out/results.txt"
 
-# 50 active connections while IDLE idle keep-alive connections are held open.
-for srv in mongoose-rs nginx; do
+# idle_run SERVER: 50 active connections while IDLE idle keep-alive
+# connections are held open.
+idle_run() {
+  local srv=$1 port pids log idle_pid
   if [[ $srv == nginx ]]; then port=$nginx_port pids="${nginx_pids[*]}"; else port=$ours_port pids="${ours_pids[*]}"; fi
   log="$out/idle-$srv.log"
   "${cli_cpu[@]}" python3 bench/idle_conns.py 127.0.0.1 "$port" /bench "$idle" >"$log" 2>&1 &
@@ -330,7 +354,31 @@ for srv in mongoose-rs nginx; do
   wait "$idle_pid" 2>/dev/null || true
   echo "   ($srv: idle helper: $(grep -E '^(ready|open)' "$log" | tr '\n' ' '))"
   sleep 1
+}
+
+# Each load HTTP_RUNS times, the two servers alternating which goes first,
+# since this machine's speed drifts from one run to the next.
+for ((run = 1; run <= http_runs; run++)); do
+  order=(mongoose-rs nginx)
+  ((run % 2)) || order=(nginx mongoose-rs)
+  for load in "${loads[@]}"; do
+    case $load in
+      keep-alive\ 50*) args=(-t2 -c50 -d"$duration" --latency) ;;
+      keep-alive\ 1000*) args=(-t2 -c1000 -d"$duration" --latency) ;;
+      pipelined*) args=(-t2 -c50 -d"$duration" --latency -s bench/pipeline.lua -- 16) ;;
+    esac
+    for srv in "${order[@]}"; do
+      if [[ $srv == nginx ]]; then
+        run_wrk "$load" nginx "$nginx_port" "${nginx_pids[*]}" "${args[@]}"
+      else
+        run_wrk "$load" mongoose-rs "$ours_port" "${ours_pids[*]}" "${args[@]}"
+      fi
+    done
+  done
+  for srv in "${order[@]}"; do idle_run "$srv"; done
 done
+echo
+medians
 echo "   server RSS at the end: mongoose-rs $(awk '/VmHWM/ {print $2, $3}' /proc/"${ours_pids[0]}"/status) peak;" \
   "nginx worker $(awk '/VmHWM/ {print $2, $3}' /proc/"${nginx_pids[1]}"/status) peak"
 echo "   (full wrk output in $out/wrk-*.txt)"
