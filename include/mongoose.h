@@ -967,8 +967,10 @@ void mg_mgr_init(struct mg_mgr *mgr);
 // mg_timer_add() and releases the manager.
 void mg_mgr_free(struct mg_mgr *mgr);
 
-// Runs one iteration of the event loop, waiting at most `ms` milliseconds
-// for I/O; it returns earlier when a timer is due.
+// Runs one iteration of the event loop: each connection gets MG_EV_POLL
+// and its I/O once. Waits at most `ms` milliseconds for I/O, serving
+// sockets as they become ready within that time; returns earlier when a
+// timer or an mg_wakeup() message is due.
 void mg_mgr_poll(struct mg_mgr *mgr, int ms);
 
 // Creates a listening connection on `url`, e.g. "tcp://0.0.0.0:1234" or

@@ -107,8 +107,9 @@ pub struct MgrState {
 const ROUNDS_PER_PASS: u32 = 64;
 /// ...but at least this long...
 const ROUNDS_MIN: Duration = Duration::from_millis(2);
-/// ...and at most this long, so MG_EV_POLL and timers stay prompt under load.
-const ROUNDS_MAX: Duration = Duration::from_millis(20);
+/// ...and at most this long, so MG_EV_POLL stays prompt under load; in any
+/// case they end with the `ms` the program gave mg_mgr_poll().
+const ROUNDS_MAX: Duration = Duration::from_millis(100);
 
 /// The private state of an initialised manager.
 ///
@@ -271,8 +272,9 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         }
         let pass_time = prepare_time + pass_start.elapsed();
         let budget = (pass_time * ROUNDS_PER_PASS).clamp(ROUNDS_MIN, ROUNDS_MAX);
-        let block_limit = start + Duration::from_millis(ms.max(0) as u64);
-        extra_io_rounds(mgr, Instant::now() + budget, block_limit);
+        // The program's `ms` bounds the whole call, as a plain wait would.
+        let call_end = start + Duration::from_millis(ms.max(0) as u64);
+        extra_io_rounds(mgr, (Instant::now() + budget).min(call_end));
         if let Some(st) = state(mgr) {
             st.tracking = false;
         }
@@ -301,9 +303,8 @@ unsafe fn serve_one<R>(
 }
 
 /// Serves sockets that become ready after the pass over all connections, in
-/// rounds, until `deadline`, or until a timer or a wakeup message is due.
-/// A round waits for readiness no later than `block_limit` (the end of the
-/// program's `ms`); past it, the first round that finds nothing ends them.
+/// rounds that wait for readiness, until `deadline` (never later than the
+/// program's `ms`), or until a timer or a wakeup message is due.
 ///
 /// With many idle connections the pass over all of them dominates the cost
 /// of an iteration. The rounds share that pass among more requests: their
@@ -315,7 +316,7 @@ unsafe fn serve_one<R>(
 /// connection served has its poller registration brought up to date, and
 /// connections that got output from elsewhere ([`net::touch`]) are served
 /// before the next wait.
-unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, block_limit: Instant) {
+unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant) {
     // SAFETY: mgr is initialised; `st` is not held across handler calls, and
     // the ready keys are live connections (nothing is freed between the wait
     // and their service except by the program's own mg_close_conn()).
@@ -326,7 +327,6 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, block_limit: Inst
         if let Some(due) = timer::next_due((*mgr).timers) {
             stop = stop.min(start + Duration::from_millis(due.saturating_sub(start_ms)));
         }
-        let block_until = stop.min(block_limit);
         let mut t = start;
         loop {
             let now = start_ms + (t - start).as_millis() as u64;
@@ -336,13 +336,9 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant, block_limit: Inst
                 return;
             }
             let Some(st) = state(mgr) else { return };
-            let wait_ms =
-                if urgent || !st.touched.is_empty() { 0 } else { ceil_ms(block_until - t) };
+            let wait_ms = if urgent || !st.touched.is_empty() { 0 } else { ceil_ms(stop - t) };
             if st.events.wait(&st.poller, wait_ms).unwrap_or(0) == 0 {
                 t = Instant::now();
-                if t >= block_until && st.touched.is_empty() {
-                    return;
-                }
                 continue;
             }
             let mut ready = std::mem::take(&mut st.ready);

@@ -31,8 +31,10 @@ pub unsafe extern "C" fn mg_mgr_free(mgr: *mut mg_mgr) {
     })
 }
 
-/// Runs one iteration of the event loop, waiting at most `ms` milliseconds
-/// for I/O; it returns earlier when a timer is due.
+/// Runs one iteration of the event loop: each connection gets MG_EV_POLL
+/// and its I/O once. Waits at most `ms` milliseconds for I/O, serving
+/// sockets as they become ready within that time; returns earlier when a
+/// timer or an mg_wakeup() message is due.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mgr_poll(mgr: *mut mg_mgr, ms: c_int) {
     guard("mg_mgr_poll", (), || {

@@ -1,6 +1,7 @@
 // Under sustained load, with many idle connections, the event loop keeps
 // timers and MG_EV_POLL prompt: a busy mg_mgr_poll() serves I/O in extra
-// rounds, but those rounds are bounded and stop for a due timer.
+// rounds, but those rounds are bounded, stop for a due timer, and end with
+// the call's own `ms`: with 0, a call is one pass over the connections.
 #include <pthread.h>
 #include <sys/resource.h>
 #include "http_test_util.h"
@@ -12,7 +13,7 @@
 
 static uint64_t s_last_timer, s_max_timer_gap, s_last_poll, s_max_poll_gap;
 static int s_timer_fires;
-static unsigned long s_requests;
+static unsigned long s_requests, s_max_per_call0;
 static volatile bool s_load_stop;
 static int s_port;
 
@@ -91,6 +92,13 @@ int main(void) {
   mg_timer_add(&mgr, TIMER_MS, MG_TIMER_REPEAT, timer_fn, NULL);
   start = mg_millis();
   while (mg_millis() - start < RUN_MS) mg_mgr_poll(&mgr, 1000);
+  // A call with ms = 0 serves each client once, in its pass: no more rounds
+  // (a client has one request in flight at a time).
+  for (i = 0; i < 500; i++) {
+    unsigned long before = s_requests;
+    mg_mgr_poll(&mgr, 0);
+    if (s_requests - before > s_max_per_call0) s_max_per_call0 = s_requests - before;
+  }
   s_load_stop = true;
   // Let the clients finish their last request.
   for (i = 0; i < 50; i++) mg_mgr_poll(&mgr, 1);
@@ -105,6 +113,8 @@ int main(void) {
   CHECK(s_timer_fires >= RUN_MS / TIMER_MS / 4);
   CHECK(s_max_timer_gap < 150);
   CHECK(s_max_poll_gap < 150);
+  printf("at most %lu requests answered by one mg_mgr_poll(&mgr, 0)\n", s_max_per_call0);
+  CHECK(s_max_per_call0 > 0 && s_max_per_call0 <= 2 * CLIENTS);
 
   for (i = 0; i < nidle; i++) close(idle[i]);
   mg_mgr_free(&mgr);
