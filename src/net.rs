@@ -361,6 +361,9 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
                         accept_all(c, now);
                     }
                 }
+                if (*c).is_udp() && (*c).send.len > 0 {
+                    write_datagram(c);
+                }
             } else if (*c).is_connecting() {
                 if (*c).is_readable() || (*c).is_writable() {
                     finish_connect(c);
@@ -374,8 +377,12 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
                     }
                 }
                 let p = conn::private(c);
-                if (*c).send.len > 0 && ((*c).is_writable() || !p.write_blocked) && !(*c).is_udp() {
-                    write_stream(c);
+                if (*c).send.len > 0 && ((*c).is_writable() || !p.write_blocked) {
+                    if (*c).is_udp() {
+                        write_datagram(c);
+                    } else {
+                        write_stream(c);
+                    }
                 }
                 // A static file being served (serve.rs) goes out from here:
                 // sendfile(2) once `send` is flushed, or a refill of `send`.
@@ -660,20 +667,55 @@ pub unsafe fn send(c: *mut mg_connection, data: &[u8]) -> bool {
 
 unsafe fn send_datagram(c: *mut mg_connection, data: &[u8]) -> bool {
     // SAFETY: c is live.
+    match unsafe { datagram_to_peer(c, data) } {
+        Ok(n) => n == data.len(),
+        Err(e) => {
+            // SAFETY: c is live.
+            crate::log_debug!("mg_send", "{} sendto: {e}", unsafe { (*c).id });
+            false
+        }
+    }
+}
+
+/// One datagram to the connection's peer: the connected address of a UDP
+/// client, or `c->rem` (the sender of the last datagram) of a UDP listener.
+unsafe fn datagram_to_peer(c: *mut mg_connection, data: &[u8]) -> io::Result<usize> {
+    // SAFETY: c is live.
     unsafe {
         let Some(fd) = conn::private(c).sock else {
-            return false;
+            return Err(io::Error::from_raw_os_error(libc::EBADF));
         };
-        let r = if (*c).is_listening() {
+        if (*c).is_listening() {
             sock::send_to(fd, data, &(*c).rem.to_socket_addr())
         } else {
             sock::send(fd, data)
-        };
-        match r {
-            Ok(n) => n == data.len(),
-            Err(e) => {
-                crate::log_debug!("mg_send", "{} sendto: {e}", (*c).id);
-                false
+        }
+    }
+}
+
+/// Output a handler queued in a UDP connection's `c->send` (`mg_printf`, a
+/// direct `mg_iobuf_add`) goes out as one datagram, as in Mongoose; a
+/// datagram the kernel refuses is dropped, as UDP drops it anyway, so the
+/// loop never spins on it.
+unsafe fn write_datagram(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        match datagram_to_peer(c, (*c).send.data()) {
+            Err(e) if sock::would_block(&e) => conn::private(c).write_blocked = true,
+            r => {
+                let n = (*c).send.len;
+                if (*c).is_hexdumping() {
+                    hexdump(c, "->", (*c).send.data());
+                }
+                (*c).send.len = 0;
+                conn::private(c).write_blocked = false;
+                match r {
+                    Ok(_) => {
+                        let mut n = n as c_long;
+                        conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
+                    }
+                    Err(e) => crate::log_debug!("sendto", "{} {e}", (*c).id),
+                }
             }
         }
     }

@@ -144,6 +144,59 @@ static void test_udp_echo(void) {
   mg_mgr_free(&mgr);
 }
 
+// Output queued in c->send of a UDP connection (mg_printf, not mg_send)
+// leaves as one datagram at the next poll, and the loop then sleeps again
+// instead of spinning on the queued bytes.
+static void udp_printf_server(struct mg_connection *c, int ev, void *ev_data) {
+  (void) ev_data;
+  if (ev == MG_EV_READ) {
+    mg_printf(c, "echo:%.*s", (int) c->recv.len, (char *) c->recv.buf);
+    mg_printf(c, "%s", "!");
+    c->recv.len = 0;
+  }
+}
+
+static void udp_printf_client(struct mg_connection *c, int ev, void *ev_data) {
+  struct events *e = (struct events *) c->fn_data;
+  (void) ev_data;
+  if (ev == MG_EV_CONNECT) mg_printf(c, "%s-%d", "ping", 7);
+  if (ev == MG_EV_WRITE) e->write++;
+  if (ev == MG_EV_READ) {
+    memcpy(e->got, c->recv.buf, c->recv.len);
+    e->got_len = c->recv.len;
+    c->recv.len = 0;
+    e->read++;
+  }
+}
+
+static void test_udp_printf(void) {
+  struct mg_mgr mgr;
+  struct events ce;
+  char url[64];
+  struct mg_connection *l, *cc;
+  uint64_t end;
+  int polls = 0;
+  memset(&ce, 0, sizeof(ce));
+  mg_mgr_init(&mgr);
+  l = mg_listen(&mgr, "udp://127.0.0.1:0", udp_printf_server, NULL);
+  CHECK(l != NULL);
+  snprintf(url, sizeof(url), "udp://127.0.0.1:%d", mg_ntohs(l->loc.port));
+  cc = mg_connect(&mgr, url, udp_printf_client, &ce);
+  CHECK(cc != NULL);
+  end = mg_millis() + 3000;
+  while (ce.read == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  CHECK(ce.read == 1);
+  CHECK(ce.write >= 1);
+  CHECK(ce.got_len == 12 && memcmp(ce.got, "echo:ping-7!", 12) == 0);
+  CHECK(l->send.len == 0 && cc->send.len == 0);
+  // Nothing left to send: 300 ms of mg_mgr_poll(.., 50) is a handful of
+  // calls, not the thousands of a loop that keeps waking for the bytes.
+  end = mg_millis() + 300;
+  while (mg_millis() < end) mg_mgr_poll(&mgr, 50), polls++;
+  CHECK(polls < 60);
+  mg_mgr_free(&mgr);
+}
+
 static void test_ipv6(void) {
   struct mg_mgr mgr;
   struct events se, ce;
@@ -450,6 +503,7 @@ int main(void) {
   mg_log_set(MG_LL_ERROR);
   test_tcp_echo();
   test_udp_echo();
+  test_udp_printf();
   test_ipv6();
   test_refused();
   test_bind_busy();
