@@ -780,6 +780,12 @@ struct mg_connection *mg_http_listen(struct mg_mgr *mgr,
                                      mg_event_handler_t fn,
                                      void *fn_data);
 
+// Runs a small test HTTP server on `url` until a request to `/quit`:
+// every other URI answers "hi", `/debug` sets the log level from the JSON
+// body's `level`. Blocks the calling thread; returns at once if `url`
+// cannot be listened on.
+void mg_hello(const char *url);
+
 // Opens an HTTP client connection to `url`. Send the request on
 // MG_EV_CONNECT; each response arrives as MG_EV_HTTP_MSG.
 struct mg_connection *mg_http_connect(struct mg_mgr *mgr,
@@ -988,6 +994,23 @@ struct mg_connection *mg_connect(struct mg_mgr *mgr,
                                  const char *url,
                                  mg_event_handler_t fn,
                                  void *fn_data);
+
+// Wraps an open, connected descriptor (a socket or one end of a
+// socketpair) into a connection served like a TCP stream: it is made
+// non-blocking, sent MG_EV_OPEN and closed with the connection. `c->loc` and
+// `c->rem` are empty. NULL on error (logged); the descriptor stays the
+// caller's then.
+struct mg_connection *mg_wrapfd(struct mg_mgr *mgr, int fd, mg_event_handler_t fn, void *fn_data);
+
+// Gives a connection from mg_alloc_conn() a listening socket for `url`
+// (sets `c->is_listening`, `c->is_udp` and `c->loc`). False on error
+// (logged). mg_listen() is mg_alloc_conn() plus this plus MG_EV_OPEN.
+bool mg_open_listener(struct mg_connection *c, const char *url);
+
+// Connects `c` to the address in `c->rem` (UDP when `c->is_udp`), for
+// programs that resolve names themselves: sends MG_EV_RESOLVE, then
+// MG_EV_CONNECT or MG_EV_ERROR follows from mg_mgr_poll().
+void mg_connect_resolved(struct mg_connection *c);
 
 // Queues `len` bytes for sending (a UDP connection sends them at once as one
 // datagram). False on NULL arguments, OOM or a failed datagram.
@@ -1256,6 +1279,10 @@ bool mg_aton(struct mg_str str, struct mg_addr *addr);
 
 // Milliseconds from a monotonic clock.
 uint64_t mg_millis(void);
+
+// Current time in milliseconds since the Unix epoch (the system clock;
+// Mongoose sets it through SNTP on devices without one).
+uint64_t mg_now(void);
 
 // calloc(); memory the library hands out comes from here and goes back
 // through mg_free() or free().

@@ -880,6 +880,60 @@ pub unsafe fn connect(
     speak_http(unsafe { crate::net::connect(mgr, url, f, fn_data) })
 }
 
+/// A ready-made test server (`mg_hello`): serves HTTP on `url` until a
+/// request to `/quit` arrives. `/quit` answers "ok", `/debug` sets the log
+/// level to the body's `{"level": N}` (MG_LL_DEBUG without one), anything
+/// else answers "hi". Returns at once when `url` cannot be listened on.
+pub fn hello(url: &str) {
+    let mut mgr = std::mem::MaybeUninit::<crate::mgr::mg_mgr>::zeroed();
+    let mgr = mgr.as_mut_ptr();
+    let mut done = false;
+    // SAFETY: mgr is zeroed memory for a manager that lives in this frame
+    // until mg_mgr_free; `done` outlives every connection of it.
+    unsafe {
+        if !crate::mgr::init(mgr) {
+            return;
+        }
+        let flag = (&mut done as *mut bool).cast();
+        if listen(mgr, url, Some(hello_handler), flag).is_null() {
+            done = true;
+        }
+        while !std::ptr::read_volatile(&done) {
+            crate::mgr::poll(mgr, 100);
+        }
+        crate::mgr::free(mgr);
+    }
+}
+
+/// The handler of [`hello`]; `fn_data` of the listener (inherited by each
+/// accepted connection) is the `done` flag.
+unsafe extern "C" fn hello_handler(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
+    // SAFETY: c is live during the event; ev_data of MG_EV_HTTP_MSG is the
+    // message, whose strings point into c->recv.
+    unsafe {
+        if ev == ev::HTTP_MSG {
+            let hm = &*(ev_data as *const mg_http_message);
+            match hm.uri.as_bytes() {
+                b"/quit" => {
+                    reply(c, 200, b"", b"ok\n");
+                    (*c).set_draining(true);
+                    // Stop once this answer is out and the connection closed.
+                    (*c).data[0] = b'X' as _;
+                }
+                b"/debug" => {
+                    let level = crate::json::get_long(hm.body.as_bytes(), b"$.level")
+                        .map_or(crate::log::MG_LL_DEBUG, |l| l as c_int);
+                    crate::log::set_level(level);
+                    reply(c, 200, b"", format!("Debug level set to {level}\n").as_bytes());
+                }
+                _ => reply(c, 200, b"", b"hi\n"),
+            }
+        } else if ev == ev::CLOSE && (*c).data[0] == b'X' as _ {
+            *(*c).fn_data.cast::<bool>() = true;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,11 @@ pub fn level() -> c_int {
     crate::ffi::log::current_level()
 }
 
+/// Sets the level, as `mg_log_set()` does.
+pub fn set_level(level: c_int) {
+    crate::ffi::log::set_level(level)
+}
+
 /// Sets where log output goes (`None` is stdout).
 pub fn set_sink(func: mg_pfn_t, arg: *mut c_void) {
     *SINK.lock().unwrap_or_else(|e| e.into_inner()) = Sink { func, arg };

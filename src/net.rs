@@ -164,32 +164,49 @@ pub unsafe fn listen(
     f: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
+    // SAFETY: mgr is initialised; c is fresh and live.
+    unsafe {
+        let c = new_conn(mgr, f, fn_data);
+        if c.is_null() {
+            crate::log_error!("mg_listen", "out of memory");
+            return c;
+        }
+        if !open_listener(c, url) {
+            discard(c);
+            return ptr::null_mut();
+        }
+        conn::call(c, ev::OPEN, ptr::null_mut());
+        c
+    }
+}
+
+/// Gives a connection without a socket (from `mg_alloc_conn`) a listening
+/// socket for `url`: bound, listening (TCP), registered with the poller,
+/// `c->loc` set. False (with the reason logged) on failure.
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager, with no socket.
+pub unsafe fn open_listener(c: *mut mg_connection, url: &str) -> bool {
     let Some(t) = parse_target(url) else {
         crate::log_error!("mg_listen", "invalid URL: {url}");
-        return ptr::null_mut();
+        return false;
     };
     let addr = match resolve(&t.host, t.port, true) {
         Ok(a) => a,
         Err(e) => {
             crate::log_error!("mg_listen", "{url}: {e}");
-            return ptr::null_mut();
+            return false;
         }
     };
     let fd = match sock::listen(&addr, t.proto, libc::SOMAXCONN) {
         Ok(fd) => fd,
         Err(e) => {
             crate::log_error!("mg_listen", "{url}: bind/listen on {addr}: {e}");
-            return ptr::null_mut();
+            return false;
         }
     };
-    // SAFETY: mgr is initialised; c is fresh and live.
+    // SAFETY: c is live per the contract; fd is ours until attached.
     unsafe {
-        let c = new_conn(mgr, f, fn_data);
-        if c.is_null() {
-            sock::close(fd);
-            crate::log_error!("mg_listen", "out of memory");
-            return c;
-        }
         (*c).set_listening(true);
         (*c).set_udp(t.proto == Proto::Udp);
         if let Some(local) = sock::local_addr(fd) {
@@ -197,12 +214,13 @@ pub unsafe fn listen(
         }
         if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
             crate::log_error!("mg_listen", "{url}: {e}");
-            close_conn(c);
-            return ptr::null_mut();
+            sock::close(fd);
+            conn::private(c).sock = None;
+            (*c).fd = usize::MAX as *mut c_void;
+            return false;
         }
-        conn::call(c, ev::OPEN, ptr::null_mut());
-        c
     }
+    true
 }
 
 /// Creates an outbound connection to `url` and starts connecting. Sends
@@ -242,10 +260,62 @@ pub unsafe fn connect(
             }
         };
         (*c).rem = mg_addr::from_socket_addr(&addr);
+        connect_resolved(c);
+        c
+    }
+}
+
+/// Connects a client connection to the address already in `c->rem` (UDP
+/// when `c->is_udp`): sends MG_EV_RESOLVE and starts connecting, or raises
+/// MG_EV_ERROR.
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager, with no socket.
+pub unsafe fn connect_resolved(c: *mut mg_connection) {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        let addr = (*c).rem.to_socket_addr();
+        let proto = if (*c).is_udp() { Proto::Udp } else { Proto::Tcp };
+        (*c).set_client(true);
         conn::call(c, ev::RESOLVE, ptr::null_mut());
-        if let Err(e) = start_connect(c, &addr, t.proto) {
+        if let Err(e) = start_connect(c, &addr, proto) {
             raise_error(c, MG_LL_ERROR, format!("connect {addr}: {e}").as_bytes());
         }
+    }
+}
+
+/// Makes a connection of an existing descriptor (a connected socket, one
+/// end of a socketpair, a socket handed over by systemd), served as a TCP
+/// stream: it is made non-blocking, registered, sent MG_EV_OPEN, and closed
+/// with the connection. `c->loc` and `c->rem` stay empty. NULL when the
+/// descriptor cannot be registered (it is then left open).
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn wrap_fd(
+    mgr: *mut mg_mgr,
+    fd: RawFd,
+    f: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    // SAFETY: mgr is initialised; c is fresh and live.
+    unsafe {
+        let c = new_conn(mgr, f, fn_data);
+        if c.is_null() {
+            crate::log_error!("mg_wrapfd", "out of memory");
+            return c;
+        }
+        let registered = sock::set_nonblocking(fd)
+            .and_then(|()| attach(c, fd, Interest { read: true, write: false }));
+        if let Err(e) = registered {
+            crate::log_error!("mg_wrapfd", "fd {fd}: {e}");
+            // The caller keeps the descriptor it could not hand over.
+            conn::private(c).sock = None;
+            (*c).fd = usize::MAX as *mut c_void;
+            discard(c);
+            return ptr::null_mut();
+        }
+        conn::call(c, ev::OPEN, ptr::null_mut());
         c
     }
 }
@@ -726,6 +796,20 @@ fn hexdump(c: *const mg_connection, dir: &str, data: &[u8]) {
     let id = unsafe { (*c).id };
     crate::log::write(format!("{id} {dir} {} bytes\n", data.len()).as_bytes());
     crate::log::hexdump(data);
+}
+
+/// Unlinks and frees a connection that never opened (no MG_EV_OPEN was
+/// sent), without sending it any event.
+///
+/// # Safety
+/// `c` must be a live connection linked into its manager; it is freed.
+unsafe fn discard(c: *mut mg_connection) {
+    // SAFETY: per the contract.
+    unsafe {
+        (*c).fn_ = None;
+        (*c).pfn = None;
+        close_conn(c);
+    }
 }
 
 /// Closes and frees a connection: MG_EV_CLOSE to its handlers, then the socket

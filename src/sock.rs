@@ -109,6 +109,14 @@ fn set_int_opt(
     .map(|_| ())
 }
 
+/// Makes a descriptor non-blocking (descriptors the library did not open).
+pub fn set_nonblocking(fd: RawFd) -> io::Result<()> {
+    // SAFETY: fcntl on a descriptor number has no memory effects.
+    let flags = cvt(unsafe { libc::fcntl(fd, libc::F_GETFL) })?;
+    // SAFETY: as above.
+    cvt(unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) }).map(drop)
+}
+
 /// Turns off Nagle's algorithm: the library writes whole messages at once.
 pub fn set_nodelay(fd: RawFd) {
     let _ = set_int_opt(fd, libc::IPPROTO_TCP, libc::TCP_NODELAY, 1);

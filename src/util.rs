@@ -8,6 +8,12 @@ pub fn millis() -> u64 {
     ts.tv_sec as u64 * 1000 + ts.tv_nsec as u64 / 1_000_000
 }
 
+/// Wall-clock time: milliseconds since the Unix epoch.
+pub fn epoch_millis() -> u64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    since.map_or(0, |d| d.as_millis() as u64)
+}
+
 /// Fills `buf` from the kernel's random source (getrandom(2), with
 /// /dev/urandom as a fallback). Returns false if neither worked; `buf` then
 /// holds weak clock-derived bytes instead.

@@ -29,6 +29,22 @@ pub unsafe extern "C" fn mg_http_listen(
     })
 }
 
+/// Runs a small test HTTP server on `url` until a request to `/quit`:
+/// every other URI answers "hi", `/debug` sets the log level from the JSON
+/// body's `level`. Blocks the calling thread; returns at once if `url`
+/// cannot be listened on.
+#[no_mangle]
+pub unsafe extern "C" fn mg_hello(url: *const c_char) {
+    guard("mg_hello", (), || {
+        // SAFETY: url is a C string per the API (NULL-checked).
+        let Some(url) = (unsafe { super::cstr("mg_hello", "url", url) }) else { return };
+        match std::str::from_utf8(url) {
+            Ok(url) => http::hello(url),
+            Err(_) => crate::log_error!("mg_hello", "url is not valid UTF-8"),
+        }
+    })
+}
+
 /// Opens an HTTP client connection to `url`. Send the request on
 /// MG_EV_CONNECT; each response arrives as MG_EV_HTTP_MSG.
 #[no_mangle]

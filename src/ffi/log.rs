@@ -25,6 +25,14 @@ pub(crate) fn current_level() -> c_int {
     v
 }
 
+/// Sets `mg_log_level`, as `mg_log_set(level)` does in C.
+pub(crate) fn set_level(level: c_int) {
+    // SAFETY: an aligned int write on the thread driving the library, which
+    // is the only one that writes it.
+    unsafe { std::ptr::addr_of_mut!(mg_log_level).write_volatile(level) };
+    LEVEL_SEEN.store(level, Ordering::Relaxed);
+}
+
 /// Prints the start of a log line: time, level, source file, line and function.
 /// Used by the MG_ERROR/MG_INFO/... macros before mg_log().
 #[no_mangle]

@@ -113,6 +113,84 @@ pub unsafe extern "C" fn mg_connect(
     })
 }
 
+/// Wraps an open, connected descriptor (a socket or one end of a
+/// socketpair) into a connection served like a TCP stream: it is made
+/// non-blocking, sent MG_EV_OPEN and closed with the connection. `c->loc` and
+/// `c->rem` are empty. NULL on error (logged); the descriptor stays the
+/// caller's then.
+#[no_mangle]
+pub unsafe extern "C" fn mg_wrapfd(
+    mgr: *mut mg_mgr,
+    fd: c_int,
+    r#fn: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    guard("mg_wrapfd", ptr::null_mut(), || {
+        // SAFETY: checked to be initialised.
+        unsafe {
+            if mgr::state(mgr).is_none() {
+                crate::log_error!("mg_wrapfd", "mgr is NULL or not initialised");
+                return ptr::null_mut();
+            }
+            if fd < 0 {
+                crate::log_error!("mg_wrapfd", "invalid descriptor {fd}");
+                return ptr::null_mut();
+            }
+            net::wrap_fd(mgr, fd, r#fn, fn_data)
+        }
+    })
+}
+
+/// Gives a connection from mg_alloc_conn() a listening socket for `url`
+/// (sets `c->is_listening`, `c->is_udp` and `c->loc`). False on error
+/// (logged). mg_listen() is mg_alloc_conn() plus this plus MG_EV_OPEN.
+#[no_mangle]
+pub unsafe extern "C" fn mg_open_listener(c: *mut mg_connection, url: *const c_char) -> bool {
+    guard("mg_open_listener", false, || {
+        if c.is_null() {
+            null_arg("mg_open_listener", "c");
+            return false;
+        }
+        // SAFETY: c is a live connection; url a C string per the API.
+        unsafe {
+            let Some(url) = mgr_and_url("mg_open_listener", (*c).mgr, url) else {
+                return false;
+            };
+            if conn::private(c).sock.is_some() {
+                crate::log_error!("mg_open_listener", "{} already has a socket", (*c).id);
+                return false;
+            }
+            net::open_listener(c, url)
+        }
+    })
+}
+
+/// Connects `c` to the address in `c->rem` (UDP when `c->is_udp`), for
+/// programs that resolve names themselves: sends MG_EV_RESOLVE, then
+/// MG_EV_CONNECT or MG_EV_ERROR follows from mg_mgr_poll().
+#[no_mangle]
+pub unsafe extern "C" fn mg_connect_resolved(c: *mut mg_connection) {
+    guard("mg_connect_resolved", (), || {
+        if c.is_null() {
+            return null_arg("mg_connect_resolved", "c");
+        }
+        // SAFETY: c is a live connection of its manager.
+        unsafe {
+            if mgr::state((*c).mgr).is_none() {
+                return crate::log_error!("mg_connect_resolved", "c->mgr is not initialised");
+            }
+            if conn::private(c).sock.is_some() {
+                return crate::log_error!(
+                    "mg_connect_resolved",
+                    "{} already has a socket",
+                    (*c).id
+                );
+            }
+            net::connect_resolved(c)
+        }
+    })
+}
+
 /// Queues `len` bytes for sending (a UDP connection sends them at once as one
 /// datagram). False on NULL arguments, OOM or a failed datagram.
 #[no_mangle]

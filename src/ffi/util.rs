@@ -13,6 +13,13 @@ pub extern "C" fn mg_millis() -> u64 {
     crate::util::millis()
 }
 
+/// Current time in milliseconds since the Unix epoch (the system clock;
+/// Mongoose sets it through SNTP on devices without one).
+#[no_mangle]
+pub extern "C" fn mg_now() -> u64 {
+    crate::util::epoch_millis()
+}
+
 /// calloc(); memory the library hands out comes from here and goes back
 /// through mg_free() or free().
 #[no_mangle]

@@ -297,6 +297,63 @@ static void test_parse(void) {
   CHECK(mg_http_get_request_len((const unsigned char *) "GET /\x01 HTTP/1.0\r\n\r\n", 21) == -1);
 }
 
+// A port that was free a moment ago (mg_hello takes a URL, not port 0).
+static int free_port(void) {
+  struct sockaddr_in sin;
+  socklen_t len = sizeof(sin);
+  int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+  memset(&sin, 0, sizeof(sin));
+  sin.sin_family = AF_INET;
+  sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, (struct sockaddr *) &sin, sizeof(sin));
+  getsockname(fd, (struct sockaddr *) &sin, &len);
+  port = ntohs(sin.sin_port);
+  close(fd);
+  return port;
+}
+
+static void *hello_thread(void *arg) {
+  mg_hello((const char *) arg);
+  return NULL;
+}
+
+static void hello_exchange(int port, const char *req, char *buf, size_t size) {
+  bool closed;
+  int i, fd = -1;
+  for (i = 0; i < 200 && fd < 0; i++) {  // until mg_hello is listening
+    if ((fd = client_connect(port, 2000)) < 0) usleep(10000);
+  }
+  CHECK(fd >= 0);
+  if (fd < 0) return;
+  CHECK(send_all(fd, req, strlen(req)));
+  recv_responses(fd, buf, size, 1, &closed);
+  close(fd);
+}
+
+// mg_hello(): "hi" for any URI, /debug sets the log level from the body,
+// /quit answers "ok" and makes mg_hello() return.
+static void test_hello(void) {
+  char url[64], buf[1024];
+  pthread_t tid;
+  int port = free_port();
+  snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+  CHECK(pthread_create(&tid, NULL, hello_thread, url) == 0);
+  hello_exchange(port, "GET /anything HTTP/1.1\r\n\r\n", buf, sizeof(buf));
+  CHECK(strstr(buf, "HTTP/1.1 200 OK\r\n") == buf);
+  CHECK(strstr(buf, "\r\n\r\nhi\n") != NULL);
+  hello_exchange(port,
+                 "POST /debug HTTP/1.1\r\nContent-Length: 11\r\n\r\n{\"level\":0}",
+                 buf, sizeof(buf));
+  CHECK(strstr(buf, "Debug level set to 0\n") != NULL);
+  CHECK(mg_log_level == MG_LL_NONE);
+  mg_log_set(MG_LL_ERROR);
+  hello_exchange(port, "GET /quit HTTP/1.1\r\n\r\n", buf, sizeof(buf));
+  CHECK(strstr(buf, "\r\n\r\nok\n") != NULL);
+  pthread_join(tid, NULL);  // returns: /quit stopped it
+  mg_hello("http://999.1.1.1:1");  // cannot listen: returns at once
+  mg_hello(NULL);
+}
+
 int main(void) {
   mg_log_set(MG_LL_ERROR);
   test_parse();
@@ -310,5 +367,6 @@ int main(void) {
   test_expect_continue();
   test_client();
   server_stop(&s_srv);
+  test_hello();
   return test_summary("test_http");
 }

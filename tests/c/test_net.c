@@ -478,6 +478,84 @@ static void test_hexdump(void) {
   mg_mgr_free(&mgr);
 }
 
+// mg_wrapfd(): one end of a socketpair becomes a connection (OPEN, then
+// READ of what the other end writes; what it sends arrives there), with
+// empty addresses; when the other end closes, the connection closes.
+static void test_wrapfd(void) {
+  struct mg_mgr mgr;
+  struct events e;
+  struct mg_connection *c;
+  int sv[2];
+  char buf[16];
+  ssize_t n;
+  uint64_t end;
+  memset(&e, 0, sizeof(e));
+  mg_mgr_init(&mgr);
+  CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+  c = mg_wrapfd(&mgr, sv[0], client, &e);
+  CHECK(c != NULL);
+  if (c == NULL) return;
+  CHECK(e.open == 1 && e.connect == 0);
+  CHECK(c->fd == (void *) (size_t) sv[0]);
+  CHECK(c->rem.port == 0 && c->loc.port == 0 && !c->is_client);
+  CHECK(write(sv[1], "hey", 3) == 3);
+  end = mg_millis() + 2000;
+  while (e.got_len < 3 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  CHECK(e.got_len == 3 && memcmp(e.got, "hey", 3) == 0);
+  mg_send(c, "back", 4);
+  mg_mgr_poll(&mgr, 0);
+  n = read(sv[1], buf, sizeof(buf));
+  CHECK(n == 4 && memcmp(buf, "back", 4) == 0);
+  close(sv[1]);
+  end = mg_millis() + 2000;
+  while (e.close == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  CHECK(e.close == 1 && mgr.conns == NULL);
+  // A descriptor that cannot be registered stays the caller's.
+  CHECK(mg_wrapfd(&mgr, -1, client, &e) == NULL);
+  CHECK(mg_wrapfd(NULL, 0, client, &e) == NULL);
+  mg_mgr_free(&mgr);
+}
+
+// mg_alloc_conn() + mg_open_listener(): the pieces mg_listen() is made of;
+// and mg_connect_resolved() connecting to an address set in c->rem.
+static void test_open_listener_and_connect_resolved(void) {
+  struct mg_mgr mgr;
+  struct events se, ce;
+  struct mg_connection *l, *c;
+  uint64_t end;
+  memset(&se, 0, sizeof(se)), memset(&ce, 0, sizeof(ce));
+  mg_mgr_init(&mgr);
+  l = mg_alloc_conn(&mgr);
+  CHECK(l != NULL);
+  if (l == NULL) return;
+  CHECK(mg_open_listener(l, "tcp://127.0.0.1:0"));
+  CHECK(l->is_listening && !l->is_udp && l->loc.port != 0);
+  CHECK(!mg_open_listener(l, "tcp://127.0.0.1:0"));  // already has a socket
+  l->fn = echo_server, l->fn_data = &se;
+  c = mg_alloc_conn(&mgr);
+  CHECK(c != NULL);
+  if (c == NULL) return;
+  CHECK(mg_aton(mg_str("127.0.0.1"), &c->rem));
+  c->rem.port = l->loc.port;
+  c->fn = client, c->fn_data = &ce;
+  mg_connect_resolved(c);
+  CHECK(c->is_client);
+  end = mg_millis() + 3000;
+  while (ce.close == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  CHECK(ce.connect == 1 && se.accept == 1);
+  CHECK(ce.got_len == 5 && memcmp(ce.got, "hello", 5) == 0);
+  CHECK(ce.error == 0);
+  mg_connect_resolved(NULL);
+  CHECK(!mg_open_listener(NULL, "tcp://127.0.0.1:0"));
+  mg_mgr_free(&mgr);
+}
+
+// mg_now(): wall-clock milliseconds since the epoch.
+static void test_now(void) {
+  uint64_t t = (uint64_t) time(NULL) * 1000, now = mg_now();
+  CHECK(now + 2000 >= t && now <= t + 2000);
+}
+
 static void test_null_args(void) {
   struct mg_mgr mgr;
   memset(&mgr, 0, sizeof(mgr));
@@ -512,6 +590,9 @@ int main(void) {
   test_max_recv();
   test_streaming_reads();
   test_hexdump();
+  test_wrapfd();
+  test_open_listener_and_connect_resolved();
+  test_now();
   test_null_args();
   return test_summary("test_net");
 }
