@@ -187,7 +187,8 @@ enum mg_event {
   MG_EV_WRITE,
   // Connection about to be freed. NULL
   MG_EV_CLOSE,
-  // HTTP headers received. `struct mg_http_message *`
+  // HTTP headers received. `struct mg_http_message *`; `body.len` is
+  // the announced Content-Length, though the body may not have arrived.
   MG_EV_HTTP_HDRS,
   // Full HTTP request or response. `struct mg_http_message *`
   MG_EV_HTTP_MSG,

@@ -401,6 +401,28 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
     Ok(Some(Head { start, len, framing, keep_alive, expect_continue, status, hm }))
 }
 
+impl Head {
+    /// Points `hm.body` and `hm.message` at the body as the head announces
+    /// it, before it has all arrived (what MG_EV_HTTP_HDRS and
+    /// mg_http_parse() report, as in Mongoose): a Content-Length body is
+    /// that long; any other is what follows the head in the `available`
+    /// bytes so far. `base` is the start of the buffer the head was parsed
+    /// from. The lengths may reach past the bytes received.
+    pub fn announce_body(&mut self, base: *const u8, available: usize) {
+        let len = match self.framing {
+            Framing::Length(n) => n,
+            Framing::Chunked | Framing::UntilClose | Framing::LengthRequired => {
+                available - self.len
+            }
+        };
+        self.hm.body = mg_str { buf: base.wrapping_add(self.len) as *mut _, len };
+        self.hm.message = mg_str {
+            buf: base.wrapping_add(self.start) as *mut _,
+            len: (self.len - self.start).saturating_add(len),
+        };
+    }
+}
+
 /// Longest chunk-size line (size and extensions) accepted.
 const MAX_CHUNK_LINE: usize = 4096;
 
@@ -662,6 +684,7 @@ unsafe fn process(c: *mut mg_connection) {
             if !conn::private(c).http.hdrs_sent {
                 conn::private(c).http.hdrs_sent = true;
                 let (buf, len, sent) = ((*c).recv.buf, (*c).recv.len, (*c).send.len);
+                head.announce_body(buf, len);
                 conn::call(c, ev::HTTP_HDRS, (&mut head.hm as *mut mg_http_message).cast());
                 if !is_http(&*c) || (*c).recv.buf != buf || (*c).recv.len != len {
                     return; // the handler took over the connection or its bytes

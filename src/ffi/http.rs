@@ -1,7 +1,7 @@
 //! HTTP entry points.
 use super::{bytes, cstr, guard, null_arg};
 use crate::conn::{mg_connection, mg_event_handler_t};
-use crate::http::{self, mg_http_message, Framing};
+use crate::http::{self, mg_http_message};
 use crate::mgr::mg_mgr;
 use crate::str::mg_str;
 use std::os::raw::{c_char, c_int, c_void};
@@ -85,17 +85,9 @@ pub unsafe extern "C" fn mg_http_parse(
             let Some(buf) = bytes("mg_http_parse", "s", s.cast(), len) else { return -1 };
             let is_request = !buf.starts_with(b"HTTP/");
             match http::parse_head(buf, is_request) {
-                Ok(Some(head)) => {
-                    let mut m = head.hm;
-                    let body_len = match head.framing {
-                        Framing::Length(n) => n,
-                        Framing::Chunked | Framing::UntilClose | Framing::LengthRequired => {
-                            len - head.len
-                        }
-                    };
-                    m.body = mg_str { buf: s.add(head.len) as *mut c_char, len: body_len };
-                    m.message = mg_str { buf: s as *mut c_char, len: head.len + body_len };
-                    *hm = m;
+                Ok(Some(mut head)) => {
+                    head.announce_body(buf.as_ptr(), len);
+                    *hm = head.hm;
                     head.len as c_int
                 }
                 Ok(None) => 0,

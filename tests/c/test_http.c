@@ -18,7 +18,25 @@ static void *worker(void *arg) {
   return NULL;
 }
 
+// What MG_EV_HTTP_HDRS showed for the last request to /hdrs.
+static struct {
+  size_t head_len, body_len, message_len;
+  bool body_after_head, message_at_head;
+  int count;
+} s_hdrs;
+
 static void handler(struct mg_connection *c, int ev, void *ev_data) {
+  if (ev == MG_EV_HTTP_HDRS) {
+    struct mg_http_message *hm = (struct mg_http_message *) ev_data;
+    if (mg_match(hm->uri, mg_str("/hdrs"), NULL)) {
+      s_hdrs.head_len = hm->head.len;
+      s_hdrs.body_len = hm->body.len;
+      s_hdrs.message_len = hm->message.len;
+      s_hdrs.body_after_head = hm->body.buf == hm->head.buf + hm->head.len;
+      s_hdrs.message_at_head = hm->message.buf == hm->head.buf;
+      s_hdrs.count++;
+    }
+  }
   if (ev == MG_EV_HTTP_MSG) {
     struct mg_http_message *hm = (struct mg_http_message *) ev_data;
     CHECK(c->is_resp);  // set before MG_EV_HTTP_MSG
@@ -27,6 +45,9 @@ static void handler(struct mg_connection *c, int ev, void *ev_data) {
     } else if (mg_match(hm->uri, mg_str("/echo"), NULL)) {
       mg_http_reply(c, 200, "", "%.*s|%.*s", (int) hm->query.len, hm->query.buf,
                     (int) hm->body.len, hm->body.buf);
+    } else if (mg_match(hm->uri, mg_str("/hdrs"), NULL)) {
+      mg_http_reply(c, 200, "", "%d:%.*s", s_hdrs.count, (int) hm->body.len,
+                    hm->body.buf);
     } else if (mg_match(hm->uri, mg_str("/deferred"), NULL)) {
       pthread_t tid;
       struct job *j = (struct job *) calloc(1, sizeof(*j));
@@ -170,6 +191,27 @@ static void test_byte_by_byte(void) {
   }
   recv_responses(fd, buf, sizeof(buf), 1, &closed);
   CHECK(strstr(buf, "\r\n\r\nx|hello") != NULL);
+  close(fd);
+}
+
+// At MG_EV_HTTP_HDRS the body is announced before it arrives, as Mongoose
+// does: body.len is the Content-Length and message.len covers head and body,
+// so a handler can tell how much is coming (the upload tutorials rely on it).
+static void test_hdrs_announce_body(void) {
+  const char *head = "POST /hdrs HTTP/1.1\r\nContent-Length: 10\r\n\r\n";
+  char buf[4096];
+  bool closed;
+  int fd = client_connect(s_srv.port, 2000);
+  memset(&s_hdrs, 0, sizeof(s_hdrs));
+  CHECK(send_all(fd, head, strlen(head)) && send_all(fd, "12345", 5));
+  usleep(50000);  // the head and half the body arrive first
+  CHECK(send_all(fd, "67890", 5));
+  recv_responses(fd, buf, sizeof(buf), 1, &closed);
+  CHECK(strstr(buf, "\r\n\r\n1:1234567890") != NULL);
+  CHECK(s_hdrs.head_len == strlen(head));
+  CHECK(s_hdrs.body_len == 10);
+  CHECK(s_hdrs.message_len == strlen(head) + 10);
+  CHECK(s_hdrs.body_after_head && s_hdrs.message_at_head);
   close(fd);
 }
 
@@ -362,6 +404,7 @@ int main(void) {
   test_deferred();
   test_pipelining();
   test_byte_by_byte();
+  test_hdrs_announce_body();
   test_chunked_request();
   test_chunked_response();
   test_expect_continue();
