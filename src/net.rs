@@ -521,6 +521,8 @@ unsafe fn accept_one(lc: *mut mg_connection, fd: RawFd, peer: Option<SocketAddr>
         (*c).pfn = (*lc).pfn;
         (*c).pfn_data = (*lc).pfn_data;
         (*c).set_accepted(true);
+        // A listener's traffic dump (`-H` in many programs) covers its clients.
+        (*c).set_hexdumping((*lc).is_hexdumping());
         if let Some(peer) = peer {
             (*c).rem = mg_addr::from_socket_addr(&peer);
         }

@@ -471,10 +471,20 @@ static void test_hexdump(void) {
   c->is_hexdumping = 1;
   end = mg_millis() + 3000;
   while (ce.close == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
-  mg_log_set_fn(NULL, NULL);
   CHECK(strstr(s_log, "-> 5 bytes") != NULL);  // sent "hello"
   CHECK(strstr(s_log, "<- 5 bytes") != NULL);  // received the echo
   CHECK(count_hello(s_log) == 2);
+  // Connections accepted by a dumping listener dump too: the server side
+  // adds its "hello" in and out.
+  s_log_len = 0, s_log[0] = '\0';
+  memset(&ce, 0, sizeof(ce));
+  l->is_hexdumping = 1;
+  c = mg_connect(&mgr, url, client, &ce);
+  c->is_hexdumping = 1;
+  end = mg_millis() + 3000;
+  while (ce.close == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  mg_log_set_fn(NULL, NULL);
+  CHECK(count_hello(s_log) == 4);
   mg_mgr_free(&mgr);
 }
 
