@@ -576,9 +576,9 @@ struct mg_rpc {
 
 // Options of mg_http_serve_dir() and mg_http_serve_file().
 struct mg_http_serve_opts {
-  // Web root, e.g. "web_root"; or comma-separated mappings
-  // "/prefix=dir,..." (an entry without '=' is the root for the rest).
-  // NULL: ".".
+  // Web root, e.g. "web_root"; or comma-separated entries
+  // "web_root,/prefix=dir,..." in any order: the longest matching prefix
+  // wins, an entry without '=' is the root for the rest. NULL: ".".
   const char *root_dir;
   // Glob for files processed for SSI includes, e.g. "#.shtml"; NULL: none.
   const char *ssi_pattern;

@@ -25,9 +25,9 @@ use std::os::raw::{c_char, c_long};
 /// Options of mg_http_serve_dir() and mg_http_serve_file().
 #[repr(C)]
 pub struct mg_http_serve_opts {
-    /// Web root, e.g. "web_root"; or comma-separated mappings
-    /// "/prefix=dir,..." (an entry without '=' is the root for the rest).
-    /// NULL: ".".
+    /// Web root, e.g. "web_root"; or comma-separated entries
+    /// "web_root,/prefix=dir,..." in any order: the longest matching prefix
+    /// wins, an entry without '=' is the root for the rest. NULL: ".".
     pub root_dir: *const c_char,
     /// Glob for files processed for SSI includes, e.g. "#.shtml"; NULL: none.
     pub ssi_pattern: *const c_char,
@@ -299,13 +299,14 @@ impl<'a> Request<'a> {
 /// path of the file it names.
 type Mapped = (Vec<u8>, Vec<u8>);
 
-/// Maps a request URI to (root, path) using `root_dir`: the first entry
-/// whose prefix matches (at a '/' boundary) wins; an entry without '=' is
-/// the root for every URI. The rest of the URI is percent-decoded and must
+/// Maps a request URI to (root, path) using `root_dir`: of the entries
+/// whose prefix matches (at a '/' boundary) the longest prefix wins, so the
+/// order of the entries does not matter; an entry without '=' is the root
+/// for every URI no mapping claims. The rest of the URI is percent-decoded and must
 /// be a sane path (no "..", NUL, leading "~"): otherwise 400.
 fn map_uri(uri: &[u8], root_dir: &[u8]) -> Result<Mapped, (i32, &'static str)> {
     let root_dir = if root_dir.is_empty() { b"." as &[u8] } else { root_dir };
-    let mut chosen = None;
+    let mut chosen: Option<(usize, &[u8])> = None;
     for entry in root_dir.split(|&b| b == b',') {
         let (prefix, dir) = match entry.iter().position(|&b| b == b'=') {
             Some(i) => (&entry[..i], &entry[i + 1..]),
@@ -313,9 +314,9 @@ fn map_uri(uri: &[u8], root_dir: &[u8]) -> Result<Mapped, (i32, &'static str)> {
         };
         let prefix = prefix.strip_suffix(b"/").unwrap_or(prefix);
         let boundary = uri.len() == prefix.len() || uri.get(prefix.len()) == Some(&b'/');
-        if uri.starts_with(prefix) && boundary && !dir.is_empty() {
+        let longer = chosen.is_none_or(|(len, _)| prefix.len() > len);
+        if uri.starts_with(prefix) && boundary && !dir.is_empty() && longer {
             chosen = Some((prefix.len(), dir));
-            break;
         }
     }
     let Some((skip, dir)) = chosen else { return Err((404, "Not found\n")) };
@@ -1108,6 +1109,10 @@ mod tests {
         assert_eq!(ok("/x/y", "/x=/srv/x,web"), ("/srv/x".into(), "/srv/x/y".into()));
         assert_eq!(ok("/x", "/x=/srv/x,web"), ("/srv/x".into(), "/srv/x".into()));
         assert_eq!(ok("/xy", "/x=/srv/x,web"), ("web".into(), "web/xy".into()));
+        assert_eq!(ok("/x/y", "web,/x=/srv/x"), ("/srv/x".into(), "/srv/x/y".into()));
+        assert_eq!(ok("/x/y/z", "/x=a,/x/y=b,c"), ("b".into(), "b/z".into()));
+        assert_eq!(ok("/x/y/z", "/x/y=b,/x=a"), ("b".into(), "b/z".into()));
+        assert_eq!(ok("/x/q", "/x/y=b,/x=a"), ("a".into(), "a/q".into()));
         assert_eq!(ok("/", "/"), ("/".into(), "/".into()));
         assert_eq!(status("/xy", "/x=/srv/x"), 404);
         for bad in ["/../a", "/%2e%2e/a", "/..%2fa", "/a%00b", "/a/..%5cb", "/%zz"] {

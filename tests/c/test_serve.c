@@ -34,7 +34,8 @@ static void fn(struct mg_connection *c, int ev, void *ev_data) {
     o.root_dir = "/nonexistent-root-dir";
     mg_http_serve_dir(c, hm, &o);
   } else {
-    snprintf(mapping, sizeof(mapping), "/m=%s,%s", s_root2, s_root);
+    // The root first, then the mapping: the usual form in Mongoose programs.
+    snprintf(mapping, sizeof(mapping), "%s,/m=%s", s_root, s_root2);
     o.root_dir = mapping;
     o.ssi_pattern = "#.shtml";
     mg_http_serve_dir(c, hm, &o);
@@ -366,7 +367,7 @@ static void test_404_and_mappings(int port) {
   CHECK(get(port, "/badroot", "", &r) == 404);
   free_resp(&r);
 
-  CHECK(get(port, "/m/m.txt", "", &r) == 200);  // "/m=root2,root"
+  CHECK(get(port, "/m/m.txt", "", &r) == 200);  // "root,/m=root2"
   CHECK(strcmp(r.body, "mapped\n") == 0);
   free_resp(&r);
   CHECK(get(port, "/m", "", &r) == 301);
