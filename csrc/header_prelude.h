@@ -57,6 +57,15 @@
 #define MG_HTTP_INDEX "index.html"
 #define MG_SOCK_LISTEN_BACKLOG_SIZE 128
 
+// Firmware update targets. This library runs on hosts with an operating
+// system and has no firmware to update: MG_OTA is MG_OTA_NONE, and the
+// mg_ota_*() functions refuse (see their declarations).
+#define MG_OTA_NONE 0
+#define MG_OTA_CUSTOM 1000
+#ifndef MG_OTA
+#define MG_OTA MG_OTA_NONE
+#endif
+
 #define MG_PROF_INIT(c)
 #define MG_PROF_FREE(c)
 #define MG_PROF_ADD(c, name)

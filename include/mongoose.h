@@ -60,6 +60,15 @@
 #define MG_HTTP_INDEX "index.html"
 #define MG_SOCK_LISTEN_BACKLOG_SIZE 128
 
+// Firmware update targets. This library runs on hosts with an operating
+// system and has no firmware to update: MG_OTA is MG_OTA_NONE, and the
+// mg_ota_*() functions refuse (see their declarations).
+#define MG_OTA_NONE 0
+#define MG_OTA_CUSTOM 1000
+#ifndef MG_OTA
+#define MG_OTA MG_OTA_NONE
+#endif
+
 #define MG_PROF_INIT(c)
 #define MG_PROF_FREE(c)
 #define MG_PROF_ADD(c, name)
@@ -1284,6 +1293,16 @@ uint64_t mg_millis(void);
 // Current time in milliseconds since the Unix epoch (the system clock;
 // Mongoose sets it through SNTP on devices without one).
 uint64_t mg_now(void);
+
+// Starts a firmware update (MG_OTA_NONE: there is no firmware to update
+// on this platform). Always false, with an MG_ERROR log line.
+bool mg_ota_begin(size_t new_firmware_size);
+
+// Writes a chunk of a firmware update. Always false (MG_OTA_NONE).
+bool mg_ota_write(const void *buf, size_t len);
+
+// Ends a firmware update. Always false (MG_OTA_NONE).
+bool mg_ota_end(void);
 
 // calloc(); memory the library hands out comes from here and goes back
 // through mg_free() or free().

@@ -20,6 +20,29 @@ pub extern "C" fn mg_now() -> u64 {
     crate::util::epoch_millis()
 }
 
+/// Starts a firmware update (MG_OTA_NONE: there is no firmware to update
+/// on this platform). Always false, with an MG_ERROR log line.
+#[no_mangle]
+pub extern "C" fn mg_ota_begin(new_firmware_size: usize) -> bool {
+    crate::log_error!("mg_ota_begin", "no OTA on this platform ({new_firmware_size} bytes)");
+    false
+}
+
+/// Writes a chunk of a firmware update. Always false (MG_OTA_NONE).
+#[no_mangle]
+pub extern "C" fn mg_ota_write(buf: *const c_void, len: usize) -> bool {
+    let _ = buf;
+    crate::log_error!("mg_ota_write", "no OTA on this platform ({len} bytes)");
+    false
+}
+
+/// Ends a firmware update. Always false (MG_OTA_NONE).
+#[no_mangle]
+pub extern "C" fn mg_ota_end() -> bool {
+    crate::log_error!("mg_ota_end", "no OTA on this platform");
+    false
+}
+
 /// calloc(); memory the library hands out comes from here and goes back
 /// through mg_free() or free().
 #[no_mangle]

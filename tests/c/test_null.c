@@ -89,6 +89,18 @@ int main(void) {
   CHECK(mg_iobuf_add(NULL, 0, "abc", 3) == 0);
   CHECK(mg_iobuf_del(NULL, 0, 3) == 0);
 
+  // Firmware update: none on this platform; each call refuses and logs.
+  {
+    size_t before = s_logged;
+#if MG_OTA != MG_OTA_NONE
+    CHECK(0);
+#endif
+    CHECK(mg_ota_begin(1024) == false);
+    CHECK(mg_ota_write("x", 1) == false);
+    CHECK(mg_ota_end() == false);
+    CHECK(s_logged == before + 3);
+  }
+
   // Every NULL that is an error was logged (one line each, at least).
   CHECK(s_logged >= 20);
   mg_log_set_fn(NULL, NULL);
