@@ -793,10 +793,13 @@ unsafe fn write_datagram(c: *mut mg_connection) {
     }
 }
 
+/// The traffic dump of a connection with `c->is_hexdumping`: a line in
+/// Mongoose's shape, `-- ID LOCAL -> REMOTE BYTES` (`<-` for received
+/// data), then the bytes.
 fn hexdump(c: *const mg_connection, dir: &str, data: &[u8]) {
     // SAFETY: c is live (callers hold it).
-    let id = unsafe { (*c).id };
-    crate::log::write(format!("{id} {dir} {} bytes\n", data.len()).as_bytes());
+    let (id, loc, rem) = unsafe { ((*c).id, (*c).loc.to_socket_addr(), (*c).rem.to_socket_addr()) };
+    crate::log::write(format!("-- {id} {loc} {dir} {rem} {}\n", data.len()).as_bytes());
     crate::log::hexdump(data);
 }
 

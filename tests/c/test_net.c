@@ -9,6 +9,8 @@ struct events {
   char error_msg[128];
   char got[256];
   size_t got_len;
+  unsigned long id;
+  struct mg_addr loc, rem;  // as seen at MG_EV_CONNECT
 };
 
 static void note(struct events *e, int ev) {
@@ -33,6 +35,7 @@ static void client(struct mg_connection *c, int ev, void *ev_data) {
   if (ev == MG_EV_POLL) e->poll++;
   if (ev == MG_EV_CONNECT) {
     e->connect++;
+    e->id = c->id, e->loc = c->loc, e->rem = c->rem;
     mg_send(c, "hello", 5);
   }
   if (ev == MG_EV_WRITE) e->write++;
@@ -471,8 +474,15 @@ static void test_hexdump(void) {
   c->is_hexdumping = 1;
   end = mg_millis() + 3000;
   while (ce.close == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
-  CHECK(strstr(s_log, "-> 5 bytes") != NULL);  // sent "hello"
-  CHECK(strstr(s_log, "<- 5 bytes") != NULL);  // received the echo
+  {  // "-- ID LOCAL -> REMOTE BYTES", as Mongoose prints it
+    char sent[128], got[128], loc[40], rem[40];
+    mg_snprintf(loc, sizeof(loc), "%M", mg_print_ip_port, &ce.loc);
+    mg_snprintf(rem, sizeof(rem), "%M", mg_print_ip_port, &ce.rem);
+    snprintf(sent, sizeof(sent), "-- %lu %s -> %s 5\n", ce.id, loc, rem);
+    snprintf(got, sizeof(got), "-- %lu %s <- %s 5\n", ce.id, loc, rem);
+    CHECK(strstr(s_log, sent) != NULL);  // sent "hello"
+    CHECK(strstr(s_log, got) != NULL);   // received the echo
+  }
   CHECK(count_hello(s_log) == 2);
   // Connections accepted by a dumping listener dump too: the server side
   // adds its "hello" in and out.
