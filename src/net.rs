@@ -662,6 +662,9 @@ unsafe fn read_datagram(c: *mut mg_connection) {
                 if let Some(from) = from {
                     (*c).rem = mg_addr::from_socket_addr(&from);
                 }
+                if (*c).is_hexdumping() {
+                    hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - n..]);
+                }
                 let mut n = n as c_long;
                 conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
             }

@@ -59,6 +59,14 @@ static int count_hello(const char *log) {
   return n;
 }
 
+static char s_log[4096];
+static size_t s_log_len;
+
+static void capture_log(char ch, void *param) {
+  (void) param;
+  if (s_log_len + 1 < sizeof(s_log)) s_log[s_log_len++] = ch, s_log[s_log_len] = '\0';
+}
+
 static int count_conns(struct mg_mgr *mgr) {
   int n = 0;
   struct mg_connection *c;
@@ -186,12 +194,18 @@ static void test_udp_printf(void) {
   snprintf(url, sizeof(url), "udp://127.0.0.1:%d", mg_ntohs(l->loc.port));
   cc = mg_connect(&mgr, url, udp_printf_client, &ce);
   CHECK(cc != NULL);
+  s_log_len = 0, s_log[0] = '\0';
+  mg_log_set_fn(capture_log, NULL);
+  l->is_hexdumping = 1;  // datagrams are dumped both ways too
   end = mg_millis() + 3000;
   while (ce.read == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
   CHECK(ce.read == 1);
   CHECK(ce.write >= 1);
   CHECK(ce.got_len == 12 && memcmp(ce.got, "echo:ping-7!", 12) == 0);
   CHECK(l->send.len == 0 && cc->send.len == 0);
+  mg_log_set_fn(NULL, NULL);
+  CHECK(strstr(s_log, " <- 127.0.0.1:") != NULL && strstr(s_log, " 6\n") != NULL);
+  CHECK(strstr(s_log, " -> 127.0.0.1:") != NULL && strstr(s_log, " 12\n") != NULL);
   // Nothing left to send: 300 ms of mg_mgr_poll(.., 50) is a handful of
   // calls, not the thousands of a loop that keeps waking for the bytes.
   end = mg_millis() + 300;
@@ -447,14 +461,6 @@ static void test_streaming_reads(void) {
   while (c != NULL && c->recv.size > 0 && mg_millis() < end) mg_mgr_poll(&mgr, 1);
   CHECK(c != NULL && c->recv.size == 0);
   mg_mgr_free(&mgr);
-}
-
-static char s_log[4096];
-static size_t s_log_len;
-
-static void capture_log(char ch, void *param) {
-  (void) param;
-  if (s_log_len + 1 < sizeof(s_log)) s_log[s_log_len++] = ch, s_log[s_log_len] = '\0';
 }
 
 // c->is_hexdumping: traffic in both directions is dumped to the log.
