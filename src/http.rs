@@ -267,7 +267,8 @@ impl TransferCodings {
 ///   this only refuses requests whose framing is ambiguous. (`curl -X POST`
 ///   without data sends no length and gets 411, as from many servers.)
 /// - Expect other than 100-continue: 417.
-/// - A CONNECT request has no body, whatever its headers say.
+/// - A CONNECT request has no body, whatever its headers say; nor has a
+///   1xx, 204 or 304 response.
 pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpError> {
     let start = if is_request { empty_lines(buf) } else { 0 };
     let limit = buf.len().min(MAX_HEAD_SIZE + 4);
@@ -389,11 +390,16 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             // RFC 9110 section 9.3.6: a CONNECT request has no content; what
             // follows its head is tunnel data, whatever the headers say.
             Framing::Length(0)
+        } else if !is_request && (status < 200 || status == 204 || status == 304) {
+            // RFC 9112 section 6.3: these end at the empty line after the
+            // head, whatever Content-Length or Transfer-Encoding say (a 304
+            // announces the length the full response would have).
+            Framing::Length(0)
         } else if chunked {
             Framing::Chunked
         } else if let Some(n) = length {
             Framing::Length(n)
-        } else if is_request || status < 200 || status == 204 || status == 304 {
+        } else if is_request {
             Framing::Length(0)
         } else {
             Framing::UntilClose
@@ -1003,6 +1009,25 @@ mod tests {
         let h = parse_head(b"\r\nCONNECT a:443 HTTP/1.1\r\nContent-Length: 5\r\n\r\n", true);
         let h = h.unwrap().unwrap();
         assert_eq!((h.start, h.framing), (2, Framing::Length(0)));
+    }
+
+    #[test]
+    fn responses_without_body() {
+        let framing = |r: &str| parse_head(r.as_bytes(), false).unwrap().unwrap().framing;
+        let te = "Transfer-Encoding: chunked";
+        for status in
+            ["100 Continue", "101 Switching Protocols", "204 No Content", "304 Not Modified"]
+        {
+            assert_eq!(
+                framing(&format!("HTTP/1.1 {status}\r\nContent-Length: 10\r\n\r\n")),
+                Framing::Length(0)
+            );
+            assert_eq!(framing(&format!("HTTP/1.1 {status}\r\n{te}\r\n\r\n")), Framing::Length(0));
+            assert_eq!(framing(&format!("HTTP/1.1 {status}\r\n\r\n")), Framing::Length(0));
+        }
+        assert_eq!(framing("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"), Framing::Length(10));
+        assert_eq!(framing(&format!("HTTP/1.1 200 OK\r\n{te}\r\n\r\n")), Framing::Chunked);
+        assert_eq!(framing("HTTP/1.1 200 OK\r\n\r\n"), Framing::UntilClose);
     }
 
     #[test]
