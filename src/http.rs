@@ -106,7 +106,8 @@ const fn err(status: u16, reason: &'static str) -> HttpError {
 
 /// A parsed head.
 pub struct Head {
-    /// Empty lines (CRLF) skipped before a request line; `hm.head` starts here.
+    /// Empty lines (CRLF) skipped before a request or status line; `hm.head`
+    /// starts here.
     pub start: usize,
     /// Bytes up to the end of the head (including `start` and the final
     /// blank line): the body starts at this offset.
@@ -159,9 +160,11 @@ fn head_end(buf: &[u8]) -> Result<Option<usize>, HttpError> {
     Ok(None)
 }
 
-/// Bytes of empty lines (CRLF pairs) before a request line. RFC 9112 section
-/// 2.2: a server should ignore at least one empty line before the request
-/// line (some clients send a CRLF after a POST body).
+/// Bytes of empty lines (CRLF pairs) before a request or status line. RFC
+/// 9112 section 2.2: a server should ignore at least one empty line before
+/// the request line (some clients send a CRLF after a POST body); some
+/// servers likewise send one after a response body (or after a 100
+/// Continue), which a client skips in the same way.
 fn empty_lines(buf: &[u8]) -> usize {
     buf.chunks_exact(2).take_while(|p| *p == b"\r\n").count() * 2
 }
@@ -250,7 +253,7 @@ impl TransferCodings {
 /// Rules beyond httparse's syntax checks (each refusal closes the
 /// connection, so nothing after a bad message is ever read as a message):
 /// - A bare CR or LF anywhere in the head: 400. Empty lines before a
-///   request line are skipped.
+///   request or status line are skipped.
 /// - Heads over 16 KiB or with more than MG_MAX_HTTP_HEADERS fields: 431.
 /// - A well-formed but unsupported version (`HTTP/2.0`): 505; other
 ///   malformed request lines: 400.
@@ -270,7 +273,7 @@ impl TransferCodings {
 /// - A CONNECT request has no body, whatever its headers say; nor has a
 ///   1xx, 204 or 304 response.
 pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpError> {
-    let start = if is_request { empty_lines(buf) } else { 0 };
+    let start = empty_lines(buf);
     let limit = buf.len().min(MAX_HEAD_SIZE + 4);
     let Some(end) = head_end(&buf[start.min(limit)..limit])? else {
         if buf.len() > MAX_HEAD_SIZE {
@@ -758,7 +761,7 @@ unsafe fn deliver_until_close(c: *mut mg_connection) {
         }
         let data = (*c).recv.data();
         head.hm.body = view(&data[head.len..]);
-        head.hm.message = view(data);
+        head.hm.message = view(&data[head.start..]);
         conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
         (*c).recv.len = 0;
     }
@@ -1009,6 +1012,25 @@ mod tests {
         let h = parse_head(b"\r\nCONNECT a:443 HTTP/1.1\r\nContent-Length: 5\r\n\r\n", true);
         let h = h.unwrap().unwrap();
         assert_eq!((h.start, h.framing), (2, Framing::Length(0)));
+    }
+
+    #[test]
+    fn empty_lines_before_status_line() {
+        let h = parse_head(b"\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false);
+        let h = h.unwrap().unwrap();
+        assert_eq!((h.start, h.len, h.status, h.framing), (4, 42, 200, Framing::Length(2)));
+        // SAFETY: the strings point into the literal.
+        let (version, code, reason, head) = unsafe {
+            (
+                h.hm.method.as_bytes(),
+                h.hm.uri.as_bytes(),
+                h.hm.proto.as_bytes(),
+                h.hm.head.as_bytes(),
+            )
+        };
+        assert_eq!((version, code, reason), (&b"HTTP/1.1"[..], &b"200"[..], &b"OK"[..]));
+        assert!(head.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        assert!(parse_head(b"\nHTTP/1.1 200 OK\r\n\r\n", false).is_err());
     }
 
     #[test]
