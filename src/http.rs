@@ -639,6 +639,10 @@ pub struct HttpState {
     pub hdrs_sent: bool,
     /// The peer sent something unacceptable; its further input is ignored.
     pub failed: bool,
+    /// Client: the last response ended the connection (`Connection: close`,
+    /// or HTTP/1.0 without keep-alive), so the server sends no further
+    /// response; bytes after it are ignored, never read as one.
+    pub last_response: bool,
 }
 
 /// The protocol handler (`c->pfn`) of HTTP connections.
@@ -670,7 +674,7 @@ unsafe fn process(c: *mut mg_connection) {
     unsafe {
         loop {
             let http = &mut conn::private(c).http;
-            if http.failed {
+            if http.failed || http.last_response {
                 (*c).recv.len = 0;
                 return;
             }
@@ -739,6 +743,8 @@ unsafe fn process(c: *mut mg_connection) {
                 // SAFETY: proto points into recv.
                 http.http10_keepalive = head.keep_alive && head.hm.proto.as_bytes() == b"HTTP/1.0";
                 (*c).set_resp(true);
+            } else {
+                http.last_response = !head.keep_alive;
             }
             conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
             (*c).recv.del(0, raw_len);
@@ -1012,6 +1018,58 @@ mod tests {
         let h = parse_head(b"\r\nCONNECT a:443 HTTP/1.1\r\nContent-Length: 5\r\n\r\n", true);
         let h = h.unwrap().unwrap();
         assert_eq!((h.start, h.framing), (2, Framing::Length(0)));
+    }
+
+    /// Records each MG_EV_HTTP_MSG of a client connection as (status, body)
+    /// in the `Vec` that `fn_data` points to.
+    unsafe extern "C" fn record(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
+        // SAFETY: fn_data is the Vec of client_reads(); ev_data of
+        // MG_EV_HTTP_MSG is the message, pointing into c->recv.
+        unsafe {
+            if ev == ev::HTTP_MSG {
+                let hm = &*(ev_data as *const mg_http_message);
+                let msgs = &mut *((*c).fn_data as *mut Vec<(Vec<u8>, Vec<u8>)>);
+                msgs.push((hm.uri.as_bytes().to_vec(), hm.body.as_bytes().to_vec()));
+            }
+        }
+    }
+
+    /// Feeds `input` to a client connection's HTTP handler in one read, then
+    /// closes it; returns its MG_EV_HTTP_MSG events as (status, body).
+    fn client_reads(input: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut msgs: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let c = conn::alloc(std::ptr::null_mut(), 0);
+        assert!(!c.is_null());
+        // SAFETY: c is a fresh connection, freed here; msgs outlives it.
+        unsafe {
+            (*c).set_client(true);
+            (*c).pfn = Some(http_handler);
+            (*c).fn_ = Some(record);
+            (*c).fn_data = (&mut msgs as *mut Vec<(Vec<u8>, Vec<u8>)>).cast();
+            assert!((*c).recv.append(input));
+            http_handler(c, ev::READ, std::ptr::null_mut());
+            http_handler(c, ev::CLOSE, std::ptr::null_mut());
+            conn::free(c);
+        }
+        msgs
+    }
+
+    #[test]
+    fn client_reads_nothing_after_a_closing_response() {
+        let msg = |s: &str, b: &str| (s.as_bytes().to_vec(), b.as_bytes().to_vec());
+        let then = |first: &str, next: &str| client_reads(format!("{first}{next}").as_bytes());
+        let next = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil";
+        let until_close = "HTTP/1.1 200 OK\r\n\r\nevil";
+        let close = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+        assert_eq!(then(close, next), [msg("204", "")]);
+        assert_eq!(then(close, until_close), [msg("204", "")]);
+        let http10 = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        assert_eq!(then(http10, next), [msg("200", "ok")]);
+        // Kept alive: the next response is read.
+        let open = "HTTP/1.1 204 No Content\r\n\r\n";
+        assert_eq!(then(open, next), [msg("204", ""), msg("200", "evil")]);
+        let http10 = "HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n";
+        assert_eq!(then(http10, until_close), [msg("204", ""), msg("200", "evil")]);
     }
 
     #[test]
