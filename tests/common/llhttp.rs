@@ -8,10 +8,11 @@
 //! reported: spans (method, url, protocol, version, status, header fields
 //! and values, body) and either `message complete` or `error code=N`. The
 //! input block uses llhttp's conventions: each line break is CRLF, a
-//! trailing `\` joins two lines, and `\r \n \t \f \xHH` are escapes (any
-//! other backslash is a literal byte; the text, `\xHH` included, is UTF-8
-//! encoded as llhttp's runner does). Log lines this reader does not know
-//! (`pause`, `reset`, chunk and chunk-extension events) are ignored.
+//! trailing `\` joins two lines (on the last line it is a literal `\`), and
+//! `\r \n \t \f \xHH` are escapes (any other backslash is a literal byte;
+//! the text, `\xHH` included, is UTF-8 encoded as llhttp's runner does).
+//! Log lines this reader does not know (`pause`, `reset`, chunk and
+//! chunk-extension events) are ignored.
 use std::path::PathBuf;
 
 /// One vector.
@@ -78,12 +79,13 @@ fn decode_input(lines: &[&str]) -> Vec<u8> {
                         j += 4;
                         continue;
                     }
-                    None => {
+                    // On the last line, llhttp's runner keeps it literally.
+                    None if i + 1 < lines.len() => {
                         joined = true;
                         j += 1;
                         continue;
                     }
-                    Some(_) => {
+                    _ => {
                         out.push(b'\\');
                         j += 1;
                         continue;
