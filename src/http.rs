@@ -106,7 +106,8 @@ const fn err(status: u16, reason: &'static str) -> HttpError {
 
 /// A parsed head.
 pub struct Head {
-    /// Empty lines (CRLF) skipped before a request line; `hm.head` starts here.
+    /// Empty lines (CRLF) skipped before a request or status line; `hm.head`
+    /// starts here.
     pub start: usize,
     /// Bytes up to the end of the head (including `start` and the final
     /// blank line): the body starts at this offset.
@@ -159,9 +160,11 @@ fn head_end(buf: &[u8]) -> Result<Option<usize>, HttpError> {
     Ok(None)
 }
 
-/// Bytes of empty lines (CRLF pairs) before a request line. RFC 9112 section
-/// 2.2: a server should ignore at least one empty line before the request
-/// line (some clients send a CRLF after a POST body).
+/// Bytes of empty lines (CRLF pairs) before a request or status line. RFC
+/// 9112 section 2.2: a server should ignore at least one empty line before
+/// the request line (some clients send a CRLF after a POST body); some
+/// servers likewise send one after a response body (or after a 100
+/// Continue), which a client skips in the same way.
 fn empty_lines(buf: &[u8]) -> usize {
     buf.chunks_exact(2).take_while(|p| *p == b"\r\n").count() * 2
 }
@@ -250,7 +253,7 @@ impl TransferCodings {
 /// Rules beyond httparse's syntax checks (each refusal closes the
 /// connection, so nothing after a bad message is ever read as a message):
 /// - A bare CR or LF anywhere in the head: 400. Empty lines before a
-///   request line are skipped.
+///   request or status line are skipped.
 /// - Heads over 16 KiB or with more than MG_MAX_HTTP_HEADERS fields: 431.
 /// - A well-formed but unsupported version (`HTTP/2.0`): 505; other
 ///   malformed request lines: 400.
@@ -267,9 +270,10 @@ impl TransferCodings {
 ///   this only refuses requests whose framing is ambiguous. (`curl -X POST`
 ///   without data sends no length and gets 411, as from many servers.)
 /// - Expect other than 100-continue: 417.
-/// - A CONNECT request has no body, whatever its headers say.
+/// - A CONNECT request has no body, whatever its headers say; nor has a
+///   1xx, 204 or 304 response.
 pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpError> {
-    let start = if is_request { empty_lines(buf) } else { 0 };
+    let start = empty_lines(buf);
     let limit = buf.len().min(MAX_HEAD_SIZE + 4);
     let Some(end) = head_end(&buf[start.min(limit)..limit])? else {
         if buf.len() > MAX_HEAD_SIZE {
@@ -389,11 +393,16 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             // RFC 9110 section 9.3.6: a CONNECT request has no content; what
             // follows its head is tunnel data, whatever the headers say.
             Framing::Length(0)
+        } else if !is_request && (status < 200 || status == 204 || status == 304) {
+            // RFC 9112 section 6.3: these end at the empty line after the
+            // head, whatever Content-Length or Transfer-Encoding say (a 304
+            // announces the length the full response would have).
+            Framing::Length(0)
         } else if chunked {
             Framing::Chunked
         } else if let Some(n) = length {
             Framing::Length(n)
-        } else if is_request || status < 200 || status == 204 || status == 304 {
+        } else if is_request {
             Framing::Length(0)
         } else {
             Framing::UntilClose
@@ -630,6 +639,10 @@ pub struct HttpState {
     pub hdrs_sent: bool,
     /// The peer sent something unacceptable; its further input is ignored.
     pub failed: bool,
+    /// Client: the last response ended the connection (`Connection: close`,
+    /// or HTTP/1.0 without keep-alive), so the server sends no further
+    /// response; bytes after it are ignored, never read as one.
+    pub last_response: bool,
 }
 
 /// The protocol handler (`c->pfn`) of HTTP connections.
@@ -661,7 +674,7 @@ unsafe fn process(c: *mut mg_connection) {
     unsafe {
         loop {
             let http = &mut conn::private(c).http;
-            if http.failed {
+            if http.failed || http.last_response {
                 (*c).recv.len = 0;
                 return;
             }
@@ -730,6 +743,8 @@ unsafe fn process(c: *mut mg_connection) {
                 // SAFETY: proto points into recv.
                 http.http10_keepalive = head.keep_alive && head.hm.proto.as_bytes() == b"HTTP/1.0";
                 (*c).set_resp(true);
+            } else {
+                http.last_response = !head.keep_alive;
             }
             conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
             (*c).recv.del(0, raw_len);
@@ -752,7 +767,7 @@ unsafe fn deliver_until_close(c: *mut mg_connection) {
         }
         let data = (*c).recv.data();
         head.hm.body = view(&data[head.len..]);
-        head.hm.message = view(data);
+        head.hm.message = view(&data[head.start..]);
         conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
         (*c).recv.len = 0;
     }
@@ -1003,6 +1018,96 @@ mod tests {
         let h = parse_head(b"\r\nCONNECT a:443 HTTP/1.1\r\nContent-Length: 5\r\n\r\n", true);
         let h = h.unwrap().unwrap();
         assert_eq!((h.start, h.framing), (2, Framing::Length(0)));
+    }
+
+    /// Records each MG_EV_HTTP_MSG of a client connection as (status, body)
+    /// in the `Vec` that `fn_data` points to.
+    unsafe extern "C" fn record(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
+        // SAFETY: fn_data is the Vec of client_reads(); ev_data of
+        // MG_EV_HTTP_MSG is the message, pointing into c->recv.
+        unsafe {
+            if ev == ev::HTTP_MSG {
+                let hm = &*(ev_data as *const mg_http_message);
+                let msgs = &mut *((*c).fn_data as *mut Vec<(Vec<u8>, Vec<u8>)>);
+                msgs.push((hm.uri.as_bytes().to_vec(), hm.body.as_bytes().to_vec()));
+            }
+        }
+    }
+
+    /// Feeds `input` to a client connection's HTTP handler in one read, then
+    /// closes it; returns its MG_EV_HTTP_MSG events as (status, body).
+    fn client_reads(input: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut msgs: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let c = conn::alloc(std::ptr::null_mut(), 0);
+        assert!(!c.is_null());
+        // SAFETY: c is a fresh connection, freed here; msgs outlives it.
+        unsafe {
+            (*c).set_client(true);
+            (*c).pfn = Some(http_handler);
+            (*c).fn_ = Some(record);
+            (*c).fn_data = (&mut msgs as *mut Vec<(Vec<u8>, Vec<u8>)>).cast();
+            assert!((*c).recv.append(input));
+            http_handler(c, ev::READ, std::ptr::null_mut());
+            http_handler(c, ev::CLOSE, std::ptr::null_mut());
+            conn::free(c);
+        }
+        msgs
+    }
+
+    #[test]
+    fn client_reads_nothing_after_a_closing_response() {
+        let msg = |s: &str, b: &str| (s.as_bytes().to_vec(), b.as_bytes().to_vec());
+        let then = |first: &str, next: &str| client_reads(format!("{first}{next}").as_bytes());
+        let next = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil";
+        let until_close = "HTTP/1.1 200 OK\r\n\r\nevil";
+        let close = "HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n";
+        assert_eq!(then(close, next), [msg("204", "")]);
+        assert_eq!(then(close, until_close), [msg("204", "")]);
+        let http10 = "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok";
+        assert_eq!(then(http10, next), [msg("200", "ok")]);
+        // Kept alive: the next response is read.
+        let open = "HTTP/1.1 204 No Content\r\n\r\n";
+        assert_eq!(then(open, next), [msg("204", ""), msg("200", "evil")]);
+        let http10 = "HTTP/1.0 204 No Content\r\nConnection: keep-alive\r\n\r\n";
+        assert_eq!(then(http10, until_close), [msg("204", ""), msg("200", "evil")]);
+    }
+
+    #[test]
+    fn empty_lines_before_status_line() {
+        let h = parse_head(b"\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false);
+        let h = h.unwrap().unwrap();
+        assert_eq!((h.start, h.len, h.status, h.framing), (4, 42, 200, Framing::Length(2)));
+        // SAFETY: the strings point into the literal.
+        let (version, code, reason, head) = unsafe {
+            (
+                h.hm.method.as_bytes(),
+                h.hm.uri.as_bytes(),
+                h.hm.proto.as_bytes(),
+                h.hm.head.as_bytes(),
+            )
+        };
+        assert_eq!((version, code, reason), (&b"HTTP/1.1"[..], &b"200"[..], &b"OK"[..]));
+        assert!(head.starts_with(b"HTTP/1.1 200 OK\r\n"));
+        assert!(parse_head(b"\nHTTP/1.1 200 OK\r\n\r\n", false).is_err());
+    }
+
+    #[test]
+    fn responses_without_body() {
+        let framing = |r: &str| parse_head(r.as_bytes(), false).unwrap().unwrap().framing;
+        let te = "Transfer-Encoding: chunked";
+        for status in
+            ["100 Continue", "101 Switching Protocols", "204 No Content", "304 Not Modified"]
+        {
+            assert_eq!(
+                framing(&format!("HTTP/1.1 {status}\r\nContent-Length: 10\r\n\r\n")),
+                Framing::Length(0)
+            );
+            assert_eq!(framing(&format!("HTTP/1.1 {status}\r\n{te}\r\n\r\n")), Framing::Length(0));
+            assert_eq!(framing(&format!("HTTP/1.1 {status}\r\n\r\n")), Framing::Length(0));
+        }
+        assert_eq!(framing("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n"), Framing::Length(10));
+        assert_eq!(framing(&format!("HTTP/1.1 200 OK\r\n{te}\r\n\r\n")), Framing::Chunked);
+        assert_eq!(framing("HTTP/1.1 200 OK\r\n\r\n"), Framing::UntilClose);
     }
 
     #[test]

@@ -1,14 +1,8 @@
 //! Data-driven test of the HTTP request parser (`http::parse_head` and
 //! `http::chunked_extent`) against the request vectors of llhttp, the
 //! Node.js parser: `../shared/data/llhttp-vectors/request/*.md` (MIT data).
-//!
-//! Each vector is a markdown section with a `<!-- meta={...} -->` line, an
-//! `http` block holding the raw input and a `log` block holding what llhttp
-//! reported: spans (method, url, header fields and values, body) and either
-//! `message complete` or `error code=N`. The input block uses llhttp's
-//! conventions: each line break is CRLF, a trailing `\` joins two lines, and
-//! `\r \n \t \f \xHH` are escapes (any other backslash is a literal byte;
-//! the text, `\xHH` included, is UTF-8 encoded as llhttp's runner does).
+//! The vector format and its reader are in `tests/common/llhttp.rs`; the
+//! response vectors are run by `tests/llhttp_response_vectors.rs`.
 //!
 //! We run the input through our parser the way the server does (messages
 //! one after another, stopping after `Connection: close` or a protocol
@@ -27,7 +21,9 @@
 use mongoose::http::{
     chunked_extent, dechunk_in_place, parse_head, Framing, HttpError, LENGTH_REQUIRED,
 };
-use std::path::PathBuf;
+
+mod common;
+use common::llhttp::{load, parse_log, show, trim, Case, Log, LogMsg};
 
 /// What a vector must do with our parser.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -104,191 +100,6 @@ const SKIPS: &[(&str, &str)] = &[(
     "skipBody: the llhttp caller declares that the message has no body \
      (on_headers_complete returning 1, for responses to HEAD); requests have no such mode",
 )];
-
-/// One vector.
-struct Case {
-    file: String,
-    title: String,
-    meta: String,
-    input: Vec<u8>,
-    log: Vec<String>,
-}
-
-/// The llhttp input encoding: lines joined by CRLF, `\` at a line's end
-/// joins it to the next, `\r \n \t \f \xHH` escapes.
-fn decode_input(lines: &[&str]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let b = line.as_bytes();
-        let mut j = 0;
-        let mut joined = false;
-        while j < b.len() {
-            if b[j] == b'\\' {
-                match b.get(j + 1) {
-                    Some(b'r') => out.push(b'\r'),
-                    Some(b'n') => out.push(b'\n'),
-                    Some(b't') => out.push(b'\t'),
-                    Some(b'f') => out.push(0x0c),
-                    Some(b'x')
-                        if b.len() >= j + 4
-                            && b[j + 2].is_ascii_hexdigit()
-                            && b[j + 3].is_ascii_hexdigit() =>
-                    {
-                        // llhttp's runner encodes its input as UTF-8, so
-                        // `\xff` is the code point U+00FF (two bytes).
-                        let hex = std::str::from_utf8(&b[j + 2..j + 4]).unwrap();
-                        let c = char::from(u8::from_str_radix(hex, 16).unwrap());
-                        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
-                        j += 4;
-                        continue;
-                    }
-                    None => {
-                        joined = true;
-                        j += 1;
-                        continue;
-                    }
-                    Some(_) => {
-                        out.push(b'\\');
-                        j += 1;
-                        continue;
-                    }
-                }
-                j += 2;
-            } else {
-                out.push(b[j]);
-                j += 1;
-            }
-        }
-        if !joined && i + 1 < lines.len() {
-            out.extend_from_slice(b"\r\n");
-        }
-    }
-    out
-}
-
-fn parse_md(file: &str, text: &str) -> Vec<Case> {
-    let lines: Vec<&str> = text.lines().collect();
-    let (mut cases, mut title, mut meta) = (Vec::new(), String::new(), String::new());
-    let mut i = 0;
-    while i < lines.len() {
-        let l = lines[i];
-        if l.starts_with('#') {
-            title = l.trim_start_matches('#').trim().to_string();
-        } else if let Some(m) = l.strip_prefix("<!-- meta=") {
-            meta = m.trim_end_matches("-->").trim().to_string();
-        } else if l == "```http" {
-            let end = i + 1 + lines[i + 1..].iter().position(|l| *l == "```").expect("http block");
-            let input = decode_input(&lines[i + 1..end]);
-            let log_start = end + lines[end..].iter().position(|l| *l == "```log").expect("log");
-            let log_end = log_start
-                + 1
-                + lines[log_start + 1..].iter().position(|l| *l == "```").expect("log end");
-            let log = lines[log_start + 1..log_end].iter().map(|s| s.to_string()).collect();
-            cases.push(Case {
-                file: file.to_string(),
-                title: title.clone(),
-                meta: meta.clone(),
-                input,
-                log,
-            });
-            i = log_end;
-        }
-        i += 1;
-    }
-    cases
-}
-
-/// A message as llhttp reported it.
-#[derive(Default, Debug)]
-struct LogMsg {
-    /// Which of method, url and version llhttp finished before any error.
-    method_done: bool,
-    url_done: bool,
-    version_done: bool,
-    method: Vec<u8>,
-    url: Vec<u8>,
-    proto: Vec<u8>,
-    headers: Vec<(Vec<u8>, Vec<u8>)>,
-    headers_complete: bool,
-    body: Vec<u8>,
-    complete: bool,
-}
-
-#[derive(Default, Debug)]
-struct Log {
-    msgs: Vec<LogMsg>,
-    error: Option<u32>,
-    finish: Option<u32>,
-}
-
-fn field<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    line.split(' ').find_map(|w| w.strip_prefix(key))
-}
-
-/// Reads a log; span contents are taken from the input by offset and length.
-fn parse_log(case: &Case) -> Log {
-    let mut log = Log::default();
-    let (mut name, mut value) = (Vec::new(), Vec::new());
-    for line in &case.log {
-        let off: Option<usize> = field(line, "off=").and_then(|v| v.parse().ok());
-        if line.contains(" message begin") {
-            log.msgs.push(LogMsg::default());
-            continue;
-        }
-        if let Some(f) = field(line, "finish=") {
-            log.finish = f.parse().ok();
-            continue;
-        }
-        if let Some(code) = field(line, "code=") {
-            log.error = code.parse().ok();
-            continue;
-        }
-        let Some(m) = log.msgs.last_mut() else { continue };
-        if let (Some(kind), Some(off), Some(len)) = (
-            line.split("span[").nth(1).and_then(|s| s.split(']').next()),
-            off,
-            field(line, "len=").and_then(|v| v.parse::<usize>().ok()),
-        ) {
-            let bytes = &case.input[off..off + len];
-            match kind {
-                "method" => m.method.extend_from_slice(bytes),
-                "url" => m.url.extend_from_slice(bytes),
-                "protocol" => m.proto.extend_from_slice(bytes),
-                "version" => {
-                    m.proto.push(b'/');
-                    m.proto.extend_from_slice(bytes);
-                }
-                "header_field" if !m.headers_complete => name.extend_from_slice(bytes),
-                "header_value" if !m.headers_complete => value.extend_from_slice(bytes),
-                "body" => m.body.extend_from_slice(bytes),
-                _ => {}
-            }
-        } else if line.ends_with(" method complete") {
-            m.method_done = true;
-        } else if line.ends_with(" url complete") {
-            m.url_done = true;
-        } else if line.ends_with(" version complete") {
-            m.version_done = true;
-        } else if line.ends_with(" header_value complete") && !m.headers_complete {
-            m.headers.push((std::mem::take(&mut name), trim(&std::mem::take(&mut value)).to_vec()));
-        } else if line.contains(" headers complete ") {
-            m.headers_complete = true;
-        } else if line.ends_with(" message complete") {
-            m.complete = true;
-        }
-    }
-    log
-}
-
-fn trim(mut b: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = b {
-        b = rest;
-    }
-    while let [rest @ .., b' ' | b'\t'] = b {
-        b = rest;
-    }
-    b
-}
 
 /// A message as our parser saw it.
 #[derive(Debug)]
@@ -402,10 +213,6 @@ fn run(input: &[u8]) -> (Vec<Got>, End) {
     }
 }
 
-fn show(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).escape_debug().to_string()
-}
-
 /// Compares our message with llhttp's; an error string when they differ.
 fn compare(g: &Got, m: &LogMsg) -> Result<(), String> {
     if m.method_done && g.method != m.method {
@@ -511,27 +318,7 @@ fn needs_length(log: &Log) -> Option<usize> {
 
 #[test]
 fn llhttp_request_vectors() {
-    let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/llhttp-vectors/request");
-    let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-        Ok(d) => d
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "md"))
-            .collect(),
-        Err(e) => panic!(
-            "llhttp vectors not found at {} ({e}); they are expected in shared/ beside the crate",
-            dir.display()
-        ),
-    };
-    files.sort();
-    let cases: Vec<Case> = files
-        .iter()
-        .flat_map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().to_string();
-            parse_md(&name, &std::fs::read_to_string(p).unwrap())
-        })
-        .collect();
-    assert!(cases.len() >= 150, "only {} vectors found in {}", cases.len(), dir.display());
+    let cases = load("request", 150);
 
     let (mut passed, mut skipped, mut overridden) = (0, 0, 0);
     let mut failures = Vec::new();

@@ -1,7 +1,8 @@
 // HTTP/1.1 server and client over loopback: keep-alive and close rules,
 // deferred replies from worker threads, pipelining, 1-byte writes, chunked
-// bodies, 100-continue, and the client against Content-Length, chunked and
-// read-until-close responses.
+// bodies, 100-continue, and the client against Content-Length, chunked,
+// read-until-close and body-less (304) responses, an empty line before a
+// status line, and bytes after a Connection: close response (ignored).
 #include "http_test_util.h"
 
 struct job {
@@ -62,6 +63,20 @@ static void handler(struct mg_connection *c, int ev, void *ev_data) {
       CHECK(c->is_resp);
       mg_http_printf_chunk(c, "");
       CHECK(!c->is_resp);
+    } else if (mg_match(hm->uri, mg_str("/not-modified"), NULL)) {
+      // A 304 announces the length of the full response: it has no body.
+      mg_printf(c, "HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n");
+      c->is_resp = 0;
+    } else if (mg_match(hm->uri, mg_str("/crlf-first"), NULL)) {
+      // An empty line before the status line (as after a 100 Continue).
+      mg_printf(c, "\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+      c->is_resp = 0;
+    } else if (mg_match(hm->uri, mg_str("/close-then-more"), NULL)) {
+      // Bytes after a Connection: close response are not a response.
+      mg_printf(c, "%s%s",
+                "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+                "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil");
+      c->is_resp = 0;
     } else if (mg_match(hm->uri, mg_str("/until-close"), NULL)) {
       mg_printf(c, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it");
       c->is_resp = 0;
@@ -307,6 +322,12 @@ static void test_client(void) {
   CHECK(cs.status == 200 && strcmp(cs.body, "first,second,3") == 0 && cs.msgs == 1);
   fetch("/until-close", &cs);
   CHECK(cs.status == 200 && strcmp(cs.body, "all of it") == 0 && cs.msgs == 1);
+  fetch("/not-modified", &cs);
+  CHECK(cs.status == 304 && cs.body[0] == '\0' && cs.msgs == 1);
+  fetch("/crlf-first", &cs);
+  CHECK(cs.status == 200 && strcmp(cs.body, "ok") == 0 && cs.msgs == 1);
+  fetch("/close-then-more", &cs);
+  CHECK(cs.status == 200 && strcmp(cs.body, "ok") == 0 && cs.msgs == 1);
   fetch("/nope", &cs);
   CHECK(cs.status == 404 && cs.msgs == 1);
 }

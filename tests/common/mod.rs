@@ -1,7 +1,10 @@
 //! Helpers shared by the integration tests that build C programs: compile a C
 //! or C++ file against `include/mongoose.h` and the freshly built library with
-//! the system compiler, and run it.
+//! the system compiler, and run it. [`llhttp`] reads the llhttp parser test
+//! vectors for the data-driven HTTP parser tests.
 #![allow(dead_code)] // each test crate uses a different subset
+
+pub mod llhttp;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
