@@ -169,6 +169,12 @@ fn empty_lines(buf: &[u8]) -> usize {
     buf.chunks_exact(2).take_while(|p| *p == b"\r\n").count() * 2
 }
 
+/// Whether `buf` holds a response (a status line, after any empty lines)
+/// rather than a request: what mg_http_parse() is given can be either.
+pub fn is_response(buf: &[u8]) -> bool {
+    buf[empty_lines(buf)..].starts_with(b"HTTP/")
+}
+
 /// The status for a request line that httparse refused for its version: 505
 /// for a well-formed `HTTP/d.d` we do not speak (HTTP/2.0, HTTP/0.9, ...),
 /// 400 for anything else.

@@ -83,7 +83,7 @@ pub unsafe extern "C" fn mg_http_parse(
         // SAFETY: s holds len bytes; hm is the program's struct.
         unsafe {
             let Some(buf) = bytes("mg_http_parse", "s", s.cast(), len) else { return -1 };
-            let is_request = !buf.starts_with(b"HTTP/");
+            let is_request = !http::is_response(buf);
             match http::parse_head(buf, is_request) {
                 Ok(Some(mut head)) => {
                     head.announce_body(buf.as_ptr(), len);

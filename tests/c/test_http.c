@@ -353,6 +353,8 @@ static void test_parse(void) {
   CHECK(n == (int) strlen(resp) - 3);
   CHECK(mg_http_status(&hm) == 404 && hm.body.len == 3);
   CHECK(hm.message.len == strlen(resp));
+  n = mg_http_parse("\r\nHTTP/1.1 204 No Content\r\n\r\n", 29, &hm);
+  CHECK(n == 29 && mg_http_status(&hm) == 204);
   CHECK(mg_http_parse("GET / HTTP/1.1\r\n", 16, &hm) == 0);
   CHECK(mg_http_parse("GET / HTTP/1.1\r\nbad header\r\n\r\n", 30, &hm) == -1);
   CHECK(mg_http_get_request_len((const unsigned char *) "GET / HTTP/1.0\n\nxx", 18) == 16);
