@@ -66,6 +66,18 @@
 #define MG_OTA MG_OTA_NONE
 #endif
 
+// TLS back-ends, as Mongoose numbers them. MG_TLS names the one this
+// library is built with.
+#define MG_TLS_NONE 0
+#define MG_TLS_MBED 1
+#define MG_TLS_OPENSSL 2
+#define MG_TLS_BUILTIN 3
+#define MG_TLS_CUSTOM 4
+#define MG_TLS_WOLFSSL 5
+#ifndef MG_TLS
+#define MG_TLS MG_TLS_NONE
+#endif
+
 #define MG_PROF_INIT(c)
 #define MG_PROF_FREE(c)
 #define MG_PROF_ADD(c, name)
@@ -86,3 +98,6 @@ typedef struct mg_sha384_ctx mg_sha384_ctx;
 
 // mg_json_get() results; successful lookups return offsets >= 0.
 enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };
+
+// mg_io_send()/mg_io_recv() results other than a byte count.
+enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };

@@ -69,6 +69,18 @@
 #define MG_OTA MG_OTA_NONE
 #endif
 
+// TLS back-ends, as Mongoose numbers them. MG_TLS names the one this
+// library is built with.
+#define MG_TLS_NONE 0
+#define MG_TLS_MBED 1
+#define MG_TLS_OPENSSL 2
+#define MG_TLS_BUILTIN 3
+#define MG_TLS_CUSTOM 4
+#define MG_TLS_WOLFSSL 5
+#ifndef MG_TLS
+#define MG_TLS MG_TLS_NONE
+#endif
+
 #define MG_PROF_INIT(c)
 #define MG_PROF_FREE(c)
 #define MG_PROF_ADD(c, name)
@@ -89,6 +101,9 @@ typedef struct mg_sha384_ctx mg_sha384_ctx;
 
 // mg_json_get() results; successful lookups return offsets >= 0.
 enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };
+
+// mg_io_send()/mg_io_recv() results other than a byte count.
+enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };
 
 
 // Granularity of the send and receive buffer growth, in bytes.
@@ -605,6 +620,24 @@ struct mg_http_serve_opts {
 
 // A timer function.
 typedef void (*mg_timer_fn)(void *arg);
+
+// TLS settings for mg_tls_init(). Certificates and keys are the PEM text or
+// the DER bytes themselves (not file names); empty fields are unset.
+struct mg_tls_opts {
+  // Trusted CA certificate(s). On a client, the peer's chain must lead to
+  // one of them; on a server, a non-empty `ca` requires client certificates
+  // signed by it (two-way TLS).
+  struct mg_str ca;
+  // Own certificate (chain): required on a server, optional on a client.
+  struct mg_str cert;
+  // Private key of `cert`.
+  struct mg_str key;
+  // Client: the server's host name, sent as SNI; when not empty, the
+  // server certificate must be valid for it.
+  struct mg_str name;
+  // Non-zero: do not verify the peer's certificate or host name.
+  int skip_verification;
+};
 
 // A printer for `%M`/`%m`: writes with `fn(ch, arg)`, takes its arguments
 // from `ap`, and returns the number of characters written.
@@ -1241,6 +1274,51 @@ void mg_timer_poll(struct mg_timer **head, uint64_t new_ms);
 // on. An expiration of 0 starts the period at `now`. Handy for periodic work
 // in MG_EV_POLL: `if (mg_timer_expired(&t, 1000, mg_millis())) ...`.
 bool mg_timer_expired(uint64_t *expiration, uint64_t period, uint64_t now);
+
+// Starts TLS on a connection: call it from the handler's MG_EV_CONNECT (a
+// client) or MG_EV_ACCEPT (a server). This build has no TLS back-end
+// (MG_TLS is MG_TLS_NONE): the call gives MG_EV_ERROR and the connection
+// closes, so it never runs in plaintext by mistake.
+void mg_tls_init(struct mg_connection *c, const struct mg_tls_opts *opts);
+
+// Releases a connection's TLS state; the library calls it when the
+// connection closes.
+void mg_tls_free(struct mg_connection *c);
+
+// Encrypts up to `len` bytes and writes them to the socket. Returns how many
+// bytes were taken, MG_IO_WAIT when none could be now, or MG_IO_ERR.
+long mg_tls_send(struct mg_connection *c, const void *buf, size_t len);
+
+// Reads from the socket and decrypts up to `len` bytes into `buf`. Returns
+// the number of bytes, MG_IO_WAIT when none are available yet, or MG_IO_ERR
+// (also when the peer closed).
+long mg_tls_recv(struct mg_connection *c, void *buf, size_t len);
+
+// Number of decrypted bytes already received and not yet read with
+// mg_tls_recv().
+size_t mg_tls_pending(struct mg_connection *c);
+
+// Moves the TLS handshake on as far as the socket allows, without blocking
+// (the event loop does this by itself); MG_EV_TLS_HS when it completes.
+void mg_tls_handshake(struct mg_connection *c);
+
+// Prepares a manager's shared TLS state. Nothing to do in this library
+// (TLS state is per connection); kept for programs that call it.
+void mg_tls_ctx_init(struct mg_mgr *mgr);
+
+// Releases what mg_tls_ctx_init() prepared (nothing in this library).
+void mg_tls_ctx_free(struct mg_mgr *mgr);
+
+// Writes up to `len` bytes straight to the connection's socket, bypassing
+// `c->send` and TLS. Returns the number written, MG_IO_WAIT when the socket
+// is full, MG_IO_RESET when the peer reset the connection, or MG_IO_ERR.
+long mg_io_send(struct mg_connection *c, const void *buf, size_t len);
+
+// Reads up to `len` bytes straight from the connection's socket, bypassing
+// `c->recv` and TLS. Returns the number read, MG_IO_WAIT when nothing is
+// there yet, MG_IO_RESET when the peer reset the connection, or MG_IO_ERR
+// (also when the peer closed).
+long mg_io_recv(struct mg_connection *c, void *buf, size_t len);
 
 // Stores one part of a file upload sent as the body of `hm`: the query
 // names the file and where the part goes, `?file=NAME&offset=N`. The body

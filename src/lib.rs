@@ -29,6 +29,7 @@ pub mod serve;
 pub mod sock;
 pub mod str;
 pub mod timer;
+pub mod tls;
 pub mod upload;
 pub mod url;
 pub mod util;

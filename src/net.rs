@@ -27,6 +27,8 @@ const READ_CHUNK: usize = 64 * 1024;
 #[derive(Debug, PartialEq, Eq)]
 pub struct Target {
     pub proto: Proto,
+    /// The scheme asks for TLS (https, wss, mqtts, ssl, tls, tcps).
+    pub is_tls: bool,
     pub host: String,
     pub port: u16,
 }
@@ -38,6 +40,7 @@ pub fn parse_target(url: &str) -> Option<Target> {
     let u = crate::url::parse(url.as_bytes());
     u.well_formed.then(|| Target {
         proto: if u.is_udp { Proto::Udp } else { Proto::Tcp },
+        is_tls: u.is_ssl,
         host: String::from_utf8_lossy(u.host).into_owned(),
         port: u.port_or_default(),
     })
@@ -209,6 +212,9 @@ pub unsafe fn open_listener(c: *mut mg_connection, url: &str) -> bool {
     unsafe {
         (*c).set_listening(true);
         (*c).set_udp(t.proto == Proto::Udp);
+        // Accepted connections inherit it; the program starts TLS on each
+        // with mg_tls_init() in MG_EV_ACCEPT.
+        (*c).set_tls(t.is_tls);
         if let Some(local) = sock::local_addr(fd) {
             (*c).loc = mg_addr::from_socket_addr(&local);
         }
@@ -252,6 +258,8 @@ pub unsafe fn connect(
             return c;
         };
         (*c).set_udp(t.proto == Proto::Udp);
+        // The program starts TLS with mg_tls_init() in MG_EV_CONNECT.
+        (*c).set_tls(t.is_tls);
         let addr = match resolve(&t.host, t.port, false) {
             Ok(a) => a,
             Err(e) => {
@@ -523,6 +531,7 @@ unsafe fn accept_one(lc: *mut mg_connection, fd: RawFd, peer: Option<SocketAddr>
         (*c).set_accepted(true);
         // A listener's traffic dump (`-H` in many programs) covers its clients.
         (*c).set_hexdumping((*lc).is_hexdumping());
+        (*c).set_tls((*lc).is_tls());
         if let Some(peer) = peer {
             (*c).rem = mg_addr::from_socket_addr(&peer);
         }
@@ -829,6 +838,9 @@ pub unsafe fn close_conn(c: *mut mg_connection) {
     // SAFETY: c is live and linked per the contract; freed last.
     unsafe {
         conn::call(c, ev::CLOSE, ptr::null_mut());
+        if !(*c).tls.is_null() {
+            crate::tls::free(c);
+        }
         let mgr = (*c).mgr;
         let mut link = &mut (*mgr).conns as *mut *mut mg_connection;
         while !(*link).is_null() {
@@ -871,7 +883,10 @@ mod tests {
         let t = parse_target("udp://[::1]:53").unwrap();
         assert_eq!((t.proto, t.host.as_str(), t.port), (Proto::Udp, "::1", 53));
         let t = parse_target("http://localhost/x").unwrap();
-        assert_eq!((t.host.as_str(), t.port), ("localhost", 80));
+        assert_eq!((t.host.as_str(), t.port, t.is_tls), ("localhost", 80, false));
+        let t = parse_target("https://localhost/x").unwrap();
+        assert_eq!((t.port, t.is_tls), (443, true));
+        assert!(parse_target("wss://h:1/").unwrap().is_tls);
         let t = parse_target("http://u:p@h:1/").unwrap();
         assert_eq!((t.host.as_str(), t.port), ("h", 1));
         assert!(parse_target("tcp://h:99999").is_none());

@@ -43,6 +43,7 @@ c_tests! {
     test_rpc,
     test_queue,
     test_hash,
+    test_tls,
 }
 
 /// The static library works too: the networking core, every variadic

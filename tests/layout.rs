@@ -25,6 +25,7 @@ use mongoose::rpc::{mg_rpc, mg_rpc_req};
 use mongoose::serve::mg_http_serve_opts;
 use mongoose::str::mg_str;
 use mongoose::timer::{self, mg_timer};
+use mongoose::tls::{self, mg_tls_opts};
 use mongoose::ws::{self, mg_ws_message};
 use std::fmt::Write as _;
 use std::mem::{align_of, offset_of, size_of};
@@ -87,6 +88,7 @@ fn types() -> Vec<Type> {
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
         layout!(struct mg_ws_message: data, flags),
+        layout!(struct mg_tls_opts: ca, cert, key, name, skip_verification),
         layout!(struct mg_http_part: name, filename, body),
         layout!(struct mg_mem_file: path, data, size, mtime),
         layout!(struct mg_fs: st, ls, op, cl, rd, wr, sk, mv, rm, mkd),
@@ -167,6 +169,16 @@ fn constants() -> Vec<(String, u64)> {
         ("MG_JSON_TOO_DEEP".into(), json::MG_JSON_TOO_DEEP as u64),
         ("MG_JSON_INVALID".into(), json::MG_JSON_INVALID as u64),
         ("MG_JSON_NOT_FOUND".into(), json::MG_JSON_NOT_FOUND as u64),
+        ("MG_TLS_NONE".into(), tls::MG_TLS_NONE as u64),
+        ("MG_TLS_MBED".into(), tls::MG_TLS_MBED as u64),
+        ("MG_TLS_OPENSSL".into(), tls::MG_TLS_OPENSSL as u64),
+        ("MG_TLS_BUILTIN".into(), tls::MG_TLS_BUILTIN as u64),
+        ("MG_TLS_CUSTOM".into(), tls::MG_TLS_CUSTOM as u64),
+        ("MG_TLS_WOLFSSL".into(), tls::MG_TLS_WOLFSSL as u64),
+        ("MG_TLS".into(), tls::MG_TLS as u64),
+        ("MG_IO_ERR".into(), tls::MG_IO_ERR as u64),
+        ("MG_IO_WAIT".into(), tls::MG_IO_WAIT as u64),
+        ("MG_IO_RESET".into(), tls::MG_IO_RESET as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v

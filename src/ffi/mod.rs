@@ -25,6 +25,7 @@ pub mod rpc;
 pub mod serve;
 pub mod str;
 pub mod timer;
+pub mod tls;
 pub mod upload;
 pub mod url;
 pub mod util;
