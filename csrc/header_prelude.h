@@ -67,7 +67,7 @@
 #endif
 
 // TLS back-ends, as Mongoose numbers them. MG_TLS names the one this
-// library is built with.
+// library is built with: its own (rustls, in Rust).
 #define MG_TLS_NONE 0
 #define MG_TLS_MBED 1
 #define MG_TLS_OPENSSL 2
@@ -75,7 +75,7 @@
 #define MG_TLS_CUSTOM 4
 #define MG_TLS_WOLFSSL 5
 #ifndef MG_TLS
-#define MG_TLS MG_TLS_NONE
+#define MG_TLS MG_TLS_BUILTIN
 #endif
 
 #define MG_PROF_INIT(c)

@@ -70,7 +70,7 @@
 #endif
 
 // TLS back-ends, as Mongoose numbers them. MG_TLS names the one this
-// library is built with.
+// library is built with: its own (rustls, in Rust).
 #define MG_TLS_NONE 0
 #define MG_TLS_MBED 1
 #define MG_TLS_OPENSSL 2
@@ -78,7 +78,7 @@
 #define MG_TLS_CUSTOM 4
 #define MG_TLS_WOLFSSL 5
 #ifndef MG_TLS
-#define MG_TLS MG_TLS_NONE
+#define MG_TLS MG_TLS_BUILTIN
 #endif
 
 #define MG_PROF_INIT(c)
@@ -170,6 +170,10 @@ enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };
 
 // Free the timer with mg_free() once it is done (non-repeating timers).
 #define MG_TIMER_AUTODELETE 8
+
+// Most ciphertext rustls holds for the socket; beyond it, plaintext stays
+// in `c->send` (back-pressure, as for plaintext connections).
+#define OUT_LIMIT (64 * 1024)
 
 // Continuation frame of a fragmented message.
 #define WEBSOCKET_OP_CONTINUE 0
@@ -1276,9 +1280,16 @@ void mg_timer_poll(struct mg_timer **head, uint64_t new_ms);
 bool mg_timer_expired(uint64_t *expiration, uint64_t period, uint64_t now);
 
 // Starts TLS on a connection: call it from the handler's MG_EV_CONNECT (a
-// client) or MG_EV_ACCEPT (a server). This build has no TLS back-end
-// (MG_TLS is MG_TLS_NONE): the call gives MG_EV_ERROR and the connection
-// closes, so it never runs in plaintext by mistake.
+// client) or MG_EV_ACCEPT (a server). `opts` is read during the call only.
+// A client verifies the server's certificate chain against `opts->ca` when
+// given, and its host name against `opts->name` when given (also sent as
+// SNI); `skip_verification` turns both checks off. A server needs `cert` and
+// `key`; a non-empty `ca` makes it require and verify client certificates.
+// The handshake runs with `c->is_tls_hs` set; MG_EV_TLS_HS follows once it
+// completes. Plaintext queued in `c->send` goes out encrypted after it, and
+// decrypted data arrives in `c->recv` with MG_EV_READ. NULL or unusable
+// options, a failed handshake or a bad record give MG_EV_ERROR, then the
+// connection closes.
 void mg_tls_init(struct mg_connection *c, const struct mg_tls_opts *opts);
 
 // Releases a connection's TLS state; the library calls it when the

@@ -82,6 +82,7 @@ pub mod ev {
     pub const RESOLVE: c_int = MG_EV_RESOLVE as c_int;
     pub const CONNECT: c_int = MG_EV_CONNECT as c_int;
     pub const ACCEPT: c_int = MG_EV_ACCEPT as c_int;
+    pub const TLS_HS: c_int = MG_EV_TLS_HS as c_int;
     pub const READ: c_int = MG_EV_READ as c_int;
     pub const WRITE: c_int = MG_EV_WRITE as c_int;
     pub const CLOSE: c_int = MG_EV_CLOSE as c_int;
@@ -286,6 +287,7 @@ flag_accessors! {
     is_resolving set_resolving flag::IS_RESOLVING;
     is_connecting set_connecting flag::IS_CONNECTING;
     is_tls set_tls flag::IS_TLS;
+    is_tls_hs set_tls_hs flag::IS_TLS_HS;
     is_udp set_udp flag::IS_UDP;
     is_websocket set_websocket flag::IS_WEBSOCKET;
     is_hexdumping set_hexdumping flag::IS_HEXDUMPING;

@@ -359,8 +359,14 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
     unsafe {
         let cr = &*c;
         let p = conn::private(c);
-        // Output still to go: bytes in `send`, or a file being streamed.
-        let out = cr.send.len > 0 || p.file.is_some();
+        // Output still to go: bytes in `send` (for TLS, also ciphertext, and
+        // `send` only once the handshake is done), or a file being streamed.
+        let plain_out = if cr.flags & crate::conn::flag::IS_TLS == 0 {
+            cr.send.len > 0
+        } else {
+            crate::tls::has_output(c)
+        };
+        let out = plain_out || p.file.is_some();
         let mut wake = None;
         if cr.is_closing()
             || (cr.is_draining() && !out)
@@ -446,6 +452,15 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
                 if (*c).is_readable() || (*c).is_writable() {
                     finish_connect(c);
                 }
+            } else if (*c).flags & crate::conn::flag::IS_TLS != 0 {
+                // Reads, decrypts, encrypts and writes (tls.rs).
+                let p = conn::private(c);
+                if (*c).is_readable() || (*c).is_writable() || !p.write_blocked {
+                    crate::tls::io(c);
+                }
+                if conn::private(c).file.is_some() && !(*c).is_closing() {
+                    crate::serve::pump(c);
+                }
             } else {
                 if (*c).is_readable() && !(*c).is_full() {
                     if (*c).is_udp() {
@@ -475,7 +490,11 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
         if (*c).flags & READY != 0 {
             (*c).flags &= !READY;
         }
-        if (*c).is_draining() && (*c).send.len == 0 && conn::private(c).file.is_none() {
+        if (*c).is_draining()
+            && (*c).send.len == 0
+            && conn::private(c).file.is_none()
+            && ((*c).flags & crate::conn::flag::IS_TLS == 0 || !crate::tls::has_output(c))
+        {
             (*c).set_closing(true);
         }
         if (*c).is_closing() {
@@ -576,7 +595,7 @@ unsafe fn finish_connect(c: *mut mg_connection) {
 /// more is probably waiting: the room doubles (up to READ_CHUNK) even if the
 /// handler consumed everything, so a handler that streams `c->recv` away on
 /// each MG_EV_READ is not held to MG_IO_SIZE bytes per read.
-fn recv_room(c: &mut mg_connection, last_read_filled: bool) -> Option<usize> {
+pub(crate) fn recv_room(c: &mut mg_connection, last_read_filled: bool) -> Option<usize> {
     let limit_left = MG_MAX_RECV_SIZE.saturating_sub(c.recv.len);
     if limit_left == 0 {
         return None;
@@ -808,7 +827,7 @@ unsafe fn write_datagram(c: *mut mg_connection) {
 /// The traffic dump of a connection with `c->is_hexdumping`: a line in
 /// Mongoose's shape, `-- ID LOCAL -> REMOTE BYTES` (`<-` for received
 /// data), then the bytes.
-fn hexdump(c: *const mg_connection, dir: &str, data: &[u8]) {
+pub(crate) fn hexdump(c: *const mg_connection, dir: &str, data: &[u8]) {
     // SAFETY: c is live (callers hold it).
     let (id, loc, rem) = unsafe { ((*c).id, (*c).loc.to_socket_addr(), (*c).rem.to_socket_addr()) };
     crate::log::write(format!("-- {id} {loc} {dir} {rem} {}\n", data.len()).as_bytes());

@@ -1,13 +1,28 @@
-//! TLS: `struct mg_tls_opts`, the TLS back-end constants, and the raw socket
-//! I/O primitives (`mg_io_send`/`mg_io_recv`) a TLS layer sits on.
+//! TLS over rustls (with the ring crypto provider): `struct mg_tls_opts`,
+//! `mg_tls_init()`, and the record layer between a connection's socket and
+//! its `recv`/`send` buffers.
 //!
-//! This build has no TLS back-end: `mg_tls_init()` reports an error on the
-//! connection, so a `https://` or `wss://` connection never runs in plaintext
-//! by mistake.
-use crate::conn::mg_connection;
-use crate::log::MG_LL_ERROR;
+//! A TLS connection keeps the C view Mongoose gives: the program queues
+//! plaintext in `c->send` and reads plaintext from `c->recv`. Ciphertext
+//! read from the socket waits in `c->rtls` until rustls takes it; ciphertext
+//! to send waits inside rustls (at most [`OUT_LIMIT`] bytes) until the
+//! socket takes it. The event loop calls [`io`] instead of its plaintext
+//! read and write for connections with `is_tls` set; that flag is the only
+//! cost TLS adds to plaintext connections.
+use crate::config::MG_IO_SIZE;
+use crate::conn::{self, ev, mg_connection};
+use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
+use crate::net::raise_error;
 use crate::str::mg_str;
-use std::os::raw::{c_int, c_long};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::io::{self, Read, Write};
+use std::os::fd::RawFd;
+use std::os::raw::{c_int, c_long, c_void};
+use std::sync::{Arc, OnceLock};
 
 // The back-end numbers and the MG_IO_* results are written out in
 // csrc/header_prelude.h (Mongoose spells them as macros and an anonymous
@@ -34,7 +49,7 @@ pub const MG_TLS_CUSTOM: c_int = 4;
 pub const MG_TLS_WOLFSSL: c_int = 5;
 /// The back-end this library is built with (`MG_TLS` in the header).
 /// cbindgen:ignore
-pub const MG_TLS: c_int = MG_TLS_NONE;
+pub const MG_TLS: c_int = MG_TLS_BUILTIN;
 
 /// mg_io_send()/mg_io_recv(): a socket error (or, for a read, the peer closed).
 /// cbindgen:ignore
@@ -66,14 +81,555 @@ pub struct mg_tls_opts {
     pub skip_verification: c_int,
 }
 
-/// Starts TLS on a connection. Without a TLS back-end this reports the error
-/// on the connection (MG_EV_ERROR, then close).
+/// Most ciphertext rustls holds for the socket; beyond it, plaintext stays
+/// in `c->send` (back-pressure, as for plaintext connections).
+pub const OUT_LIMIT: usize = 64 * 1024;
+/// Most bytes read from the socket at once into `c->rtls`: several records.
+const READ_CHUNK: usize = 64 * 1024;
+/// Most plaintext taken from `c->send` in one call of [`io`], so one fast
+/// connection does not hold up the loop.
+const WRITE_BUDGET: usize = 1024 * 1024;
+
+/// A connection's TLS state, behind `c->tls`.
+pub struct Tls {
+    conn: rustls::Connection,
+    /// MG_EV_TLS_HS was sent.
+    hs_reported: bool,
+    /// rustls may hold decrypted data not yet moved to `c->recv` (it was
+    /// full, or mg_tls_handshake() read past the handshake).
+    leftover: bool,
+}
+
+/// The crypto provider: ring, with rustls's default suites and groups.
+fn provider() -> Arc<CryptoProvider> {
+    static P: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
+    P.get_or_init(|| Arc::new(rustls::crypto::ring::default_provider())).clone()
+}
+
+/// True for PEM text (as opposed to DER bytes).
+fn is_pem(b: &[u8]) -> bool {
+    b.windows(11).any(|w| w == b"-----BEGIN ")
+}
+
+/// Certificates from PEM (one or more) or DER (one).
+fn parse_certs(what: &str, b: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+    if is_pem(b) {
+        let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(b).collect();
+        match certs {
+            Ok(v) if !v.is_empty() => Ok(v),
+            Ok(_) => Err(format!("{what}: no CERTIFICATE in the PEM text")),
+            Err(e) => Err(format!("{what}: bad PEM: {e}")),
+        }
+    } else {
+        // Checked when parsed for use; an early look gives a clearer error.
+        let der = CertificateDer::from(b.to_vec());
+        rustls::server::ParsedCertificate::try_from(&der)
+            .map_err(|e| format!("{what}: not a PEM or DER certificate: {e}"))?;
+        Ok(vec![der])
+    }
+}
+
+/// A private key from PEM or DER (PKCS#8, PKCS#1 RSA or SEC1 EC).
+fn parse_key(b: &[u8]) -> Result<PrivateKeyDer<'static>, String> {
+    let key = if is_pem(b) {
+        PrivateKeyDer::from_pem_slice(b).map_err(|e| format!("key: bad PEM: {e}"))?
+    } else {
+        PrivateKeyDer::try_from(b).map_err(|e| format!("key: {e}"))?.clone_key()
+    };
+    provider().key_provider.load_private_key(key.clone_key()).map_err(|e| format!("key: {e}"))?;
+    Ok(key)
+}
+
+/// A root store holding the CA certificates.
+fn roots(ca: &[u8]) -> Result<Arc<RootCertStore>, String> {
+    let mut store = RootCertStore::empty();
+    for cert in parse_certs("ca", ca)? {
+        store.add(cert).map_err(|e| format!("ca: {e}"))?;
+    }
+    Ok(Arc::new(store))
+}
+
+/// Checks a server's certificate the way mg_tls_opts asks: the chain against
+/// `ca` when one is given, the host name when `name` is given, nothing at
+/// all with `skip_verification`. Handshake signatures are always checked
+/// against the certificate's key.
+#[derive(Debug)]
+struct ServerCheck {
+    chain: Option<Arc<rustls::client::WebPkiServerVerifier>>,
+    check_name: bool,
+    skip: bool,
+    algs: WebPkiSupportedAlgorithms,
+}
+
+impl ServerCertVerifier for ServerCheck {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if self.skip {
+            return Ok(ServerCertVerified::assertion());
+        }
+        if let Some(chain) = &self.chain {
+            match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+                Err(rustls::Error::InvalidCertificate(
+                    CertificateError::NotValidForName
+                    | CertificateError::NotValidForNameContext { .. },
+                )) if !self.check_name => {}
+                r => return r,
+            }
+        } else if self.check_name {
+            let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
+            rustls::client::verify_server_name(&cert, server_name)?;
+        }
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algs)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.algs.supported_schemes()
+    }
+}
+
+/// The options' bytes, borrowed for the duration of mg_tls_init().
+struct Opts<'a> {
+    ca: &'a [u8],
+    cert: &'a [u8],
+    key: &'a [u8],
+    name: &'a [u8],
+    skip: bool,
+}
+
+impl<'a> Opts<'a> {
+    /// # Safety
+    /// Each mg_str must describe readable memory for `'a`.
+    unsafe fn from_c(o: &'a mg_tls_opts) -> Self {
+        // SAFETY: per the contract.
+        unsafe {
+            Opts {
+                ca: o.ca.as_bytes(),
+                cert: o.cert.as_bytes(),
+                key: o.key.as_bytes(),
+                name: o.name.as_bytes(),
+                skip: o.skip_verification != 0,
+            }
+        }
+    }
+}
+
+fn client_conn(o: &Opts, peer: std::net::IpAddr) -> Result<rustls::Connection, String> {
+    let p = provider();
+    let chain = if o.ca.is_empty() || o.skip {
+        None
+    } else {
+        let v =
+            rustls::client::WebPkiServerVerifier::builder_with_provider(roots(o.ca)?, p.clone())
+                .build()
+                .map_err(|e| format!("ca: {e}"))?;
+        Some(v)
+    };
+    let check = ServerCheck {
+        chain,
+        check_name: !o.name.is_empty(),
+        skip: o.skip,
+        algs: p.signature_verification_algorithms,
+    };
+    let builder = rustls::ClientConfig::builder_with_provider(p)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(check));
+    let mut cfg = if o.cert.is_empty() {
+        builder.with_no_client_auth()
+    } else {
+        let key = parse_key(o.key)?;
+        builder
+            .with_client_auth_cert(parse_certs("cert", o.cert)?, key)
+            .map_err(|e| e.to_string())?
+    };
+    let name = if o.name.is_empty() {
+        // No name to send or check: the peer's address stands in (rustls
+        // never sends an IP address as SNI).
+        cfg.enable_sni = false;
+        ServerName::IpAddress(peer.into())
+    } else {
+        let s = std::str::from_utf8(o.name).map_err(|_| "name is not UTF-8".to_string())?;
+        ServerName::try_from(s.to_string()).map_err(|e| format!("name {s:?}: {e}"))?
+    };
+    let c = rustls::ClientConnection::new(Arc::new(cfg), name).map_err(|e| e.to_string())?;
+    Ok(c.into())
+}
+
+fn server_conn(o: &Opts) -> Result<rustls::Connection, String> {
+    if o.cert.is_empty() || o.key.is_empty() {
+        return Err("a server needs cert and key".into());
+    }
+    let p = provider();
+    let certs = parse_certs("cert", o.cert)?;
+    let key = parse_key(o.key)?;
+    let builder = rustls::ServerConfig::builder_with_provider(p.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?;
+    let builder = if o.ca.is_empty() || o.skip {
+        builder.with_no_client_auth()
+    } else {
+        let v = rustls::server::WebPkiClientVerifier::builder_with_provider(roots(o.ca)?, p)
+            .build()
+            .map_err(|e| format!("ca: {e}"))?;
+        builder.with_client_cert_verifier(v)
+    };
+    let cfg = builder.with_single_cert(certs, key).map_err(|e| format!("cert/key: {e}"))?;
+    let c = rustls::ServerConnection::new(Arc::new(cfg)).map_err(|e| e.to_string())?;
+    Ok(c.into())
+}
+
+/// The TLS state of a connection, if it has one.
+///
+/// # Safety
+/// `c` must be a live connection whose `tls` is NULL or was set by [`init`];
+/// the reference must not be held across handler calls.
+unsafe fn state<'a>(c: *mut mg_connection) -> Option<&'a mut Tls> {
+    // SAFETY: per the contract.
+    unsafe { (*c).tls.cast::<Tls>().as_mut() }
+}
+
+/// Starts TLS on a connection with the given options: a client or a server
+/// session, depending on the connection. Errors (NULL or unusable options, a
+/// connection that cannot carry TLS) are raised on the connection.
+///
+/// # Safety
+/// `c` must be a live connection; the option strings must be readable.
+pub unsafe fn init(c: *mut mg_connection, opts: Option<&mg_tls_opts>) {
+    // SAFETY: c is live per the contract; opts' strings are readable.
+    unsafe {
+        let Some(opts) = opts else {
+            return raise_error(c, MG_LL_ERROR, b"mg_tls_init: opts is NULL");
+        };
+        if (*c).is_listening() || (*c).is_udp() {
+            let msg = b"mg_tls_init: TLS needs an accepted or outbound TCP connection";
+            return raise_error(c, MG_LL_ERROR, msg);
+        }
+        if !(*c).tls.is_null() {
+            crate::log_error!("mg_tls_init", "{} TLS is already initialised", (*c).id);
+            return;
+        }
+        let o = Opts::from_c(opts);
+        let made = if (*c).is_client() {
+            client_conn(&o, (*c).rem.to_socket_addr().ip())
+        } else {
+            server_conn(&o)
+        };
+        let mut tls_conn = match made {
+            Ok(t) => t,
+            Err(e) => return raise_error(c, MG_LL_ERROR, format!("TLS setup: {e}").as_bytes()),
+        };
+        tls_conn.set_buffer_limit(Some(OUT_LIMIT));
+        let t = Box::new(Tls { conn: tls_conn, hs_reported: false, leftover: false });
+        (*c).tls = Box::into_raw(t).cast::<c_void>();
+        (*c).set_tls(true);
+        (*c).set_tls_hs(true);
+        // A client's hello is output: have the loop write it promptly.
+        crate::net::touch(c);
+    }
+}
+
+/// Releases a connection's TLS state, first telling the peer the session
+/// ends (one non-blocking attempt).
 ///
 /// # Safety
 /// `c` must be a live connection.
-pub unsafe fn init(c: *mut mg_connection, _opts: Option<&mg_tls_opts>) {
+pub unsafe fn free(c: *mut mg_connection) {
+    // SAFETY: c is live; tls is NULL or the Box made by init().
+    unsafe {
+        let t = (*c).tls.cast::<Tls>();
+        if t.is_null() {
+            return;
+        }
+        (*c).tls = std::ptr::null_mut();
+        let mut t = Box::from_raw(t);
+        if let Some(fd) = conn::private(c).sock {
+            if !t.conn.is_handshaking() {
+                t.conn.send_close_notify();
+            }
+            let _ = flush(&mut t, fd);
+        }
+        (*c).set_tls_hs(false);
+    }
+}
+
+/// The socket as a byte stream for rustls.
+struct Sock(RawFd);
+
+impl Read for Sock {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        crate::sock::recv(self.0, buf)
+    }
+}
+
+impl Write for Sock {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        crate::sock::send(self.0, buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Writes what ciphertext rustls holds to the socket. Ok(true) when all of
+/// it went; Ok(false) when the socket is full.
+fn flush(t: &mut Tls, fd: RawFd) -> io::Result<bool> {
+    while t.conn.wants_write() {
+        match t.conn.write_tls(&mut Sock(fd)) {
+            Ok(_) => {}
+            Err(e) if crate::sock::would_block(&e) => return Ok(false),
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
+/// Whether the connection has output the event loop should write: ciphertext
+/// held by rustls, or plaintext in `c->send` once the handshake is done.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn has_output(c: *mut mg_connection) -> bool {
     // SAFETY: c is live per the contract.
-    unsafe { crate::net::raise_error(c, MG_LL_ERROR, b"TLS is not supported by this build") };
+    unsafe {
+        match state(c) {
+            Some(t) => t.conn.wants_write() || (!t.conn.is_handshaking() && (*c).send.len > 0),
+            None => (*c).send.len > 0,
+        }
+    }
+}
+
+/// A TLS connection's I/O for one turn of the event loop: reads and decrypts
+/// what the socket has (MG_EV_TLS_HS when the handshake completes, then
+/// MG_EV_READ for plaintext), then encrypts `c->send` and writes it out.
+/// Errors are raised on the connection.
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager.
+pub unsafe fn io(c: *mut mg_connection) {
+    // SAFETY: c is live; handlers may change it but not free it, and the TLS
+    // state is looked up again after each handler call.
+    unsafe {
+        if state(c).is_none() {
+            if (*c).is_readable() || (*c).send.len > 0 {
+                let msg = b"TLS connection without TLS state: call mg_tls_init() in \
+                            MG_EV_CONNECT or MG_EV_ACCEPT";
+                raise_error(c, MG_LL_ERROR, msg);
+            }
+            return;
+        }
+        if !(*c).is_full() {
+            if (*c).is_readable() {
+                read_in(c);
+            } else if (*c).rtls.len > 0 || state(c).is_some_and(|t| t.leftover) {
+                // Left over from a full buffer or from mg_tls_handshake().
+                feed(c, false);
+            }
+        }
+        if !(*c).is_closing() {
+            write_out(c);
+        }
+    }
+}
+
+fn pending_plaintext(t: &mut Tls) -> usize {
+    t.conn.process_new_packets().map_or(0, |s| s.plaintext_bytes_to_read())
+}
+
+/// Reads the socket into `c->rtls` once, then decrypts.
+unsafe fn read_in(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else { return };
+        let rtls = &mut (*c).rtls;
+        if rtls.size - rtls.len < MG_IO_SIZE && !rtls.reserve(READ_CHUNK.max(MG_IO_SIZE)) {
+            return raise_error(c, MG_LL_ERROR, b"out of memory");
+        }
+        let room = (rtls.size - rtls.len).min(READ_CHUNK);
+        let mut eof = false;
+        match crate::sock::recv(fd, &mut rtls.spare_mut()[..room]) {
+            Ok(0) => eof = true,
+            Ok(n) => rtls.len += n,
+            Err(e) if crate::sock::would_block(&e) => {}
+            Err(e) => return raise_error(c, MG_LL_DEBUG, format!("recv: {e}").as_bytes()),
+        }
+        feed(c, eof);
+    }
+}
+
+/// Hands `c->rtls` to rustls, reports a completed handshake, and moves
+/// plaintext into `c->recv` (MG_EV_READ). `eof`: the peer closed its side.
+unsafe fn feed(c: *mut mg_connection, eof: bool) {
+    // SAFETY: c is live; the TLS state is re-fetched after handler calls.
+    unsafe {
+        let mut total = 0usize;
+        let mut closed = false;
+        let mut eof_told = false;
+        loop {
+            let Some(t) = state(c) else { return };
+            let rtls = &mut (*c).rtls;
+            let mut took = 0;
+            if rtls.len > 0 {
+                match t.conn.read_tls(&mut rtls.data()) {
+                    Ok(n) => {
+                        rtls.del(0, n);
+                        took = n;
+                    }
+                    // rustls holds as much plaintext as it will: deliver first.
+                    Err(e) if e.kind() == io::ErrorKind::Other => {}
+                    Err(e) => return raise_error(c, MG_LL_ERROR, format!("TLS: {e}").as_bytes()),
+                }
+            } else if eof && !eof_told {
+                eof_told = true;
+                let _ = t.conn.read_tls(&mut io::empty());
+            }
+            if let Err(e) = t.conn.process_new_packets() {
+                // Send the alert rustls queued, then report.
+                if let Some(fd) = conn::private(c).sock {
+                    let _ = flush(t, fd);
+                }
+                let what = if t.hs_reported { "TLS" } else { "TLS handshake" };
+                return raise_error(c, MG_LL_ERROR, format!("{what}: {e}").as_bytes());
+            }
+            if !t.hs_reported && !t.conn.is_handshaking() {
+                t.hs_reported = true;
+                (*c).set_tls_hs(false);
+                conn::call(c, ev::TLS_HS, std::ptr::null_mut());
+                if (*c).is_closing() {
+                    return;
+                }
+            }
+            let Some((n, end)) = take_plaintext(c) else { return };
+            total += n;
+            closed |= end;
+            if let Some(t) = state(c) {
+                t.leftover = (*c).is_full();
+            }
+            if closed || (*c).is_full() {
+                break;
+            }
+            let rtls_left = (*c).rtls.len > 0;
+            let more = rtls_left && (took > 0 || n > 0);
+            let tell_eof = eof && !eof_told && !rtls_left;
+            if !(more || tell_eof) {
+                break;
+            }
+        }
+        if total > 0 {
+            if (*c).is_hexdumping() {
+                crate::net::hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - total..]);
+            }
+            let mut n = total as c_long;
+            conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+            conn::private(c).read_since_pass = true;
+        }
+        if eof || closed {
+            // The peer finished sending: flush what is queued, then close.
+            (*c).set_draining(true);
+        }
+    }
+}
+
+/// Moves the plaintext rustls holds into `c->recv`. Returns the bytes moved
+/// and whether the peer ended the session; None after raising an error.
+unsafe fn take_plaintext(c: *mut mg_connection) -> Option<(usize, bool)> {
+    // SAFETY: c is live; no handler runs here.
+    unsafe {
+        let mut moved = 0;
+        loop {
+            let t = state(c)?;
+            let filled = conn::private(c).read_filled;
+            let Some(room) = crate::net::recv_room(&mut *c, filled) else {
+                let why = if (*c).recv.len >= crate::config::MG_MAX_RECV_SIZE {
+                    "MG_MAX_RECV_SIZE exceeded"
+                } else {
+                    "out of memory"
+                };
+                raise_error(c, MG_LL_ERROR, why.as_bytes());
+                return None;
+            };
+            let spare = &mut (*c).recv.spare_mut()[..room];
+            match t.conn.reader().read(spare) {
+                Ok(0) => return Some((moved, true)),
+                Ok(n) => {
+                    (*c).recv.len += n;
+                    conn::private(c).read_filled = n == room;
+                    moved += n;
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Some((moved, false)),
+                // The socket closed without a close_notify.
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Some((moved, true)),
+                Err(e) => {
+                    raise_error(c, MG_LL_ERROR, format!("TLS: {e}").as_bytes());
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+/// Encrypts what `c->send` holds (once the handshake is done) and writes the
+/// ciphertext to the socket until it is full. MG_EV_WRITE tells how much
+/// plaintext went.
+unsafe fn write_out(c: *mut mg_connection) {
+    // SAFETY: c is live; no handler runs until MG_EV_WRITE at the end.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else { return };
+        let Some(t) = state(c) else { return };
+        let mut taken = 0usize;
+        let mut all_out;
+        loop {
+            all_out = match flush(t, fd) {
+                Ok(done) => done,
+                Err(e) => return raise_error(c, MG_LL_DEBUG, format!("send: {e}").as_bytes()),
+            };
+            if !all_out || t.conn.is_handshaking() || (*c).send.len == 0 || taken >= WRITE_BUDGET {
+                break;
+            }
+            let chunk = (*c).send.len.min(WRITE_BUDGET - taken);
+            let n = match t.conn.writer().write(&(*c).send.data()[..chunk]) {
+                Ok(n) => n,
+                Err(e) => return raise_error(c, MG_LL_ERROR, format!("TLS: {e}").as_bytes()),
+            };
+            if n == 0 {
+                break;
+            }
+            if (*c).is_hexdumping() {
+                crate::net::hexdump(c, "->", &(*c).send.data()[..n]);
+            }
+            (*c).send.del(0, n);
+            taken += n;
+        }
+        conn::private(c).write_blocked = !all_out;
+        if taken > 0 {
+            let mut n = taken as c_long;
+            conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
+        }
+    }
 }
 
 /// Maps a socket call's result to mg_io_send()/mg_io_recv() conventions: the
@@ -121,38 +677,126 @@ pub unsafe fn io_recv(c: *mut mg_connection, buf: &mut [u8]) -> c_long {
     io_result(crate::sock::recv(fd, buf))
 }
 
-/// Releases a connection's TLS state (none in this build).
+/// Encrypts up to `buf.len()` bytes and writes what the socket takes.
+/// Returns the bytes taken, [`MG_IO_WAIT`] when none could be, or
+/// [`MG_IO_ERR`] (also without TLS state).
 ///
 /// # Safety
 /// `c` must be a live connection.
-pub unsafe fn free(_c: *mut mg_connection) {}
-
-/// Encrypts and sends plaintext; without TLS state, [`MG_IO_ERR`].
-///
-/// # Safety
-/// `c` must be a live connection.
-pub unsafe fn send(_c: *mut mg_connection, _buf: &[u8]) -> c_long {
-    MG_IO_ERR
+pub unsafe fn send(c: *mut mg_connection, buf: &[u8]) -> c_long {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        let (Some(t), Some(fd)) = (state(c), conn::private(c).sock) else {
+            return MG_IO_ERR;
+        };
+        if flush(t, fd).is_err() {
+            return MG_IO_ERR;
+        }
+        let n = match t.conn.writer().write(buf) {
+            Ok(n) => n,
+            Err(_) => return MG_IO_ERR,
+        };
+        match flush(t, fd) {
+            Err(_) => MG_IO_ERR,
+            Ok(_) if n == 0 && !buf.is_empty() => MG_IO_WAIT,
+            Ok(_) => n as c_long,
+        }
+    }
 }
 
-/// Receives and decrypts; without TLS state, [`MG_IO_ERR`].
+/// Reads and decrypts into `buf`: plaintext already decrypted first, else
+/// what one read of the socket gives. Returns the bytes, [`MG_IO_WAIT`] when
+/// there are none yet, or [`MG_IO_ERR`] (errors, the peer closed, no TLS).
 ///
 /// # Safety
 /// `c` must be a live connection.
-pub unsafe fn recv(_c: *mut mg_connection, _buf: &mut [u8]) -> c_long {
-    MG_IO_ERR
+pub unsafe fn recv(c: *mut mg_connection, buf: &mut [u8]) -> c_long {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        let (Some(t), Some(fd)) = (state(c), conn::private(c).sock) else {
+            return MG_IO_ERR;
+        };
+        if buf.is_empty() {
+            return 0;
+        }
+        for attempt in 0..2 {
+            match t.conn.reader().read(buf) {
+                Ok(0) => return MG_IO_ERR,
+                Ok(n) => return n as c_long,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                Err(_) => return MG_IO_ERR,
+            }
+            if attempt == 1 {
+                break;
+            }
+            // Ciphertext waiting in c->rtls first, then the socket.
+            let rtls = &mut (*c).rtls;
+            let r = if rtls.len > 0 {
+                t.conn.read_tls(&mut rtls.data()).inspect(|&n| {
+                    rtls.del(0, n);
+                })
+            } else {
+                t.conn.read_tls(&mut Sock(fd))
+            };
+            match r {
+                Ok(0) => return MG_IO_ERR,
+                Ok(_) => {}
+                Err(e) if crate::sock::would_block(&e) => return MG_IO_WAIT,
+                Err(_) => return MG_IO_ERR,
+            }
+            if t.conn.process_new_packets().is_err() {
+                let _ = flush(t, fd);
+                return MG_IO_ERR;
+            }
+        }
+        MG_IO_WAIT
+    }
 }
 
 /// Decrypted bytes waiting to be read with [`recv`].
 ///
 /// # Safety
 /// `c` must be a live connection.
-pub unsafe fn pending(_c: *mut mg_connection) -> usize {
-    0
+pub unsafe fn pending(c: *mut mg_connection) -> usize {
+    // SAFETY: c is live per the contract.
+    unsafe { state(c).map_or(0, pending_plaintext) }
 }
 
-/// Moves the handshake on as far as the socket allows.
+/// Moves the handshake on as far as the socket allows without waiting;
+/// MG_EV_TLS_HS when it completes (errors are raised on the connection).
+/// Data that arrives after the handshake stays for the event loop.
 ///
 /// # Safety
 /// `c` must be a live connection.
-pub unsafe fn handshake(_c: *mut mg_connection) {}
+pub unsafe fn handshake(c: *mut mg_connection) {
+    // SAFETY: c is live per the contract; no handler runs until MG_EV_TLS_HS.
+    unsafe {
+        let (Some(t), Some(fd)) = (state(c), conn::private(c).sock) else { return };
+        let mut step = || -> Result<(), String> {
+            while t.conn.is_handshaking() {
+                flush(t, fd).map_err(|e| format!("send: {e}"))?;
+                match t.conn.read_tls(&mut Sock(fd)) {
+                    Ok(0) => return Err("the peer closed during the handshake".into()),
+                    Ok(_) => {}
+                    Err(e) if crate::sock::would_block(&e) => break,
+                    Err(e) => return Err(format!("recv: {e}")),
+                }
+                if let Err(e) = t.conn.process_new_packets() {
+                    let _ = flush(t, fd);
+                    return Err(format!("TLS handshake: {e}"));
+                }
+            }
+            flush(t, fd).map_err(|e| format!("send: {e}"))?;
+            Ok(())
+        };
+        if let Err(e) = step() {
+            return raise_error(c, MG_LL_ERROR, e.as_bytes());
+        }
+        t.leftover = true;
+        if !t.hs_reported && !t.conn.is_handshaking() {
+            t.hs_reported = true;
+            (*c).set_tls_hs(false);
+            conn::call(c, ev::TLS_HS, std::ptr::null_mut());
+        }
+    }
+}

@@ -7,9 +7,16 @@ use crate::tls::{self, mg_tls_opts, MG_IO_ERR};
 use std::os::raw::{c_long, c_void};
 
 /// Starts TLS on a connection: call it from the handler's MG_EV_CONNECT (a
-/// client) or MG_EV_ACCEPT (a server). This build has no TLS back-end
-/// (MG_TLS is MG_TLS_NONE): the call gives MG_EV_ERROR and the connection
-/// closes, so it never runs in plaintext by mistake.
+/// client) or MG_EV_ACCEPT (a server). `opts` is read during the call only.
+/// A client verifies the server's certificate chain against `opts->ca` when
+/// given, and its host name against `opts->name` when given (also sent as
+/// SNI); `skip_verification` turns both checks off. A server needs `cert` and
+/// `key`; a non-empty `ca` makes it require and verify client certificates.
+/// The handshake runs with `c->is_tls_hs` set; MG_EV_TLS_HS follows once it
+/// completes. Plaintext queued in `c->send` goes out encrypted after it, and
+/// decrypted data arrives in `c->recv` with MG_EV_READ. NULL or unusable
+/// options, a failed handshake or a bad record give MG_EV_ERROR, then the
+/// connection closes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_init(c: *mut mg_connection, opts: *const mg_tls_opts) {
     guard("mg_tls_init", (), || {
