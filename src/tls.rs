@@ -600,30 +600,39 @@ unsafe fn write_out(c: *mut mg_connection) {
     unsafe {
         let Some(fd) = conn::private(c).sock else { return };
         let Some(t) = state(c) else { return };
+        // Plaintext is taken from the front of `send`, which is shifted once
+        // at the end (not per record: it may hold megabytes).
         let mut taken = 0usize;
         let mut all_out;
         loop {
             all_out = match flush(t, fd) {
                 Ok(done) => done,
-                Err(e) => return raise_error(c, MG_LL_DEBUG, format!("send: {e}").as_bytes()),
+                Err(e) => {
+                    (*c).send.del(0, taken);
+                    return raise_error(c, MG_LL_DEBUG, format!("send: {e}").as_bytes());
+                }
             };
-            if !all_out || t.conn.is_handshaking() || (*c).send.len == 0 || taken >= WRITE_BUDGET {
+            let left = (*c).send.len - taken;
+            if !all_out || t.conn.is_handshaking() || left == 0 || taken >= WRITE_BUDGET {
                 break;
             }
-            let chunk = (*c).send.len.min(WRITE_BUDGET - taken);
-            let n = match t.conn.writer().write(&(*c).send.data()[..chunk]) {
+            let chunk = &(*c).send.data()[taken..taken + left.min(WRITE_BUDGET - taken)];
+            let n = match t.conn.writer().write(chunk) {
                 Ok(n) => n,
-                Err(e) => return raise_error(c, MG_LL_ERROR, format!("TLS: {e}").as_bytes()),
+                Err(e) => {
+                    (*c).send.del(0, taken);
+                    return raise_error(c, MG_LL_ERROR, format!("TLS: {e}").as_bytes());
+                }
             };
             if n == 0 {
                 break;
             }
             if (*c).is_hexdumping() {
-                crate::net::hexdump(c, "->", &(*c).send.data()[..n]);
+                crate::net::hexdump(c, "->", &chunk[..n]);
             }
-            (*c).send.del(0, n);
             taken += n;
         }
+        (*c).send.del(0, taken);
         conn::private(c).write_blocked = !all_out;
         if taken > 0 {
             let mut n = taken as c_long;
