@@ -622,7 +622,9 @@ unsafe fn linger(c: *mut mg_connection) {
     unsafe {
         let st = state(c);
         let Some(until) = st.linger_until else { return };
-        if st.garbled && (*c).send.len == 0 && !st.shut_wr {
+        // (Over TLS, the frame may still be ciphertext held by rustls.)
+        let out = (*c).send.len > 0 || ((*c).is_tls() && crate::tls::has_output(c));
+        if st.garbled && !out && !st.shut_wr {
             st.shut_wr = true;
             if let Some(fd) = conn::private(c).sock {
                 // SAFETY: the connection's own open socket; shutdown(2) does
