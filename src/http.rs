@@ -823,12 +823,9 @@ pub unsafe fn reply(c: *mut mg_connection, status: c_int, headers: &[u8], body: 
         let mut w = &mut head[..];
         let _ = write!(w, "HTTP/1.1 {} {}\r\n", status, reason(status));
         let status_len = 128 - w.len();
-        let keepalive10 = conn::private(c).http.http10_keepalive;
         let mut tail = [0u8; 64];
         let mut w = &mut tail[..];
-        if keepalive10 {
-            let _ = w.write_all(b"Connection: keep-alive\r\n");
-        }
+        let _ = w.write_all(connection_field(c, headers));
         let _ = write!(w, "Content-Length: {}\r\n\r\n", body.len());
         let tail_len = 64 - w.len();
         let s = &mut (*c).send;
@@ -842,6 +839,32 @@ pub unsafe fn reply(c: *mut mg_connection, status: c_int, headers: &[u8], body: 
         s.append(&tail[..tail_len]);
         s.append(body);
         end_response(c);
+    }
+}
+
+/// The `Connection` field a response to the request in progress needs,
+/// unless the program's own `headers` have one: `close` when the
+/// connection closes after it (RFC 9112 section 9.6: the client then knows
+/// not to send another request on it), `keep-alive` for an HTTP/1.0 client
+/// that asked to keep it open, else nothing.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn connection_field(c: *mut mg_connection, headers: &[u8]) -> &'static [u8] {
+    const NAME: &[u8] = b"connection:";
+    let has_own = headers
+        .split(|&b| b == b'\n')
+        .any(|line| line.len() >= NAME.len() && line[..NAME.len()].eq_ignore_ascii_case(NAME));
+    // SAFETY: c is live per the contract.
+    let (http, is_client) = unsafe { (&conn::private(c).http, (*c).is_client()) };
+    if has_own || is_client {
+        b""
+    } else if http.close_after_resp {
+        b"Connection: close\r\n"
+    } else if http.http10_keepalive {
+        b"Connection: keep-alive\r\n"
+    } else {
+        b""
     }
 }
 

@@ -577,9 +577,7 @@ unsafe fn send_head(
     }
     // SAFETY: c is live.
     unsafe {
-        if conn::private(c).http.http10_keepalive {
-            h.extend_from_slice(b"Connection: keep-alive\r\n");
-        }
+        h.extend_from_slice(http::connection_field(c, extra));
         h.extend_from_slice(extra);
         h.extend_from_slice(b"\r\n");
         if !crate::net::send(c, &h) {

@@ -46,6 +46,8 @@ static void handler(struct mg_connection *c, int ev, void *ev_data) {
     } else if (mg_match(hm->uri, mg_str("/echo"), NULL)) {
       mg_http_reply(c, 200, "", "%.*s|%.*s", (int) hm->query.len, hm->query.buf,
                     (int) hm->body.len, hm->body.buf);
+    } else if (mg_match(hm->uri, mg_str("/own-connection"), NULL)) {
+      mg_http_reply(c, 200, "connection: close\r\n", "own\n");
     } else if (mg_match(hm->uri, mg_str("/hdrs"), NULL)) {
       mg_http_reply(c, 200, "", "%d:%.*s", s_hdrs.count, (int) hm->body.len,
                     hm->body.buf);
@@ -114,17 +116,25 @@ static void test_keepalive_rules(void) {
     recv_responses(fd, buf, sizeof(buf), 2, &closed);
     CHECK(count_substr(buf, "HTTP/1.1 200 OK\r\n") == 2);
     CHECK(strstr(buf, "Content-Length: 6\r\n") != NULL);
+    CHECK(strstr(buf, "Connection:") == NULL);  // kept alive: nothing to say
     CHECK(!peer_closed(fd));  // still open
     close(fd);
   }
-  // Connection: close.
+  // Connection: close: the response says it closes (RFC 9112 9.6), then does.
   r = "GET /hello HTTP/1.1\r\nConnection: close\r\n\r\n";
   exchange(r, strlen(r), 1, buf, sizeof(buf), &closed);
   CHECK(strstr(buf, "hello\n") != NULL && closed);
+  CHECK(count_substr(buf, "Connection: close\r\n") == 1);
+  // A handler's own Connection field is not doubled.
+  r = "GET /own-connection HTTP/1.1\r\nConnection: close\r\n\r\n";
+  exchange(r, strlen(r), 1, buf, sizeof(buf), &closed);
+  CHECK(count_substr(buf, "onnection: ") == 1 && closed);
+  CHECK(strstr(buf, "connection: close\r\n") != NULL);
   // HTTP/1.0 without keep-alive closes.
   r = "GET /hello HTTP/1.0\r\n\r\n";
   exchange(r, strlen(r), 1, buf, sizeof(buf), &closed);
   CHECK(strstr(buf, "hello\n") != NULL && closed);
+  CHECK(strstr(buf, "Connection: close\r\n") != NULL);
   // HTTP/1.0 with keep-alive stays open and says so.
   r = "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n";
   {

@@ -117,6 +117,10 @@ static void test_basics(int port) {
   CHECK(has_header(&r, "X-Extra", "yes"));
   CHECK(header(r.head, "Etag", v, sizeof(v)) != NULL && v[0] == '"');
   CHECK(header(r.head, "Last-Modified", v, sizeof(v)) != NULL && strstr(v, " GMT") != NULL);
+  CHECK(header(r.head, "Connection", v, sizeof(v)) == NULL);  // kept alive
+  free_resp(&r);
+  CHECK(get(port, "/a.txt", "Connection: close\r\n", &r) == 200);
+  CHECK(r.complete && has_header(&r, "Connection", "close"));
   free_resp(&r);
 
   CHECK(get(port, "/%61.txt", "", &r) == 200);  // percent-decoded
