@@ -852,19 +852,24 @@ pub unsafe fn reply(c: *mut mg_connection, status: c_int, headers: &[u8], body: 
 /// `c` must be a live connection.
 pub unsafe fn connection_field(c: *mut mg_connection, headers: &[u8]) -> &'static [u8] {
     const NAME: &[u8] = b"connection:";
-    let has_own = headers
-        .split(|&b| b == b'\n')
-        .any(|line| line.len() >= NAME.len() && line[..NAME.len()].eq_ignore_ascii_case(NAME));
     // SAFETY: c is live per the contract.
     let (http, is_client) = unsafe { (&conn::private(c).http, (*c).is_client()) };
-    if has_own || is_client {
+    let field: &'static [u8] = if is_client {
         b""
     } else if http.close_after_resp {
         b"Connection: close\r\n"
     } else if http.http10_keepalive {
         b"Connection: keep-alive\r\n"
     } else {
+        return b""; // the common case: nothing to scan the headers for
+    };
+    let has_own = headers
+        .split(|&b| b == b'\n')
+        .any(|line| line.len() >= NAME.len() && line[..NAME.len()].eq_ignore_ascii_case(NAME));
+    if has_own {
         b""
+    } else {
+        field
     }
 }
 
