@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|data|http|http-idle|ws|files]
+#   bash bench/run.sh [all|wakeup|data|http|http-idle|https|ws|files]
 #
 # ws: c_examples/websocket_server (release build) under bench/ws_load.c, a
 # load client on this library: 100 connections echoing 64-byte and 64 KiB
@@ -14,6 +14,12 @@
 #   IDLE=10000    idle keep-alive connections held during the last load
 #   HTTP_RUNS=3   runs of each load per server, alternating which server goes
 #                 first; a last table gives the medians and our ratio to nginx
+# https: c_examples/http_server with its TLS listener (-s, tests/tls/server.pem
+# and server.key) against nginx with one worker, ssl_certificate set to the
+# same certificate and key, same /bench body; pinned as for http. Loads: wrk
+# keep-alive at 50 connections, and a new connection (a full handshake: wrk
+# does not resume sessions) per request at 50 connections (Connection:
+# close). HTTP_RUNS runs of each, alternating, then medians as for http.
 # files: c_examples/file_server against nginx (1 worker, sendfile on) serving
 # the same directory: a 100 MiB file downloaded with curl (MiB/s, best and
 # median of RUNS=5), and a 4 KiB file under wrk at 50 connections (req/s).
@@ -69,8 +75,8 @@ build_example() {
     -Ltarget/release -lmongoose "-Wl,-rpath,$PWD/target/release" -lpthread -ldl -lm
 }
 
-# start_nginx NAME PORT HTTP-DIRECTIVES SERVER-DIRECTIVES: one nginx worker
-# (config in $out/NAME.conf), its master's pid in $nginx_master.
+# start_nginx NAME PORT HTTP-DIRECTIVES SERVER-DIRECTIVES [LISTEN-FLAGS]: one
+# nginx worker (config in $out/NAME.conf), its master's pid in $nginx_master.
 start_nginx() {
   local name=$1 port=$2 dir="$abs_out/$1"
   mkdir -p "$dir/logs" "$dir/tmp"
@@ -92,7 +98,7 @@ http {
   scgi_temp_path $dir/tmp/scgi;
   $3
   server {
-    listen 127.0.0.1:$port;
+    listen 127.0.0.1:$port ${5:-};
     $4
   }
 }
@@ -139,7 +145,7 @@ if [[ $what == all || $what == ws ]]; then
   wait "$ws_pid" 2>/dev/null || true
 fi
 
-if [[ $what != all && $what != http && $what != http-idle && $what != files ]]; then
+if [[ $what != all && $what != http && $what != http-idle && $what != https && $what != files ]]; then
   exit 0
 fi
 
@@ -175,9 +181,9 @@ run_wrk() {
   local t0 t1 file opts=() script_args=()
   while (($#)) && [[ $1 != -- ]]; do opts+=("$1"); shift; done
   script_args=("$@")  # "--" and what follows go after the URL
-  file="$out/wrk-${label// /_}-$name.txt"
+  file="$out/wrk-${wrk_scheme:-http}-${label// /_}-$name.txt"
   t0=$(cpu_ticks $pids)
-  "${cli_cpu[@]}" wrk "${opts[@]}" "http://127.0.0.1:$port${wrk_path:-/bench}" "${script_args[@]}" >"$file" 2>&1
+  "${cli_cpu[@]}" wrk "${opts[@]}" "${wrk_scheme:-http}://127.0.0.1:$port${wrk_path:-/bench}" "${script_args[@]}" >"$file" 2>&1
   t1=$(cpu_ticks $pids)
   awk -v label="$label" -v name="$name" -v ticks=$((t1 - t0)) -v clk="$clk" '
     / requests in / { reqs = $1 }
@@ -382,4 +388,80 @@ medians
 echo "   server RSS at the end: mongoose-rs $(awk '/VmHWM/ {print $2, $3}' /proc/"${ours_pids[0]}"/status) peak;" \
   "nginx worker $(awk '/VmHWM/ {print $2, $3}' /proc/"${nginx_pids[1]}"/status) peak"
 echo "   (full wrk output in $out/wrk-*.txt)"
+fi
+
+# ---- HTTPS: http_server's TLS listener vs nginx with ssl -------------------
+if [[ $what == all || $what == https ]]; then
+  build_example http_server
+  cert="$PWD/tests/tls/server.pem" key="$PWD/tests/tls/server.key"
+  plain_port=$(free_port) ours_port=$(free_port)
+  "${srv_cpu[@]}" "$out/http_server" "http://127.0.0.1:$plain_port" \
+    -s "https://127.0.0.1:$ours_port" -c "$cert" -k "$key" >"$out/https_server.log" 2>&1 &
+  ours_pids=($!)
+  pids_to_kill+=($!)
+
+  nginx_port=$(free_port)
+  start_nginx nginx-https "$nginx_port" "" \
+    "ssl_certificate $cert; ssl_certificate_key $key; ssl_protocols TLSv1.2 TLSv1.3;
+    location /bench { default_type text/plain; return 200 \"$body\"; }" ssl
+  wait_port "$ours_port"
+  wait_port "$nginx_port"
+  sleep 0.5
+  nginx_pids=("$nginx_master" $(pgrep -P "$nginx_master"))
+
+  # Same bytes from both, over verified TLS?
+  fetch() {
+    python3 -c "import ssl, urllib.request as u
+ctx = ssl.create_default_context(cafile='tests/tls/ca.pem')
+print(repr(u.urlopen('https://127.0.0.1:$1/bench', context=ctx).read()))"
+  }
+  ours_body=$(fetch "$ours_port")
+  nginx_body=$(fetch "$nginx_port")
+  if [[ $ours_body != "$nginx_body" ]]; then
+    echo "bench: bodies differ: ours $ours_body, nginx $nginx_body" >&2
+    exit 1
+  fi
+  # What each server negotiates with an OpenSSL client (wrk uses OpenSSL).
+  negotiated() {
+    openssl s_client -connect "127.0.0.1:$1" </dev/null 2>/dev/null |
+      awk '/^New, / { sub(/^New, /, ""); v = $0 } /Server Temp Key/ { sub(/^ *Server Temp Key: */, ""); k = $0 }
+           END { printf "%s; key exchange %s", v, k }'
+  }
+
+  wrk_scheme=https
+  "${cli_cpu[@]}" wrk -t1 -c10 -d1s "https://127.0.0.1:$ours_port/bench" >/dev/null
+  "${cli_cpu[@]}" wrk -t1 -c10 -d1s "https://127.0.0.1:$nginx_port/bench" >/dev/null
+
+  echo "== HTTPS: c_examples/http_server -s vs nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') (1 worker, ssl), $(wrk --version 2>&1 | awk 'NR == 1 {print $1, $2}') =="
+  echo "   $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')); servers on CPU 0, wrk on CPU 1; $duration per run"
+  echo "   certificate: tests/tls/server.pem ($(openssl x509 -in "$cert" -noout -text | awk '/Public-Key:/ {print $2, $3}' | tr -d '()') EC)"
+  echo "   ours:  $(negotiated "$ours_port")"
+  echo "   nginx: $(negotiated "$nginx_port")"
+  echo "   CPU us/req: server utime+stime over the run / requests"
+  echo "| load                       | server       |       req/s |   p99 lat | CPU us/req | errors"
+  : >"$out/results.txt"
+  for ((run = 1; run <= http_runs; run++)); do
+    order=(mongoose-rs nginx)
+    ((run % 2)) || order=(nginx mongoose-rs)
+    for load in "keep-alive 50 conns" "new conn per req 50 conns"; do
+      case $load in
+        keep-alive*) args=(-t2 -c50 -d"$duration" --latency) ;;
+        new\ conn*) args=(-t2 -c50 -d"$duration" --latency -H "Connection: close") ;;
+      esac
+      for srv in "${order[@]}"; do
+        if [[ $srv == nginx ]]; then
+          run_wrk "$load" nginx "$nginx_port" "${nginx_pids[*]}" "${args[@]}"
+        else
+          run_wrk "$load" mongoose-rs "$ours_port" "${ours_pids[*]}" "${args[@]}"
+        fi
+        sleep 1  # closed connections leave TIME_WAIT; let the loop settle
+      done
+    done
+  done
+  unset wrk_scheme
+  echo
+  medians
+  echo "   server RSS at the end: mongoose-rs $(awk '/VmHWM/ {print $2, $3}' /proc/"${ours_pids[0]}"/status) peak;" \
+    "nginx worker $(awk '/VmHWM/ {print $2, $3}' /proc/"${nginx_pids[1]}"/status) peak"
+  echo "   (full wrk output in $out/wrk-https-*.txt)"
 fi

@@ -1,6 +1,12 @@
 // A small REST-style HTTP server keeping a list of items in memory.
-//   ./http_server [url]            default url: http://0.0.0.0:8000
+//   ./http_server [url] [-s https_url] [-c cert.pem] [-k key.pem]
+//     url        plain HTTP listener, default http://0.0.0.0:8000
+//     -s URL     also serve the same API over TLS on URL (https://...)
+//     -c, -k     certificate and key files (PEM or DER) for TLS; default
+//                tests/tls/server.pem and tests/tls/server.key
 //
+//   curl --cacert tests/tls/ca.pem https://localhost:8443/api/hello
+//                                            (with -s https://0.0.0.0:8443)
 //   curl localhost:8000/api/hello            -> {"message":"hello","version":"7.22"}
 //   curl -d 'buy milk' localhost:8000/api/items   -> 201 {"id":1}
 //   curl localhost:8000/api/items            -> ["buy milk"]
@@ -22,6 +28,7 @@ static size_t s_num_items;
 static unsigned long s_requests;     // HTTP requests answered
 static unsigned long s_connections;  // currently open client connections
 static uint64_t s_start_ms;
+static struct mg_tls_opts s_tls;     // cert and key for the -s listener
 
 // %M printer: the item list as a JSON array of strings.
 static size_t print_items(mg_pfn_t out, void *arg, va_list *ap) {
@@ -58,6 +65,8 @@ static void add_item(struct mg_connection *c, struct mg_http_message *hm) {
 static void fn(struct mg_connection *c, int ev, void *ev_data) {
   if (ev == MG_EV_ACCEPT) {
     s_connections++;
+    // Connections accepted on the https:// listener have c->is_tls set.
+    if (c->is_tls) mg_tls_init(c, &s_tls);
   } else if (ev == MG_EV_CLOSE && c->is_accepted) {
     s_connections--;
   } else if (ev == MG_EV_HTTP_MSG) {
@@ -66,7 +75,14 @@ static void fn(struct mg_connection *c, int ev, void *ev_data) {
     bool post = mg_strcmp(hm->method, mg_str("POST")) == 0;
     s_requests++;
     if (mg_match(hm->uri, mg_str("/bench"), NULL)) {
-      mg_http_reply(c, 200, "Content-Type: text/plain\r\n", BENCH_BODY);
+      // A client that asks to close is told the connection closes (as
+      // nginx does), so it does not send its next request on it.
+      struct mg_str *conn = mg_http_get_header(hm, "Connection");
+      bool close = conn != NULL && mg_strcasecmp(*conn, mg_str("close")) == 0;
+      mg_http_reply(c, 200,
+                    close ? "Content-Type: text/plain\r\nConnection: close\r\n"
+                          : "Content-Type: text/plain\r\n",
+                    BENCH_BODY);
     } else if (mg_match(hm->uri, mg_str("/api/hello"), NULL) && get) {
       mg_http_reply(c, 200, s_json, "{%m:%m,%m:%m}\n", MG_ESC("message"),
                     MG_ESC("hello"), MG_ESC("version"), MG_ESC(MG_VERSION));
@@ -89,10 +105,36 @@ static void fn(struct mg_connection *c, int ev, void *ev_data) {
   }
 }
 
+// Reads a whole file for the TLS options; exits when it cannot.
+static struct mg_str read_file(const char *path) {
+  struct mg_str s = mg_file_read(&mg_fs_posix, path);
+  if (s.buf == NULL) {
+    MG_ERROR(("cannot read %s", path));
+    exit(1);
+  }
+  return s;
+}
+
 int main(int argc, char *argv[]) {
-  const char *url = argc > 1 ? argv[1] : "http://0.0.0.0:8000";
+  const char *url = "http://0.0.0.0:8000", *https_url = NULL;
+  const char *cert = "tests/tls/server.pem", *key = "tests/tls/server.key";
   struct mg_mgr mgr;
   size_t i;
+  int a;
+  for (a = 1; a < argc; a++) {
+    if (strcmp(argv[a], "-s") == 0 && a + 1 < argc) {
+      https_url = argv[++a];
+    } else if (strcmp(argv[a], "-c") == 0 && a + 1 < argc) {
+      cert = argv[++a];
+    } else if (strcmp(argv[a], "-k") == 0 && a + 1 < argc) {
+      key = argv[++a];
+    } else if (argv[a][0] != '-') {
+      url = argv[a];
+    } else {
+      MG_ERROR(("usage: %s [url] [-s https_url] [-c cert] [-k key]", argv[0]));
+      return 1;
+    }
+  }
   mg_mgr_init(&mgr);
   s_start_ms = mg_millis();
   if (mg_http_listen(&mgr, url, fn, NULL) == NULL) {
@@ -100,8 +142,21 @@ int main(int argc, char *argv[]) {
     return 1;
   }
   MG_INFO(("listening on %s", url));
+  if (https_url != NULL || mg_url_is_ssl(url)) {
+    s_tls.cert = read_file(cert);
+    s_tls.key = read_file(key);
+  }
+  if (https_url != NULL) {
+    if (mg_http_listen(&mgr, https_url, fn, NULL) == NULL) {
+      MG_ERROR(("cannot listen on %s", https_url));
+      return 1;
+    }
+    MG_INFO(("listening on %s (TLS: %s, %s)", https_url, cert, key));
+  }
   for (;;) mg_mgr_poll(&mgr, 1000);
   mg_mgr_free(&mgr);
   for (i = 0; i < s_num_items; i++) free(s_items[i]);
+  free((void *) s_tls.cert.buf);
+  free((void *) s_tls.key.buf);
   return 0;
 }

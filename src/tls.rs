@@ -22,7 +22,7 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use std::io::{self, Read, Write};
 use std::os::fd::RawFd;
 use std::os::raw::{c_int, c_long, c_void};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 // The back-end numbers and the MG_IO_* results are written out in
 // csrc/header_prelude.h (Mongoose spells them as macros and an anonymous
@@ -237,7 +237,70 @@ impl<'a> Opts<'a> {
     }
 }
 
-fn client_conn(o: &Opts, peer: std::net::IpAddr) -> Result<rustls::Connection, String> {
+/// Most configs kept per side (client, server) by [`cached`]; the least
+/// recently used goes first.
+const CACHE_SIZE: usize = 16;
+
+/// A cache key: SHA-256 over the side and the option bytes that shape the
+/// config (the hash, not the bytes: no copy of a private key is kept here).
+type Key = [u8; 32];
+
+fn key(side: u8, o: &Opts, name: &[u8]) -> Key {
+    use sha2::Digest;
+    let mut h = sha2::Sha256::new();
+    h.update([side, o.skip as u8]);
+    for field in [o.ca, o.cert, o.key, name] {
+        h.update((field.len() as u64).to_le_bytes());
+        h.update(field);
+    }
+    h.finalize().into()
+}
+
+/// The config built for options with this key, built by `build` the first
+/// time. Connections made with the same options share one config, so the
+/// certificates and key are parsed once and rustls's session resumption
+/// (the server's session storage and tickets, the client's session cache,
+/// both inside the config) works across connections. A failed build is not
+/// kept: bad options fail, and are reported, on every call.
+fn cached<T>(
+    cache: &Mutex<Vec<(Key, Arc<T>)>>,
+    k: Key,
+    build: impl FnOnce() -> Result<T, String>,
+) -> Result<Arc<T>, String> {
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    {
+        let mut v = lock();
+        if let Some(i) = v.iter().position(|(key, _)| *key == k) {
+            let hit = v.remove(i);
+            let cfg = hit.1.clone();
+            v.push(hit);
+            return Ok(cfg);
+        }
+    }
+    // Built without the lock held (parsing takes a while); if another thread
+    // built the same config meanwhile, the first one in stays.
+    let cfg = Arc::new(build()?);
+    let mut v = lock();
+    if let Some((_, c)) = v.iter().find(|(key, _)| *key == k) {
+        return Ok(c.clone());
+    }
+    if v.len() >= CACHE_SIZE {
+        v.remove(0);
+    }
+    v.push((k, cfg.clone()));
+    Ok(cfg)
+}
+
+/// A client's config depends on `name` only through whether it is empty
+/// (SNI and the host name check on or off); rustls keeps resumable sessions
+/// per server name inside it.
+fn client_config(o: &Opts) -> Result<Arc<rustls::ClientConfig>, String> {
+    static CACHE: Mutex<Vec<(Key, Arc<rustls::ClientConfig>)>> = Mutex::new(Vec::new());
+    let name: &[u8] = if o.name.is_empty() { b"" } else { b"name" };
+    cached(&CACHE, key(b'c', o, name), || build_client_config(o))
+}
+
+fn build_client_config(o: &Opts) -> Result<rustls::ClientConfig, String> {
     let p = provider();
     let chain = if o.ca.is_empty() || o.skip {
         None
@@ -267,16 +330,21 @@ fn client_conn(o: &Opts, peer: std::net::IpAddr) -> Result<rustls::Connection, S
             .with_client_auth_cert(parse_certs("cert", o.cert)?, key)
             .map_err(|e| e.to_string())?
     };
+    cfg.enable_sni = !o.name.is_empty();
+    Ok(cfg)
+}
+
+fn client_conn(o: &Opts, peer: std::net::IpAddr) -> Result<rustls::Connection, String> {
+    let cfg = client_config(o)?;
     let name = if o.name.is_empty() {
         // No name to send or check: the peer's address stands in (rustls
         // never sends an IP address as SNI).
-        cfg.enable_sni = false;
         ServerName::IpAddress(peer.into())
     } else {
         let s = std::str::from_utf8(o.name).map_err(|_| "name is not UTF-8".to_string())?;
         ServerName::try_from(s.to_string()).map_err(|e| format!("name {s:?}: {e}"))?
     };
-    let c = rustls::ClientConnection::new(Arc::new(cfg), name).map_err(|e| e.to_string())?;
+    let c = rustls::ClientConnection::new(cfg, name).map_err(|e| e.to_string())?;
     Ok(c.into())
 }
 
@@ -284,6 +352,14 @@ fn server_conn(o: &Opts) -> Result<rustls::Connection, String> {
     if o.cert.is_empty() || o.key.is_empty() {
         return Err("a server needs cert and key".into());
     }
+    // A server's config does not depend on `name`.
+    static CACHE: Mutex<Vec<(Key, Arc<rustls::ServerConfig>)>> = Mutex::new(Vec::new());
+    let cfg = cached(&CACHE, key(b's', o, b""), || build_server_config(o))?;
+    let c = rustls::ServerConnection::new(cfg).map_err(|e| e.to_string())?;
+    Ok(c.into())
+}
+
+fn build_server_config(o: &Opts) -> Result<rustls::ServerConfig, String> {
     let p = provider();
     let certs = parse_certs("cert", o.cert)?;
     let key = parse_key(o.key)?;
@@ -298,9 +374,11 @@ fn server_conn(o: &Opts) -> Result<rustls::Connection, String> {
             .map_err(|e| format!("ca: {e}"))?;
         builder.with_client_cert_verifier(v)
     };
-    let cfg = builder.with_single_cert(certs, key).map_err(|e| format!("cert/key: {e}"))?;
-    let c = rustls::ServerConnection::new(Arc::new(cfg)).map_err(|e| e.to_string())?;
-    Ok(c.into())
+    let mut cfg = builder.with_single_cert(certs, key).map_err(|e| format!("cert/key: {e}"))?;
+    // Stateless resumption tickets (keys rotated by rustls), so resumption
+    // does not depend on how many clients the session storage can hold.
+    cfg.ticketer = rustls::crypto::ring::Ticketer::new().map_err(|e| format!("tickets: {e}"))?;
+    Ok(cfg)
 }
 
 /// The TLS state of a connection, if it has one.
@@ -456,6 +534,31 @@ pub unsafe fn io(c: *mut mg_connection) {
     }
 }
 
+/// The handshake is complete: a debug line telling the protocol and whether
+/// the session was resumed, then MG_EV_TLS_HS.
+///
+/// # Safety
+/// `c` must be a live connection whose TLS state is `t`; `t` must not be
+/// used after this returns (the handler may change the connection).
+unsafe fn handshake_done(c: *mut mg_connection, t: &mut Tls) {
+    t.hs_reported = true;
+    let kind = match t.conn.handshake_kind() {
+        Some(rustls::HandshakeKind::Resumed) => "resumed",
+        _ => "full",
+    };
+    // SAFETY: c is live per the contract.
+    unsafe {
+        crate::log_debug!(
+            "tls",
+            "{} TLS handshake done: {:?}, {kind}",
+            (*c).id,
+            t.conn.protocol_version().unwrap_or(rustls::ProtocolVersion::Unknown(0))
+        );
+        (*c).set_tls_hs(false);
+        conn::call(c, ev::TLS_HS, std::ptr::null_mut());
+    }
+}
+
 fn pending_plaintext(t: &mut Tls) -> usize {
     t.conn.process_new_packets().map_or(0, |s| s.plaintext_bytes_to_read())
 }
@@ -516,9 +619,7 @@ unsafe fn feed(c: *mut mg_connection, eof: bool) {
                 return raise_error(c, MG_LL_ERROR, format!("{what}: {e}").as_bytes());
             }
             if !t.hs_reported && !t.conn.is_handshaking() {
-                t.hs_reported = true;
-                (*c).set_tls_hs(false);
-                conn::call(c, ev::TLS_HS, std::ptr::null_mut());
+                handshake_done(c, t);
                 if (*c).is_closing() {
                     return;
                 }
@@ -803,9 +904,7 @@ pub unsafe fn handshake(c: *mut mg_connection) {
         }
         t.leftover = true;
         if !t.hs_reported && !t.conn.is_handshaking() {
-            t.hs_reported = true;
-            (*c).set_tls_hs(false);
-            conn::call(c, ev::TLS_HS, std::ptr::null_mut());
+            handshake_done(c, t);
         }
     }
 }

@@ -388,6 +388,78 @@ fn http_server_rest_api() {
     assert!((1..=11).contains(&json_num(&s, "connections")), "{s}");
 }
 
+/// Python's ssl module as the HTTPS client of http_server's `-s` listener:
+/// verifies the chain against tests/tls/ca.pem and the name "localhost",
+/// then makes `requests` (METHOD PATH [BODY]) on one keep-alive connection
+/// and prints "STATUS BODY" for each; then one more request on each of two
+/// new connections, printing "resumed" or "full" for the second.
+const HTTPS_CLIENT: &str = r#"
+import http.client, socket, ssl, sys
+port = int(sys.argv[1])
+ctx = ssl.create_default_context(cafile="tests/tls/ca.pem")
+conn = http.client.HTTPSConnection("localhost", port, context=ctx, timeout=10)
+for spec in sys.argv[2:]:
+    method, path, *body = spec.split(" ", 2)
+    conn.request(method, path, body=body[0] if body else None)
+    r = conn.getresponse()
+    print(r.status, r.read().decode(), end="", flush=True)
+conn.close()
+
+def bench(session):
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s = ctx.wrap_socket(raw, server_hostname="localhost", session=session)
+    s.sendall(b"GET /bench HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    data = b""
+    while d := s.recv(4096):
+        data += d
+    assert data.startswith(b"HTTP/1.1 200") and data.endswith(b"Hello, World!\n"), data
+    sess, reused = s.session, s.session_reused
+    s.close()
+    return sess, reused
+
+sess, _ = bench(None)
+print("resumed" if bench(sess)[1] else "full")
+"#;
+
+/// http_server with `-s https://...`: the same API over TLS (certificate and
+/// key from the default tests/tls files), sharing the item list with the
+/// plain listener, which keeps working.
+#[test]
+fn http_server_https_listener() {
+    let (port, tls_port) = (free_port(), free_port());
+    let mut p = Proc::spawn(
+        "http_server",
+        &[&format!("http://127.0.0.1:{port}"), "-s", &format!("https://127.0.0.1:{tls_port}")],
+    );
+    p.wait_port(port);
+    p.wait_port(tls_port);
+    let out = Command::new("python3")
+        .current_dir(root())
+        .args(["-c", HTTPS_CLIENT, &tls_port.to_string()])
+        .args(["GET /api/hello", "POST /api/items over tls", "GET /api/items", "GET /bench"])
+        .output()
+        .expect("python3");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        text,
+        "200 {\"message\":\"hello\",\"version\":\"7.22\"}\n201 {\"id\":1}\n\
+         200 [\"over tls\"]\n200 Hello, World!\nresumed\n"
+    );
+    // The plain listener serves the same list.
+    assert_eq!(get(port, "/api/items").text(), "[\"over tls\"]\n");
+    // Plaintext HTTP to the TLS port gets no HTTP answer.
+    let r = {
+        let mut s = TcpStream::connect(("127.0.0.1", tls_port)).unwrap();
+        s.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+        s.write_all(b"GET /api/hello HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut buf = Vec::new();
+        let _ = s.read_to_end(&mut buf);
+        buf
+    };
+    assert!(!r.starts_with(b"HTTP/"), "{:?}", String::from_utf8_lossy(&r));
+}
+
 #[test]
 fn worker_thread_keep_alive() {
     let (_p, port) = server("worker_thread", "http");

@@ -2,7 +2,9 @@
 //! Python 3 and its OpenSSL; nothing to install), over loopback:
 //! - `tests/py/tls_client.py` as a client of `tests/tls/https_server.c`:
 //!   keep-alive, a 5 MiB response, a static file through mg_http_serve_dir,
-//!   garbage and plaintext HTTP sent to the TLS port, two-way TLS;
+//!   garbage and plaintext HTTP sent to the TLS port, session resumption
+//!   (a second connection offering the first's session resumes it), two-way
+//!   TLS;
 //! - `tests/py/tls_server.py` as a server for `tests/tls/https_client.c`:
 //!   verification by CA and host name, its failures, skip_verification, and
 //!   a client certificate for two-way TLS;
@@ -150,9 +152,10 @@ fn python_client_against_our_server() {
     let text = show(&out);
     let log = std::fs::read_to_string(log).unwrap();
     assert!(out.status.success() && text.contains("ALL OK"), "{text}\nserver log:\n{log}");
-    // One TLS connection, one handshake; the garbage and the plaintext
-    // request were refused as TLS errors.
-    assert_eq!(log.matches("tls_hs ").count(), 1, "server log:\n{log}");
+    // One handshake for the keep-alive connection, then one for each of
+    // the two resumption connections; the garbage and the plaintext request
+    // were refused as TLS errors.
+    assert_eq!(log.matches("tls_hs ").count(), 3, "server log:\n{log}");
     assert_eq!(log.matches("\nerror ").count() + log.starts_with("error ") as usize, 2, "{log}");
 }
 

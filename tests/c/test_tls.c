@@ -1,10 +1,11 @@
 // TLS from C, our client against our server over loopback, with the test
 // certificates in tests/tls/: c->is_tls follows the URL scheme; HTTPS
 // requests with MG_EV_TLS_HS once per side and c->is_tls_hs during the
-// handshake; certificate and host name verification failures, and
+// handshake; session resumption across connections made with the same
+// options; certificate and host name verification failures, and
 // skip_verification; two-way TLS; WebSocket over wss://; garbage and
-// plaintext sent to a TLS port; bad options to mg_tls_init(); and the raw
-// mg_io_send()/mg_io_recv().
+// plaintext sent to a TLS port; bad options to mg_tls_init(), reported on
+// every call; and the raw mg_io_send()/mg_io_recv().
 #include "test_util.h"
 
 static struct mg_str s_ca, s_other_ca, s_cert, s_key, s_client_cert,
@@ -303,6 +304,59 @@ static void log_fn(char ch, void *arg) {
   if (s_log_len + 1 < sizeof(s_log)) s_log[s_log_len++] = ch, s_log[s_log_len] = 0;
 }
 
+// The library's debug line for each completed handshake, counted by kind.
+static char s_line[512];
+static size_t s_line_len;
+static int s_hs_full, s_hs_resumed;
+static void hs_log_fn(char ch, void *arg) {
+  (void) arg;
+  if (ch != '\n') {
+    if (s_line_len + 1 < sizeof(s_line)) s_line[s_line_len++] = ch;
+    return;
+  }
+  s_line[s_line_len] = 0, s_line_len = 0;
+  if (strstr(s_line, "TLS handshake done") == NULL) return;
+  if (strstr(s_line, ", resumed") != NULL) s_hs_resumed++;
+  if (strstr(s_line, ", full") != NULL) s_hs_full++;
+}
+
+// A second connection made with the same options resumes the first one's
+// session (the options' config, with its session caches, is shared), on
+// both sides; one with other client options does not.
+static void test_resumption(void) {
+  struct mg_mgr mgr;
+  struct server_cfg cfg;
+  struct client cl;
+  char base[64], url[128];
+  int saved = mg_log_level;
+  memset(&cfg, 0, sizeof(cfg));
+  mg_log_set_fn(hs_log_fn, NULL);
+  mg_log_set(MG_LL_DEBUG);
+  mg_mgr_init(&mgr);
+  listen_https(&mgr, &cfg, base, sizeof(base));
+  snprintf(url, sizeof(url), "https://%s/r", base);
+  init_client(&cl, url);  // the first test to connect: no session yet
+  run_client(&mgr, &cl, false);
+  CHECK(cl.errors == 0 && cl.msgs == 1);
+  CHECK(s_hs_full == 2 && s_hs_resumed == 0);  // client and server
+
+  init_client(&cl, url);
+  run_client(&mgr, &cl, false);
+  CHECK(cl.errors == 0 && cl.msgs == 1 && cl.hs == 1);
+  CHECK_STR(cl.body, "secret /r");
+  CHECK(s_hs_full == 2 && s_hs_resumed == 2);
+
+  init_client(&cl, url);  // other options: a config and sessions of its own
+  cl.opts.skip_verification = 1;
+  run_client(&mgr, &cl, false);
+  CHECK(cl.errors == 0 && cl.msgs == 1);
+  CHECK(s_hs_full == 4 && s_hs_resumed == 2);
+  CHECK(cfg.hs == 3 && cfg.errors == 0);
+  mg_mgr_free(&mgr);
+  mg_log_set_fn(NULL, NULL);
+  mg_log_set(saved);
+}
+
 static void test_bad_opts(void) {
   struct mg_mgr mgr;
   struct server_cfg cfg;
@@ -321,6 +375,10 @@ static void test_bad_opts(void) {
   run_client(&mgr, &cl, false);
   CHECK(cfg.errors == 1 && cl.msgs == 0 && cl.errors == 1);
   CHECK(strstr(s_log, "TLS setup: cert") != NULL);
+  init_client(&cl, url);  // the same bad options fail again, not cached
+  run_client(&mgr, &cl, false);
+  CHECK(cfg.errors == 2 && cl.msgs == 0 && cl.errors == 1);
+  cfg.errors = 0;
 
   cfg.cert = s_cert, cfg.key = mg_str("junk"), cfg.errors = 0;  // a bad key
   init_client(&cl, url);
@@ -415,9 +473,11 @@ int main(void) {
   s_client_cert = file("tests/tls/client.pem");
   s_client_key = file("tests/tls/client.key");
   test_is_tls_from_url();
+  test_resumption();  // first: it counts full handshakes
   test_https_roundtrip();
   test_verification();
-  test_two_way();
+  test_two_way();  // after: a client's session for a one-way server must not
+                   // let it into a two-way one without a certificate
   test_wss();
   test_garbage();
   test_bad_opts();

@@ -6,8 +6,9 @@ One keep-alive connection makes every request (checked: one socket, one
 handshake): /hello twice, a 5 MiB /big response, STATIC_FILE through
 /static/, and /hello again after garbage and a plaintext HTTP request went to
 the same port on other connections, which must be closed without an HTTP
-answer. With "two-way", the server requires client certificates: a client
-without one must fail, one with tests/tls/client.pem must get through.
+answer. Then two new connections: the second resumes the first's session.
+With "two-way", the server requires client certificates: a client without
+one must fail, one with tests/tls/client.pem must get through.
 Prints "ok ..." lines; exits non-zero on the first failure.
 """
 import hashlib
@@ -93,4 +94,32 @@ status, body = get(conn, "/hello")
 expect(status == 200 and body == b"hello\n" and conn.sock is sock,
        "the TLS connection still works")
 conn.close()
+
+
+def one_request(ctx, session=None):
+    """GET /hello on a new connection (Connection: close); its session."""
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s = ctx.wrap_socket(raw, server_hostname="localhost", session=session)
+    s.sendall(b"GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+    data = b""
+    try:
+        while True:
+            d = s.recv(4096)
+            if not d:
+                break
+            data += d
+    except (ssl.SSLZeroReturnError, ConnectionResetError):
+        pass
+    reused, sess = s.session_reused, s.session
+    s.close()
+    return data.startswith(b"HTTP/1.1 200") and data.endswith(b"hello\n"), reused, sess
+
+
+# Session resumption: a new connection offering the previous one's session
+# (a TLS 1.3 ticket or a TLS 1.2 session) resumes it.
+ctx = context(two_way)
+ok, reused, sess = one_request(ctx)
+expect(ok and not reused, "a new connection: full handshake")
+ok, reused, _ = one_request(ctx, sess)
+expect(ok and reused, "the next one resumes the session")
 print("ALL OK", flush=True)
