@@ -75,14 +75,7 @@ static void fn(struct mg_connection *c, int ev, void *ev_data) {
     bool post = mg_strcmp(hm->method, mg_str("POST")) == 0;
     s_requests++;
     if (mg_match(hm->uri, mg_str("/bench"), NULL)) {
-      // A client that asks to close is told the connection closes (as
-      // nginx does), so it does not send its next request on it.
-      struct mg_str *conn = mg_http_get_header(hm, "Connection");
-      bool close = conn != NULL && mg_strcasecmp(*conn, mg_str("close")) == 0;
-      mg_http_reply(c, 200,
-                    close ? "Content-Type: text/plain\r\nConnection: close\r\n"
-                          : "Content-Type: text/plain\r\n",
-                    BENCH_BODY);
+      mg_http_reply(c, 200, "Content-Type: text/plain\r\n", BENCH_BODY);
     } else if (mg_match(hm->uri, mg_str("/api/hello"), NULL) && get) {
       mg_http_reply(c, 200, s_json, "{%m:%m,%m:%m}\n", MG_ESC("message"),
                     MG_ESC("hello"), MG_ESC("version"), MG_ESC(MG_VERSION));
