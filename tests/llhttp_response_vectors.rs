@@ -29,10 +29,10 @@
 //! counterpart here are listed in [`SKIPS`]. (The `pause` vectors are run:
 //! pausing is an llhttp API feature, but it does not change what is parsed,
 //! and their `pause` log lines are ignored.)
-use mongoose::http::{chunked_extent, dechunk_in_place, parse_head, Framing, HttpError};
+use mongoose::http::{parse_head, Framing, HttpError};
 
 mod common;
-use common::llhttp::{load, parse_log, show, Case, LogMsg};
+use common::llhttp::{framed_body, load, parse_log, show, Case, End, LogMsg};
 
 /// What a vector must do with our parser.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -105,25 +105,6 @@ struct Got {
     until_close: bool,
 }
 
-/// How our parse of the whole input ended.
-#[derive(Debug, PartialEq)]
-enum End {
-    /// Every byte was part of a complete response.
-    Consumed,
-    /// Waiting for more bytes of a body.
-    Incomplete,
-    /// Waiting for more bytes of a head.
-    IncompleteHead,
-    /// Refused with this status and reason.
-    Error(u16, &'static str),
-    /// The last response ended the connection; the bytes after it are
-    /// never read.
-    Closed,
-    /// 101 Switching Protocols: the bytes after it belong to another
-    /// protocol.
-    Upgraded,
-}
-
 /// Parses `input` as a client connection does: response after response.
 fn run(input: &[u8]) -> (Vec<Got>, End) {
     let mut got = Vec::new();
@@ -161,32 +142,6 @@ fn run(input: &[u8]) -> (Vec<Got>, End) {
         };
         let rest = &buf[head.len..];
         let used = match head.framing {
-            Framing::Length(n) if rest.len() >= n => {
-                msg.body = Some(rest[..n].to_vec());
-                n
-            }
-            Framing::Length(_) => {
-                got.push(msg);
-                return (got, End::Incomplete);
-            }
-            Framing::Chunked => match chunked_extent(rest) {
-                Ok(Some((raw, len))) => {
-                    let mut body = rest[..raw].to_vec();
-                    let n = dechunk_in_place(&mut body);
-                    assert_eq!(n, len, "dechunk_in_place and chunked_extent disagree");
-                    body.truncate(n);
-                    msg.body = Some(body);
-                    raw
-                }
-                Ok(None) => {
-                    got.push(msg);
-                    return (got, End::Incomplete);
-                }
-                Err(HttpError { status, reason }) => {
-                    got.push(msg);
-                    return (got, End::Error(status, reason));
-                }
-            },
             Framing::UntilClose => {
                 // The end of the input is the close: deliver_until_close().
                 msg.body = Some(rest.to_vec());
@@ -194,6 +149,16 @@ fn run(input: &[u8]) -> (Vec<Got>, End) {
                 rest.len()
             }
             Framing::LengthRequired => unreachable!("responses never need a length"),
+            framing => match framed_body(framing, rest) {
+                Ok((body, used)) => {
+                    msg.body = Some(body);
+                    used
+                }
+                Err(end) => {
+                    got.push(msg);
+                    return (got, end);
+                }
+            },
         };
         got.push(msg);
         pos += head.len + used;

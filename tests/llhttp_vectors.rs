@@ -18,12 +18,10 @@
 //! they are listed in [`OVERRIDES`] with the reason and our expectation is
 //! checked instead. Vectors that test llhttp API features with no
 //! counterpart here are listed in [`SKIPS`].
-use mongoose::http::{
-    chunked_extent, dechunk_in_place, parse_head, Framing, HttpError, LENGTH_REQUIRED,
-};
+use mongoose::http::{parse_head, Framing, HttpError, LENGTH_REQUIRED};
 
 mod common;
-use common::llhttp::{load, parse_log, show, trim, Case, Log, LogMsg};
+use common::llhttp::{framed_body, load, parse_log, show, trim, Case, End, Log, LogMsg};
 
 /// What a vector must do with our parser.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -112,24 +110,6 @@ struct Got {
     body: Option<Vec<u8>>,
 }
 
-/// How our parse of the whole input ended.
-#[derive(Debug, PartialEq)]
-enum End {
-    /// Every byte was part of a complete message.
-    Consumed,
-    /// Waiting for more bytes of a body.
-    Incomplete,
-    /// Waiting for more bytes of a head.
-    IncompleteHead,
-    /// Refused with this status.
-    Error(u16, &'static str),
-    /// The last message asked to close; the bytes after it are never read.
-    Closed,
-    /// CONNECT or Upgrade: the bytes after the message belong to another
-    /// protocol.
-    Upgraded,
-}
-
 fn has_token(value: &[u8], token: &[u8]) -> bool {
     value.split(|&b| b == b',').any(|t| trim(t).eq_ignore_ascii_case(token))
 }
@@ -171,36 +151,20 @@ fn run(input: &[u8]) -> (Vec<Got>, End) {
             Got { method: method.to_vec(), url, proto: proto.to_vec(), headers, body: None };
         let rest = &buf[head.len..];
         let used = match head.framing {
-            Framing::Length(n) if rest.len() >= n => {
-                msg.body = Some(rest[..n].to_vec());
-                n
-            }
-            Framing::Length(_) => {
-                got.push(msg);
-                return (got, End::Incomplete);
-            }
-            Framing::Chunked => match chunked_extent(rest) {
-                Ok(Some((raw, len))) => {
-                    let mut body = rest[..raw].to_vec();
-                    let n = dechunk_in_place(&mut body);
-                    assert_eq!(n, len, "dechunk_in_place and chunked_extent disagree");
-                    body.truncate(n);
-                    msg.body = Some(body);
-                    raw
-                }
-                Ok(None) => {
-                    got.push(msg);
-                    return (got, End::Incomplete);
-                }
-                Err(HttpError { status, reason }) => {
-                    got.push(msg);
-                    return (got, End::Error(status, reason));
-                }
-            },
             Framing::UntilClose => unreachable!("requests have no read-until-close bodies"),
             Framing::LengthRequired => {
                 return (got, End::Error(LENGTH_REQUIRED.status, LENGTH_REQUIRED.reason));
             }
+            framing => match framed_body(framing, rest) {
+                Ok((body, used)) => {
+                    msg.body = Some(body);
+                    used
+                }
+                Err(end) => {
+                    got.push(msg);
+                    return (got, end);
+                }
+            },
         };
         got.push(msg);
         pos += head.len + used;

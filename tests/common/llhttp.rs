@@ -13,6 +13,7 @@
 //! the text, `\xHH` included, is UTF-8 encoded as llhttp's runner does).
 //! Log lines this reader does not know (`pause`, `reset`, chunk and
 //! chunk-extension events) are ignored.
+use mongoose::http::{chunked_extent, dechunk_in_place, Framing, HttpError};
 use std::path::PathBuf;
 
 /// One vector.
@@ -245,4 +246,47 @@ pub fn trim(mut b: &[u8]) -> &[u8] {
 /// Bytes as an escaped string, for messages.
 pub fn show(b: &[u8]) -> String {
     String::from_utf8_lossy(b).escape_debug().to_string()
+}
+
+/// How our parse of a vector's whole input ended.
+#[derive(Debug, PartialEq)]
+pub enum End {
+    /// Every byte was part of a complete message.
+    Consumed,
+    /// Waiting for more bytes of a body.
+    Incomplete,
+    /// Waiting for more bytes of a head.
+    IncompleteHead,
+    /// Refused with this status and reason.
+    Error(u16, &'static str),
+    /// The last message ended the connection (it asked to close); the bytes
+    /// after it are never read.
+    Closed,
+    /// CONNECT, Upgrade or 101 Switching Protocols: the bytes after the
+    /// message belong to another protocol.
+    Upgraded,
+}
+
+/// The body at the start of `rest` of a message framed by Content-Length or
+/// chunked coding, as the library delivers it (de-chunked), and the bytes
+/// it took; or how the parse ends there (incomplete, or refused).
+pub fn framed_body(framing: Framing, rest: &[u8]) -> Result<(Vec<u8>, usize), End> {
+    match framing {
+        Framing::Length(n) if rest.len() >= n => Ok((rest[..n].to_vec(), n)),
+        Framing::Length(_) => Err(End::Incomplete),
+        Framing::Chunked => match chunked_extent(rest) {
+            Ok(Some((raw, len))) => {
+                let mut body = rest[..raw].to_vec();
+                let n = dechunk_in_place(&mut body);
+                assert_eq!(n, len, "dechunk_in_place and chunked_extent disagree");
+                body.truncate(n);
+                Ok((body, raw))
+            }
+            Ok(None) => Err(End::Incomplete),
+            Err(HttpError { status, reason }) => Err(End::Error(status, reason)),
+        },
+        Framing::UntilClose | Framing::LengthRequired => {
+            unreachable!("{framing:?} has no framed body")
+        }
+    }
 }
