@@ -1207,6 +1207,30 @@ void mg_http_serve_file(struct mg_connection *c,
 // `<!--#include virtual="..." -->` (relative to `root`) directives.
 void mg_http_serve_ssi(struct mg_connection *c, const char *root, const char *fullpath);
 
+// Opens a UDP connection to the SNTP server at `url` (NULL means
+// "udp://time.google.com:123") and sends a request once it is connected.
+// A valid answer sets the clock mg_now() reads, reaches `fn` as
+// MG_EV_SNTP_TIME (`uint64_t *` milliseconds since the epoch) and closes
+// the connection. An invalid answer (short, not from a server, a
+// kiss-of-death, an unsynchronised server, not answering our request), or
+// none within 3 seconds of the latest request, is an MG_EV_ERROR. NULL on
+// error (logged).
+struct mg_connection *mg_sntp_connect(struct mg_mgr *mgr,
+                                      const char *url,
+                                      mg_event_handler_t fn,
+                                      void *fn_data);
+
+// Sends another time request on a connection from mg_sntp_connect() (one
+// is sent by itself when the connection is established). The answer is
+// awaited for 3 seconds.
+void mg_sntp_request(struct mg_connection *c);
+
+// Checks `len` bytes at `buf` as an SNTP server's answer (as the client
+// does, except that it cannot match it to a request) and returns the
+// server's transmit time in milliseconds since the epoch, or -1 (logged)
+// for an invalid answer. It does not set the clock.
+int64_t mg_sntp_parse(const unsigned char *buf, size_t len);
+
 // Makes an mg_str from a NUL-terminated string, which is not copied.
 // NULL gives {NULL, 0}. C code calls it as mg_str(s).
 struct mg_str mg_str_s(const char *s);
@@ -1379,8 +1403,9 @@ bool mg_aton(struct mg_str str, struct mg_addr *addr);
 // Milliseconds from a monotonic clock.
 uint64_t mg_millis(void);
 
-// Current time in milliseconds since the Unix epoch (the system clock;
-// Mongoose sets it through SNTP on devices without one).
+// Current time in milliseconds since the Unix epoch: the system clock
+// until an SNTP server answered (mg_sntp_connect()), then the server's
+// time carried forward by mg_millis().
 uint64_t mg_now(void);
 
 // Starts a firmware update (MG_OTA_NONE: there is no firmware to update

@@ -331,6 +331,8 @@ pub struct ConnPrivate {
     /// A static file being streamed as the body of the response in progress
     /// (`serve.rs`); output still to come, like bytes in `send`.
     pub file: Option<Box<crate::serve::Transfer>>,
+    /// SNTP client state, for connections made by `mg_sntp_connect`.
+    pub sntp: Option<Box<crate::sntp::SntpState>>,
     /// Extra bytes allocated after the struct (`extraconnsize` at creation).
     extra: usize,
 }

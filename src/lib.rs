@@ -26,6 +26,7 @@ pub mod poller;
 pub mod queue;
 pub mod rpc;
 pub mod serve;
+pub mod sntp;
 pub mod sock;
 pub mod str;
 pub mod timer;

@@ -44,6 +44,7 @@ c_tests! {
     test_queue,
     test_hash,
     test_tls,
+    test_sntp,
 }
 
 /// The static library works too: the networking core, every variadic

@@ -23,6 +23,7 @@ pub mod print;
 pub mod queue;
 pub mod rpc;
 pub mod serve;
+pub mod sntp;
 pub mod str;
 pub mod timer;
 pub mod tls;

@@ -13,11 +13,12 @@ pub extern "C" fn mg_millis() -> u64 {
     crate::util::millis()
 }
 
-/// Current time in milliseconds since the Unix epoch (the system clock;
-/// Mongoose sets it through SNTP on devices without one).
+/// Current time in milliseconds since the Unix epoch: the system clock
+/// until an SNTP server answered (mg_sntp_connect()), then the server's
+/// time carried forward by mg_millis().
 #[no_mangle]
 pub extern "C" fn mg_now() -> u64 {
-    crate::util::epoch_millis()
+    crate::sntp::now()
 }
 
 /// Starts a firmware update (MG_OTA_NONE: there is no firmware to update
