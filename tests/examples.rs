@@ -1114,3 +1114,60 @@ fn websocket_client_against_websocket_server() {
     assert_eq!(st.code(), Some(1), "{}", p.output());
     assert!(p.output().contains("status 404"), "{}", p.output());
 }
+
+/// A one-shot SNTP server on a loopback UDP port, in a thread: it answers
+/// the first request with `answer(request)` and returns the request.
+fn sntp_responder(answer: fn(&[u8]) -> Vec<u8>) -> (u16, std::thread::JoinHandle<Vec<u8>>) {
+    let sock = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind udp");
+    sock.set_read_timeout(Some(IO_TIMEOUT)).unwrap();
+    let port = sock.local_addr().unwrap().port();
+    let t = std::thread::spawn(move || {
+        let mut buf = [0u8; 512];
+        let (n, from) = sock.recv_from(&mut buf).expect("no SNTP request");
+        sock.send_to(&answer(&buf[..n]), from).unwrap();
+        buf[..n].to_vec()
+    });
+    (port, t)
+}
+
+/// A stratum 1 answer to `req` saying 2030-01-01T00:00:00.500Z.
+fn sntp_answer_2030(req: &[u8]) -> Vec<u8> {
+    // Seconds from 1900 to 2030-01-01, and half a second as a fraction.
+    let ts = ((2_208_988_800u64 + 1_893_456_000) << 32) | 0x8000_0000;
+    let mut p = vec![0u8; 48];
+    p[0] = 0x24; // no leap warning, version 4, mode 4 (server)
+    p[1] = 1;
+    p[12..16].copy_from_slice(b"GPS\0");
+    p[24..32].copy_from_slice(&req[40..48]); // originate: our transmit time
+    p[32..40].copy_from_slice(&ts.to_be_bytes());
+    p[40..48].copy_from_slice(&ts.to_be_bytes());
+    p
+}
+
+#[test]
+fn sntp_client_gets_the_time() {
+    let (port, t) = sntp_responder(sntp_answer_2030);
+    let mut p = Proc::spawn("sntp_client", &[&format!("udp://127.0.0.1:{port}")]);
+    let st = p.wait(Duration::from_secs(10));
+    let out = p.output();
+    let req = t.join().unwrap();
+    assert_eq!((req.len(), req[0]), (48, 0x23), "request: {req:?}");
+    assert!(st.success(), "sntp_client failed ({st}):\n{out}");
+    assert!(out.contains("SNTP time: 2030-01-01T00:00:00.5"), "{out}");
+    assert!(out.contains("mg_now():  2030-01-01T00:00:00."), "{out}");
+    assert!(!out.contains("Clock:      2030"), "{out}");
+
+    // A kiss-of-death (stratum 0, "RATE"): an error, exit 1.
+    let (port, t) = sntp_responder(|req| {
+        let mut p = sntp_answer_2030(req);
+        p[0] = 0xe4;
+        p[1] = 0;
+        p[12..16].copy_from_slice(b"RATE");
+        p
+    });
+    let mut p = Proc::spawn("sntp_client", &[&format!("udp://127.0.0.1:{port}")]);
+    let st = p.wait(Duration::from_secs(10));
+    t.join().unwrap();
+    assert_eq!(st.code(), Some(1), "{}", p.output());
+    assert!(p.output().contains("kiss-of-death from server (code RATE)"), "{}", p.output());
+}
