@@ -5,7 +5,7 @@
 //! alarm, our own request echoed, a short packet, a forged originate
 //! timestamp).
 mod common;
-use common::{compile, out_dir, root, Link};
+use common::{compile, out_dir, root, show, Link};
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -74,10 +74,6 @@ fn run_client(port: u16) -> Output {
         std::thread::sleep(Duration::from_millis(10));
     }
     child.wait_with_output().expect("its output")
-}
-
-fn show(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 /// The milliseconds of the line starting with `label` in the client's output.

@@ -12,7 +12,7 @@
 //!
 //! The certificates are in `tests/tls/` (see `tests/tls/gen.sh`).
 mod common;
-use common::{compile, out_dir, root, Link};
+use common::{compile, out_dir, root, run_with_timeout, show, Link};
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -95,34 +95,6 @@ fn python_server(two_way: bool) -> (Killed, u16) {
     (child, port)
 }
 
-/// Runs a command from the crate root with a time limit; returns its output.
-fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
-    let child = cmd
-        .current_dir(root())
-        .env_remove("LD_LIBRARY_PATH")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(out) => out.expect("wait for child"),
-        Err(_) => {
-            // SAFETY: kill(2) on the child we started (by its id).
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-            panic!("{cmd:?} did not finish within {limit:?}");
-        }
-    }
-}
-
-fn show(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
-}
-
 /// A directory with one 3 MiB file for mg_http_serve_dir; returns both.
 fn www() -> (PathBuf, PathBuf) {
     let dir = out_dir().join("tls_www");
@@ -140,7 +112,7 @@ fn python_client(port: u16, file: &std::path::Path, two_way: bool) -> Output {
     if two_way {
         cmd.arg("two-way");
     }
-    run_with_timeout(&mut cmd, Duration::from_secs(60))
+    run_with_timeout(cmd.current_dir(root()), Duration::from_secs(60))
 }
 
 #[test]
@@ -172,8 +144,10 @@ fn python_client_against_our_two_way_server() {
 
 /// Runs tests/tls/https_client.c with its arguments.
 fn our_client(args: &[&str]) -> (bool, String) {
-    let out =
-        run_with_timeout(Command::new(program("https_client")).args(args), Duration::from_secs(20));
+    let out = run_with_timeout(
+        Command::new(program("https_client")).args(args).current_dir(root()),
+        Duration::from_secs(20),
+    );
     (out.status.success(), show(&out))
 }
 

@@ -9,7 +9,7 @@
 //! under the target directory (pip from the package registry). When that is
 //! impossible the tests fail, saying why: they never pass without running.
 mod common;
-use common::{compile, out_dir, profile_dir, root, Link};
+use common::{compile, out_dir, profile_dir, root, run_with_timeout, show, Link};
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -113,33 +113,6 @@ fn our_server(tag: &str) -> (Killed, u16) {
         .expect("start websocket_server");
     wait_port(&mut child, port, "websocket_server");
     (Killed(child), port)
-}
-
-/// Runs a command to completion with a time limit; returns its output.
-fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
-    let child = cmd
-        .env_remove("LD_LIBRARY_PATH")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    match rx.recv_timeout(limit) {
-        Ok(out) => out.expect("wait for child"),
-        Err(_) => {
-            // SAFETY: kill(2) on the child we started (by its id).
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-            panic!("{cmd:?} did not finish within {limit:?}");
-        }
-    }
-}
-
-fn show(out: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 #[test]

@@ -7,7 +7,8 @@
 pub mod llhttp;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 /// The crate root (where `include/` and `tests/c/` live).
 pub fn root() -> PathBuf {
@@ -116,4 +117,33 @@ pub fn run_exe(exe: &Path) {
 pub fn run_c_test(name: &str, link: Link) {
     let exe = compile(&root().join("tests/c").join(format!("{name}.c")), link, &[]);
     run_exe(&exe);
+}
+
+/// Runs a command to completion with a time limit (killing it past that);
+/// returns its output, stdout and stderr captured.
+pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
+    let child = cmd
+        .env_remove("LD_LIBRARY_PATH")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(out) => out.expect("wait for child"),
+        Err(_) => {
+            // SAFETY: kill(2) on the child we started (by its id).
+            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            panic!("{cmd:?} did not finish within {limit:?}");
+        }
+    }
+}
+
+/// A child's stdout and stderr, as text.
+pub fn show(out: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
