@@ -72,3 +72,17 @@ fn shared_library_exports_exactly_the_header_api() {
     assert!(leaked.is_empty(), "exported but not declared in mongoose.h: {leaked:?}");
     assert!(missing.is_empty(), "declared in mongoose.h but not exported: {missing:?}");
 }
+
+/// The library carries its soname (libmongoose.so.<MG_VERSION>), and the
+/// link of that name beside it, which programs linked with -lmongoose load.
+#[test]
+fn shared_library_has_a_soname() {
+    let so = lib_dir().join("libmongoose.so");
+    let out = Command::new("readelf").arg("-d").arg(&so).output().expect("run readelf");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let soname = env!("MG_SONAME");
+    assert_eq!(soname, "libmongoose.so.7.22");
+    assert!(text.contains(&format!("Library soname: [{soname}]")), "{text}");
+    let link = lib_dir().join(soname);
+    assert_eq!(std::fs::read_link(&link).unwrap().to_str(), Some("libmongoose.so"));
+}
