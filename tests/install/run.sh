@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs a CMake build of the library into a fresh temporary prefix and
+# uses it the way an outside project would. Run by ctest (see CMakeLists.txt):
+#   run.sh MODE BUILD_DIR CMAKE CC VERSION
+# MODE: layout        the installed files, names, links and soname
+#       find_package  a CMake project using find_package(mongoose): shared and static
+#       pkg_config    a Makefile project using pkg-config: shared and --static
+set -euo pipefail
+mode=$1 build=$2 cmake=$3 cc=$4 version=$5
+here=$(cd "$(dirname "$0")" && pwd)
+so=${version%.*} # 7.22.0 -> 7.22
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+"$cmake" --install "$build" --prefix "$prefix" >"$tmp/install.log"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+libdir=$(dirname "$(find "$prefix" -name libmongoose.a)")
+[ -d "$libdir" ] || fail "libmongoose.a not installed"
+
+# A program linked against the installed library: runs, needs (or not)
+# libmongoose.so.X.Y, and never the build tree's copy.
+check_program() {
+  local exe=$1 linkage=$2
+  local needed
+  needed=$(readelf -d "$exe" | grep NEEDED || true)
+  case $linkage in
+  shared) grep -q "\[libmongoose.so.$so\]" <<<"$needed" || fail "$exe does not need libmongoose.so.$so: $needed" ;;
+  static) ! grep -q libmongoose <<<"$needed" || fail "$exe needs a shared libmongoose: $needed" ;;
+  esac
+  if [ "$linkage" = shared ]; then
+    local resolved
+    resolved=$(env -u LD_LIBRARY_PATH ldd "$exe" | sed -n 's/.*libmongoose[^ ]* => \([^ ]*\) .*/\1/p')
+    [ -n "$resolved" ] && [ "$(readlink -f "$resolved")" = "$(readlink -f "$libdir/libmongoose.so.$so")" ] ||
+      fail "$exe loads libmongoose from '$resolved', not from $libdir"
+  fi
+  env -u LD_LIBRARY_PATH "$exe" || fail "$exe exited $?"
+  echo "ok: $exe ($linkage)"
+}
+
+case $mode in
+layout)
+  [ -f "$prefix/include/mongoose.h" ] || fail "no include/mongoose.h"
+  [ -f "$libdir/libmongoose.so.$version" ] && [ ! -L "$libdir/libmongoose.so.$version" ] ||
+    fail "no libmongoose.so.$version"
+  [ "$(readlink "$libdir/libmongoose.so.$so")" = "libmongoose.so.$version" ] || fail "libmongoose.so.$so link"
+  [ "$(readlink "$libdir/libmongoose.so")" = "libmongoose.so.$so" ] || fail "libmongoose.so link"
+  readelf -d "$libdir/libmongoose.so.$version" | grep -q "Library soname: \[libmongoose.so.$so\]" ||
+    fail "soname is not libmongoose.so.$so"
+  [ -f "$libdir/pkgconfig/mongoose.pc" ] || fail "no pkgconfig/mongoose.pc"
+  [ -f "$libdir/cmake/mongoose/mongooseConfig.cmake" ] || fail "no mongooseConfig.cmake"
+  [ -f "$libdir/cmake/mongoose/mongooseConfigVersion.cmake" ] || fail "no mongooseConfigVersion.cmake"
+  cmp -s "$prefix/include/mongoose.h" "$here/../../include/mongoose.h" ||
+    fail "the installed header differs from include/mongoose.h (stale committed header?)"
+  # Libs.private: rustc's list (-lgcc_s ... -lc), which the static program
+  # of the pkg_config test links with.
+  grep -Eq '^Libs.private: (-l[A-Za-z0-9_]+ ?)+$' "$libdir/pkgconfig/mongoose.pc" ||
+    fail "Libs.private: $(grep Libs.private "$libdir/pkgconfig/mongoose.pc")"
+  echo "installed:"
+  (cd "$prefix" && find . | sort)
+  ;;
+find_package)
+  "$cmake" -S "$here/cmake_project" -B "$tmp/build" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DCMAKE_C_COMPILER="$cc" >"$tmp/configure.log" || { cat "$tmp/configure.log"; fail "configure"; }
+  "$cmake" --build "$tmp/build" || fail "build"
+  check_program "$tmp/build/app_shared" shared
+  check_program "$tmp/build/app_static" static
+  ;;
+pkg_config)
+  export PKG_CONFIG_PATH=$libdir/pkgconfig
+  echo "pkg-config --cflags --libs mongoose: $(pkg-config --cflags --libs mongoose)"
+  echo "pkg-config --static --libs mongoose: $(pkg-config --static --libs mongoose)"
+  make -s -C "$here/make_project" O="$tmp" CC="$cc" || fail "make"
+  check_program "$tmp/app_shared" shared
+  check_program "$tmp/app_static" static
+  ;;
+*) fail "unknown mode $mode" ;;
+esac
