@@ -1,8 +1,12 @@
 # Run by the mongoose_cargo target (cmake -P): builds the library with cargo
 # and stages what CMake builds against and installs, under STAGE:
 #   include/mongoose.h                       the header generated with the library
-#   lib/libmongoose.so.X.Y.0, .so.X.Y, .so   the shared library, versioned names
-#   lib/libmongoose.a                        the static library
+#   lib/libmongoose.so.X.Y.0, .so.X.Y, .so   the shared library, versioned names,
+#                                            without debug info, which is split
+#                                            off into libmongoose.so.X.Y.0.debug
+#                                            (found by debuggers via its
+#                                            .gnu_debuglink)
+#   lib/libmongoose.a                        the static library, debug info stripped
 #   mongoose.pc, mongooseConfig.cmake        pkg-config file and CMake package
 #                                            config, with the static library's
 #                                            system libraries as rustc reports them
@@ -57,20 +61,45 @@ file(STRINGS ${libs_file} native LIMIT_COUNT 1)
 
 # Stage the files; copy_if_different keeps timestamps, so dependents relink
 # only when the library really changed.
-file(MAKE_DIRECTORY ${STAGE}/lib ${STAGE}/include)
-foreach(pair
-    "${profile_dir}/include/mongoose.h|${STAGE}/include/mongoose.h"
-    "${profile_dir}/libmongoose.so|${STAGE}/lib/libmongoose.so.${VERSION}"
-    "${profile_dir}/libmongoose.a|${STAGE}/lib/libmongoose.a")
-  string(REPLACE "|" ";" pair "${pair}")
-  list(GET pair 0 from)
-  list(GET pair 1 to)
-  execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${from} ${to}
-                  RESULT_VARIABLE rc)
+file(MAKE_DIRECTORY ${STAGE}/lib ${STAGE}/include ${STAGE}/tmp)
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "cannot copy ${from}")
+    string(REPLACE ";" " " cmd "${ARGN}")
+    message(FATAL_ERROR "failed (${rc}): ${cmd}")
   endif()
-endforeach()
+endfunction()
+run(${CMAKE_COMMAND} -E copy_if_different ${profile_dir}/include/mongoose.h
+    ${STAGE}/include/mongoose.h)
+
+# Debug info is split off and stripped when cargo has built anew.
+set(so ${STAGE}/lib/libmongoose.so.${VERSION})
+if(NOT EXISTS ${so} OR ${profile_dir}/libmongoose.so IS_NEWER_THAN ${so}.debug
+   OR ${profile_dir}/libmongoose.a IS_NEWER_THAN ${so}.debug)
+  find_program(OBJCOPY objcopy)
+  find_program(STRIP strip)
+  set(tmp ${STAGE}/tmp)
+  if(OBJCOPY AND STRIP)
+    run(${OBJCOPY} --only-keep-debug ${profile_dir}/libmongoose.so ${tmp}/libmongoose.so.${VERSION}.debug)
+    # The debuglink names the .debug file; it is looked for beside the library.
+    run(${CMAKE_COMMAND} -E chdir ${tmp} ${OBJCOPY} --strip-debug
+        --add-gnu-debuglink=libmongoose.so.${VERSION}.debug
+        ${profile_dir}/libmongoose.so ${tmp}/libmongoose.so.${VERSION})
+    run(${STRIP} --strip-debug -o ${tmp}/libmongoose.a ${profile_dir}/libmongoose.a)
+  else()
+    message(WARNING "objcopy/strip not found: staging the libraries with their debug info")
+    file(COPY ${profile_dir}/libmongoose.so DESTINATION ${tmp})
+    file(RENAME ${tmp}/libmongoose.so ${tmp}/libmongoose.so.${VERSION})
+    file(WRITE ${tmp}/libmongoose.so.${VERSION}.debug "")
+    file(COPY ${profile_dir}/libmongoose.a DESTINATION ${tmp})
+  endif()
+  foreach(f libmongoose.so.${VERSION} libmongoose.a)
+    run(${CMAKE_COMMAND} -E copy_if_different ${tmp}/${f} ${STAGE}/lib/${f})
+  endforeach()
+  # Last: its timestamp marks the staged files as up to date.
+  run(${CMAKE_COMMAND} -E copy ${tmp}/libmongoose.so.${VERSION}.debug ${so}.debug)
+  file(REMOVE_RECURSE ${tmp})
+endif()
 file(CREATE_LINK libmongoose.so.${VERSION} ${STAGE}/lib/libmongoose.so.${SOVERSION} SYMBOLIC)
 file(CREATE_LINK libmongoose.so.${SOVERSION} ${STAGE}/lib/libmongoose.so SYMBOLIC)
 

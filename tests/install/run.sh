@@ -50,6 +50,16 @@ layout)
   [ "$(readlink "$libdir/libmongoose.so")" = "libmongoose.so.$so" ] || fail "libmongoose.so link"
   readelf -d "$libdir/libmongoose.so.$version" | grep -q "Library soname: \[libmongoose.so.$so\]" ||
     fail "soname is not libmongoose.so.$so"
+  # Debug info is split off, not shipped: only a debuglink in the library;
+  # the .debug file comes with `--component debug` only.
+  sections=$(readelf -S -W "$libdir/libmongoose.so.$version")
+  ! grep -q '\.debug_info' <<<"$sections" || fail "libmongoose.so.$version carries debug info"
+  grep -q '\.gnu_debuglink' <<<"$sections" || fail "libmongoose.so.$version has no .gnu_debuglink"
+  [ ! -e "$libdir/libmongoose.so.$version.debug" ] || fail ".debug installed by default"
+  ! readelf -S -W "$libdir/libmongoose.a" 2>/dev/null | grep -q '\.debug_info' || fail "libmongoose.a carries debug info"
+  "$cmake" --install "$build" --prefix "$prefix" --component debug >/dev/null
+  readelf -S -W "$libdir/libmongoose.so.$version.debug" | grep -q '\.debug_info' ||
+    fail "--component debug did not install libmongoose.so.$version.debug"
   [ -f "$libdir/pkgconfig/mongoose.pc" ] || fail "no pkgconfig/mongoose.pc"
   [ -f "$libdir/cmake/mongoose/mongooseConfig.cmake" ] || fail "no mongooseConfig.cmake"
   [ -f "$libdir/cmake/mongoose/mongooseConfigVersion.cmake" ] || fail "no mongooseConfigVersion.cmake"
