@@ -3,7 +3,7 @@
 //! connect completion, reads into `c->recv`, writes from `c->send`, datagrams).
 use crate::addr::mg_addr;
 use crate::config::{MG_IO_SIZE, MG_MAX_RECV_SIZE};
-use crate::conn::{self, ev, mg_connection, Interest};
+use crate::conn::{self, ev, mg_connection, Conn, Interest};
 use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
 use crate::mgr::{self};
 use crate::net::{close_conn, new_conn, raise_error};
@@ -72,7 +72,7 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
         } else {
             crate::tls::has_output(c)
         };
-        let out = plain_out || p.file.is_some();
+        let out = plain_out || p.pump.is_some();
         let mut wake = None;
         if cr.is_closing()
             || (cr.is_draining() && !out)
@@ -164,8 +164,8 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
                 if (*c).is_readable() || (*c).is_writable() || !p.write_blocked {
                     crate::tls::io(c);
                 }
-                if conn::private(c).file.is_some() && !(*c).is_closing() {
-                    crate::serve::pump(c);
+                if !(*c).is_closing() {
+                    pump(c);
                 }
             } else {
                 if (*c).is_readable() && !(*c).is_full() {
@@ -183,11 +183,10 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
                         write_stream(c);
                     }
                 }
-                // A static file being served (serve/transfer.rs) goes out from here:
-                // sendfile(2) once `send` is flushed, or a refill of `send`.
-                if conn::private(c).file.is_some() {
-                    crate::serve::pump(c);
-                }
+                // Output a layer holds outside `send` goes out from here (a
+                // static file: sendfile(2) once `send` is flushed, or a
+                // refill of `send`).
+                pump(c);
             }
         }
         // Idle connections are only read here, never written: with thousands
@@ -198,7 +197,7 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
         }
         if (*c).is_draining()
             && (*c).send.len == 0
-            && conn::private(c).file.is_none()
+            && conn::private(c).pump.is_none()
             && ((*c).flags & crate::conn::flag::IS_TLS == 0 || !crate::tls::has_output(c))
         {
             (*c).set_closing(true);
@@ -211,6 +210,18 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
             conn::private(c).resp_seen = (*c).is_resp();
         }
         true
+    }
+}
+
+/// Runs the output pump of the layer that holds output outside `c->send`,
+/// if any (see `ConnPrivate::pump`).
+unsafe fn pump(c: *mut mg_connection) {
+    // SAFETY: c is live (the caller's contract).
+    if let Some(f) = unsafe { conn::private(c).pump } {
+        // SAFETY: as above.
+        if let Some(mut conn) = unsafe { Conn::from_raw(c) } {
+            f(&mut conn);
+        }
     }
 }
 
