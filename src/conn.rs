@@ -339,12 +339,7 @@ pub struct ConnPrivate {
     extra: usize,
 }
 
-/// Which readiness a socket is registered for.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Interest {
-    pub read: bool,
-    pub write: bool,
-}
+pub use crate::poller::Interest;
 
 #[repr(C)]
 struct ConnBlock {

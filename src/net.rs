@@ -10,7 +10,7 @@ use crate::sock::{self, Proto};
 use crate::sockio::{attach, send_datagram};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
-use std::os::fd::{BorrowedFd, RawFd};
+use std::os::fd::RawFd;
 use std::os::raw::c_void;
 use std::ptr;
 
@@ -430,7 +430,7 @@ pub unsafe fn close_conn(c: *mut mg_connection) {
                 }
             }
             if let (true, Some(fd)) = (p.registered, p.sock) {
-                let _ = st.poller.delete(BorrowedFd::borrow_raw(fd));
+                let _ = st.poller.deregister(fd);
             }
         }
         if let Some(fd) = p.sock.take() {

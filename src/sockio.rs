@@ -8,10 +8,9 @@ use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
 use crate::mgr::{self};
 use crate::net::{close_conn, new_conn, raise_error};
 use crate::sock::{self};
-use polling::{Event, PollMode};
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{BorrowedFd, RawFd};
+use std::os::fd::RawFd;
 use std::os::raw::{c_long, c_void};
 use std::ptr;
 
@@ -37,21 +36,11 @@ pub(crate) unsafe fn attach(
         let p = conn::private(c);
         p.sock = Some(fd);
         let st = mgr::state((*c).mgr).ok_or_else(|| io::Error::other("manager not initialised"))?;
-        st.poller.add_with_mode(fd, event(c, interest), PollMode::Level)?;
+        st.poller.register(fd, c as usize, interest)?;
         p.registered = true;
         p.interest = interest;
     }
     Ok(())
-}
-
-fn event(c: *mut mg_connection, i: Interest) -> Event {
-    let key = c as usize;
-    match (i.read, i.write) {
-        (true, true) => Event::all(key),
-        (true, false) => Event::readable(key),
-        (false, true) => Event::writable(key),
-        (false, false) => Event::none(key),
-    }
 }
 
 /// Keeps a connection's poller registration in step with its flags, and says
@@ -91,8 +80,7 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
         };
         if p.registered && want != p.interest {
             if let (Some(fd), Some(st)) = (p.sock, mgr::state(cr.mgr)) {
-                let bfd = BorrowedFd::borrow_raw(fd);
-                if st.poller.modify_with_mode(bfd, event(c, want), PollMode::Level).is_ok() {
+                if st.poller.reregister(fd, c as usize, want).is_ok() {
                     p.interest = want;
                 }
             }
