@@ -5,6 +5,8 @@
 # MODE: layout        the installed files, names, links and soname
 #       find_package  a CMake project using find_package(mongoose): shared and static
 #       pkg_config    a Makefile project using pkg-config: shared and --static
+#       subdirectory  a CMake project using add_subdirectory (no install): it
+#                     builds and runs, and nothing in the source tree changes
 set -euo pipefail
 mode=$1 build=$2 cmake=$3 cc=$4 version=$5
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +30,7 @@ check_program() {
   local needed
   needed=$(readelf -d "$exe" | grep NEEDED || true)
   case $linkage in
-  shared) grep -q "\[libmongoose.so.$so\]" <<<"$needed" || fail "$exe does not need libmongoose.so.$so: $needed" ;;
+  shared | shared-build) grep -q "\[libmongoose.so.$so\]" <<<"$needed" || fail "$exe does not need libmongoose.so.$so: $needed" ;;
   static) ! grep -q libmongoose <<<"$needed" || fail "$exe needs a shared libmongoose: $needed" ;;
   esac
   if [ "$linkage" = shared ]; then
@@ -86,6 +88,24 @@ pkg_config)
   make -s -C "$here/make_project" O="$tmp" CC="$cc" || fail "make"
   check_program "$tmp/app_shared" shared
   check_program "$tmp/app_static" static
+  ;;
+subdirectory)
+  src=$(cd "$here/../.." && pwd)
+  target=$(sed -n 's/^MG_CARGO_TARGET_DIR:PATH=//p' "$build/CMakeCache.txt")
+  before=$(cd "$src" && stat -c '%n %Y %s' include/*)
+  "$cmake" -S "$here/subdir_project" -B "$tmp/build" -DMONGOOSE_SOURCE_DIR="$src" \
+    -DMG_CARGO_TARGET_DIR="$target" -DCMAKE_C_COMPILER="$cc" >"$tmp/configure.log" ||
+    { cat "$tmp/configure.log"; fail "configure"; }
+  "$cmake" --build "$tmp/build" || fail "build"
+  after=$(cd "$src" && stat -c '%n %Y %s' include/*)
+  [ "$before" = "$after" ] || fail "the build wrote into the source tree's include/: $before -> $after"
+  # The programs are compiled against the header generated with the library,
+  # staged in the build directory, not against the source tree's include/.
+  flags=$(cat "$tmp"/build/CMakeFiles/app_shared.dir/flags.make)
+  grep -q -- " $tmp/build/mongoose/mongoose/include" <<<"$flags" || fail "not the staged header: $flags"
+  ! grep -q -- "$src/include" <<<"$flags" || fail "compiled against $src/include: $flags"
+  check_program "$tmp/build/app_shared" shared-build
+  check_program "$tmp/build/app_static" static
   ;;
 *) fail "unknown mode $mode" ;;
 esac
