@@ -20,6 +20,7 @@ pub mod iobuf;
 pub mod json;
 pub mod log;
 pub mod mgr;
+pub mod mqtt;
 pub mod multipart;
 pub mod net;
 pub mod poller;

@@ -1,0 +1,361 @@
+//! The MQTT protocol handler and the operations on a connection: what
+//! `mg_mqtt_connect()`, `mg_mqtt_listen()` and the `mg_mqtt_*` senders do.
+//!
+//! The handler parses whole packets out of `c->recv`, answers the QoS
+//! handshakes as Mongoose does (PUBACK or PUBREC for an incoming PUBLISH,
+//! PUBREL for PUBREC, PUBCOMP for PUBREL) and passes every packet to the
+//! program. A malformed packet is an MG_EV_ERROR that says what is wrong,
+//! and the connection closes.
+use super::build::{self, Opts, Prop};
+use super::parse::{self, Packet, Parsed};
+use super::*;
+use crate::conn::{self, ev, mg_connection, mg_event, mg_event_handler_t};
+use crate::log::MG_LL_ERROR;
+use crate::mgr::mg_mgr;
+use std::os::raw::{c_int, c_void};
+
+/// The protocol version packets on `c` are read as.
+///
+/// # Safety
+/// `c` must be a live connection.
+unsafe fn version(c: *mut mg_connection) -> u8 {
+    // SAFETY: c is live per the contract.
+    if unsafe { (*c).flags } & conn::flag::IS_MQTT5 != 0 {
+        5
+    } else {
+        4
+    }
+}
+
+/// Sets or clears `c->is_mqtt5`.
+///
+/// # Safety
+/// `c` must be a live connection.
+unsafe fn set_mqtt5(c: *mut mg_connection, on: bool) {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        if on {
+            (*c).flags |= conn::flag::IS_MQTT5;
+        } else {
+            (*c).flags &= !conn::flag::IS_MQTT5;
+        }
+    }
+}
+
+/// The properties of a `struct mg_mqtt_prop` array.
+///
+/// # Safety
+/// `p` must be NULL or point to `n` properties whose strings are readable.
+unsafe fn props_from<'a>(p: *const mg_mqtt_prop, n: usize) -> Vec<Prop<'a>> {
+    if p.is_null() || n == 0 {
+        return Vec::new();
+    }
+    // SAFETY: n readable properties per the contract.
+    let all = unsafe { std::slice::from_raw_parts(p, n) };
+    all.iter()
+        // SAFETY: each key/val describes readable memory per the contract.
+        .map(|q| Prop {
+            id: q.id,
+            iv: q.iv,
+            key: unsafe { q.key.as_bytes() },
+            val: unsafe { q.val.as_bytes() },
+        })
+        .collect()
+}
+
+/// Reads a `struct mg_mqtt_opts` (NULL reads as all zero).
+///
+/// # Safety
+/// `o` must be NULL or valid, with readable strings and property arrays.
+pub unsafe fn opts_from<'a>(o: *const mg_mqtt_opts) -> Opts<'a> {
+    if o.is_null() {
+        return Opts::default();
+    }
+    // SAFETY: valid per the contract, and so are the memory it points to.
+    unsafe {
+        let o = &*o;
+        Opts {
+            user: o.user.as_bytes(),
+            pass: o.pass.as_bytes(),
+            client_id: o.client_id.as_bytes(),
+            topic: o.topic.as_bytes(),
+            message: o.message.as_bytes(),
+            qos: o.qos,
+            version: o.version,
+            keepalive: o.keepalive,
+            retransmit_id: o.retransmit_id,
+            retain: o.retain,
+            clean: o.clean,
+            props: props_from(o.props, o.num_props),
+            will_props: props_from(o.will_props, o.num_will_props),
+        }
+    }
+}
+
+/// A fresh packet id from the manager's counter (never 0).
+///
+/// # Safety
+/// `c` must be a live connection of a live manager.
+unsafe fn next_id(c: *mut mg_connection) -> u16 {
+    // SAFETY: c and its manager are live per the contract.
+    unsafe {
+        let mgr: *mut mg_mgr = (*c).mgr;
+        (*mgr).mqtt_id = (*mgr).mqtt_id.wrapping_add(1);
+        if (*mgr).mqtt_id == 0 {
+            (*mgr).mqtt_id = 1;
+        }
+        (*mgr).mqtt_id
+    }
+}
+
+/// Appends a built packet to `c->send`, or logs why it was not built.
+///
+/// # Safety
+/// `c` must be a live connection.
+unsafe fn send_built(c: *mut mg_connection, func: &str, pkt: Result<Vec<u8>, String>) -> bool {
+    match pkt {
+        // SAFETY: c is live per the contract.
+        Ok(p) => unsafe { crate::net::send(c, &p) },
+        Err(e) => {
+            // SAFETY: c is live per the contract.
+            crate::log_error!(func, "{} MQTT: {e}; nothing sent", unsafe { (*c).id });
+            false
+        }
+    }
+}
+
+/// `mg_mqtt_login()`: sends CONNECT and sets `c->is_mqtt5` to the version.
+/// A CONNECT that cannot be built is an error on the connection.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn login(c: *mut mg_connection, o: &Opts) {
+    let mut random = [0u8; 20];
+    let cid = if o.client_id.is_empty() {
+        crate::util::random_alnum(&mut random);
+        &random[..]
+    } else {
+        o.client_id
+    };
+    // SAFETY: c is live per the contract.
+    unsafe {
+        set_mqtt5(c, build::level(o) == 5);
+        match build::connect(o, cid) {
+            Ok(p) => {
+                crate::net::send(c, &p);
+            }
+            Err(e) => {
+                crate::net::raise_error(c, MG_LL_ERROR, format!("MQTT CONNECT: {e}").as_bytes())
+            }
+        }
+    }
+}
+
+/// `mg_mqtt_pub()`: sends PUBLISH; returns the packet id (0 for QoS 0).
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn publish(c: *mut mg_connection, o: &Opts) -> u16 {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        let id = if o.qos & 3 == 0 {
+            0
+        } else if o.retransmit_id != 0 {
+            o.retransmit_id
+        } else {
+            next_id(c)
+        };
+        crate::log_debug!(
+            "mg_mqtt_pub",
+            "{} [{}] <- [{}]",
+            (*c).id,
+            String::from_utf8_lossy(o.topic),
+            String::from_utf8_lossy(&o.message[..o.message.len().min(10)])
+        );
+        send_built(c, "mg_mqtt_pub", build::publish(o, id, version(c) == 5));
+        id
+    }
+}
+
+/// `mg_mqtt_sub()` / `mg_mqtt_unsub()`.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn sub_unsub(c: *mut mg_connection, o: &Opts, cmd: u8) {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        let id = next_id(c);
+        let func = if cmd == MQTT_CMD_SUBSCRIBE { "mg_mqtt_sub" } else { "mg_mqtt_unsub" };
+        send_built(c, func, build::sub_unsub(o, cmd, id, version(c) == 5));
+    }
+}
+
+/// `mg_mqtt_disconnect()`.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn disconnect(c: *mut mg_connection, o: &Opts) {
+    // SAFETY: c is live per the contract.
+    unsafe { send_built(c, "mg_mqtt_disconnect", build::disconnect(o, version(c) == 5)) };
+}
+
+/// `mg_mqtt_send_header()`: a fixed header; the program sends the rest.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn send_header(c: *mut mg_connection, cmd: u8, flags: u8, len: u32) {
+    // SAFETY: c is live per the contract.
+    unsafe { send_built(c, "mg_mqtt_send_header", build::header(cmd, flags, len as usize)) };
+}
+
+/// The `struct mg_mqtt_message` of a parsed packet at `base`.
+pub fn message(base: *const u8, p: &Packet) -> mg_mqtt_message {
+    let at = |r: &std::ops::Range<usize>| crate::str::mg_str {
+        buf: base.wrapping_add(r.start) as *mut _,
+        len: r.len(),
+    };
+    mg_mqtt_message {
+        topic: if p.cmd == MQTT_CMD_PUBLISH { at(&p.topic) } else { crate::str::mg_str::empty() },
+        data: if p.cmd == MQTT_CMD_PUBLISH { at(&p.data) } else { crate::str::mg_str::empty() },
+        dgram: at(&(0..p.len)),
+        id: p.id,
+        cmd: p.cmd,
+        qos: p.qos,
+        ack: p.ack,
+        props_start: p.props.start,
+        props_size: p.props.len(),
+    }
+}
+
+/// `mg_mqtt_connect()`: a client connection that sends CONNECT.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn connect(
+    mgr: *mut mg_mgr,
+    url: &str,
+    o: &Opts,
+    f: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    // SAFETY: mgr is initialised; c is live once created.
+    unsafe {
+        let c = crate::net::connect(mgr, url, f, fn_data);
+        if c.is_null() {
+            return c;
+        }
+        (*c).pfn = Some(mqtt_handler);
+        (*c).pfn_data = std::ptr::null_mut();
+        if !(*c).is_closing() {
+            login(c, o);
+        }
+        c
+    }
+}
+
+/// `mg_mqtt_listen()`: a listener whose connections speak MQTT.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn listen(
+    mgr: *mut mg_mgr,
+    url: &str,
+    f: mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    // SAFETY: mgr is initialised; c is live once created.
+    unsafe {
+        let c = crate::net::listen(mgr, url, f, fn_data);
+        if !c.is_null() {
+            (*c).pfn = Some(mqtt_handler);
+            (*c).pfn_data = mgr.cast();
+        }
+        c
+    }
+}
+
+/// The protocol handler (`c->pfn`) of MQTT connections.
+///
+/// # Safety
+/// Called by the library with a live connection.
+pub unsafe extern "C" fn mqtt_handler(c: *mut mg_connection, ev: c_int, _ev_data: *mut c_void) {
+    if ev == ev::READ {
+        // SAFETY: c is live for the duration of the event.
+        unsafe { read_packets(c) };
+    }
+}
+
+/// Handles every whole packet in `c->recv`, then removes them from it.
+unsafe fn read_packets(c: *mut mg_connection) {
+    // SAFETY: c is live; the packets stay in c->recv (which the handlers
+    // called below do not resize) until the deletion at the end.
+    unsafe {
+        let mut done = 0usize;
+        while !(*c).is_closing() && done < (*c).recv.len {
+            let base = (*c).recv.buf.add(done);
+            let avail = std::slice::from_raw_parts(base, (*c).recv.len - done);
+            let p = match parse::parse(avail, version(c)) {
+                Parsed::Incomplete => break,
+                Parsed::Malformed(why) => {
+                    let msg = format!("MQTT: malformed packet: {why}");
+                    crate::net::raise_error(c, MG_LL_ERROR, msg.as_bytes());
+                    break;
+                }
+                Parsed::Ok(p) => p,
+            };
+            let len = p.len;
+            dispatch(c, base, &p);
+            done += len;
+        }
+        if done > 0 {
+            (*c).recv.del(0, done.min((*c).recv.len));
+        }
+    }
+}
+
+/// Answers and reports one packet.
+unsafe fn dispatch(c: *mut mg_connection, base: *const u8, p: &Packet) {
+    // SAFETY: c is live; base points to the packet's p.len bytes.
+    unsafe {
+        let v5 = version(c) == 5;
+        let mut mm = message(base, p);
+        let mm_ptr: *mut c_void = (&mut mm as *mut mg_mqtt_message).cast();
+        match p.cmd {
+            MQTT_CMD_CONNECT if (*c).is_accepted() => set_mqtt5(c, p.level == 5),
+            MQTT_CMD_CONNACK => {
+                // An int whose first byte (little endian) is also the code,
+                // for programs reading ev_data as uint8_t * as Mongoose gives it.
+                let mut code = c_int::from(p.ack);
+                let code_ptr: *mut c_void = (&mut code as *mut c_int).cast();
+                conn::call(c, mg_event::MG_EV_MQTT_OPEN as c_int, code_ptr);
+                if p.ack == 0 {
+                    crate::log_debug!("mqtt", "{} Connected", (*c).id);
+                } else {
+                    crate::log_error!("mqtt", "{} MQTT auth failed, code {}", (*c).id, p.ack);
+                    (*c).set_closing(true);
+                }
+            }
+            MQTT_CMD_PUBLISH => {
+                crate::log_debug!(
+                    "mqtt",
+                    "{} [{}] -> [{}]",
+                    (*c).id,
+                    String::from_utf8_lossy(
+                        &std::slice::from_raw_parts(base, p.len)[p.topic.clone()]
+                    ),
+                    p.data.len()
+                );
+                match p.qos {
+                    1 => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBACK, p.id, v5))),
+                    2 => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBREC, p.id, v5))),
+                    _ => {}
+                }
+                conn::call(c, mg_event::MG_EV_MQTT_MSG as c_int, mm_ptr);
+            }
+            MQTT_CMD_PUBREC => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBREL, p.id, v5))),
+            MQTT_CMD_PUBREL => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBCOMP, p.id, v5))),
+            _ => {}
+        }
+        conn::call(c, mg_event::MG_EV_MQTT_CMD as c_int, mm_ptr);
+    }
+}
