@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the MQTT peers the tests and the benchmark use: Debian's mosquitto
-# broker (apt-get, as root) and paho-mqtt (pip, into target/pyenv-mqtt).
+# broker (apt-get, as root) and paho-mqtt (pip, into $MQTT_VENV, by default
+# target/pyenv-mqtt).
 # Called by .ci/run; safe to run again (it skips what is there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ if ! command -v mosquitto >/dev/null 2>&1 && [ ! -x /usr/sbin/mosquitto ]; then
   fi
 fi
 
-venv=target/pyenv-mqtt
+venv=${MQTT_VENV:-target/pyenv-mqtt}
 if ! "$venv/bin/python" -c 'import paho.mqtt, sys; sys.exit(paho.mqtt.__version__ != "2.1.0")' 2>/dev/null; then
   echo "installing paho-mqtt into $venv"
   python3 -m venv "$venv"
