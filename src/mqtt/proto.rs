@@ -165,13 +165,15 @@ pub unsafe fn publish(c: *mut mg_connection, o: &Opts) -> u16 {
         } else {
             next_id(c)
         };
-        crate::log_debug!(
-            "mg_mqtt_pub",
-            "{} [{}] <- [{}]",
-            (*c).id,
-            String::from_utf8_lossy(o.topic),
-            String::from_utf8_lossy(&o.message[..o.message.len().min(10)])
-        );
+        if crate::log::level() >= crate::log::MG_LL_DEBUG {
+            crate::log_debug!(
+                "mg_mqtt_pub",
+                "{} [{}] <- [{}]",
+                (*c).id,
+                String::from_utf8_lossy(o.topic),
+                String::from_utf8_lossy(&o.message[..o.message.len().min(10)])
+            );
+        }
         send_built(c, "mg_mqtt_pub", build::publish(o, id, version(c) == 5));
         id
     }
@@ -336,15 +338,17 @@ unsafe fn dispatch(c: *mut mg_connection, base: *const u8, p: &Packet) {
                 }
             }
             MQTT_CMD_PUBLISH => {
-                crate::log_debug!(
-                    "mqtt",
-                    "{} [{}] -> [{}]",
-                    (*c).id,
-                    String::from_utf8_lossy(
-                        &std::slice::from_raw_parts(base, p.len)[p.topic.clone()]
-                    ),
-                    p.data.len()
-                );
+                if crate::log::level() >= crate::log::MG_LL_DEBUG {
+                    crate::log_debug!(
+                        "mqtt",
+                        "{} [{}] -> [{}]",
+                        (*c).id,
+                        String::from_utf8_lossy(
+                            &std::slice::from_raw_parts(base, p.len)[p.topic.clone()]
+                        ),
+                        p.data.len()
+                    );
+                }
                 match p.qos {
                     1 => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBACK, p.id, v5))),
                     2 => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBREC, p.id, v5))),
