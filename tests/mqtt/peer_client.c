@@ -20,6 +20,8 @@ struct conn_state {
   char data[64];                 // first bytes of the last message
   bool data_ok;                  // big: the payload was intact
   char user_prop[64];            // MQTT 5: "k=v" of the last message
+  uint32_t sub_id;               // MQTT 5: subscription identifier of it
+  uint32_t receive_max;          // MQTT 5: from CONNACK
   int next_seq, out_of_order;    // many
   bool closed;
   int errors;
@@ -50,6 +52,7 @@ static void on_msg(struct conn_state *s, struct mg_mqtt_message *mm) {
     if (prop.id == MQTT_PROP_USER_PROPERTY)
       mg_snprintf(s->user_prop, sizeof(s->user_prop), "%.*s=%.*s",
                   (int) prop.key.len, prop.key.buf, (int) prop.val.len, prop.val.buf);
+    if (prop.id == MQTT_PROP_SUBSCRIPTION_IDENTIFIER) s->sub_id = prop.iv;
   }
 }
 
@@ -68,6 +71,13 @@ static void fn(struct mg_connection *c, int ev, void *ev_data) {
   } else if (ev == MG_EV_MQTT_CMD) {
     struct mg_mqtt_message *mm = (struct mg_mqtt_message *) ev_data;
     s->cmds[mm->cmd & 15]++;
+    if (mm->cmd == MQTT_CMD_CONNACK) {
+      struct mg_mqtt_prop prop;
+      size_t ofs = 0;
+      while ((ofs = mg_mqtt_next_prop(mm, &prop, ofs)) > 0) {
+        if (prop.id == MQTT_PROP_RECEIVE_MAXIMUM) s->receive_max = prop.iv;
+      }
+    }
   } else if (ev == MG_EV_MQTT_MSG) {
     on_msg(s, (struct mg_mqtt_message *) ev_data);
   } else if (ev == MG_EV_ERROR) {
@@ -93,6 +103,14 @@ static void poll_ms(int ms) {
 
 static void connect_as(struct conn_state *s, const char *id, const char *will_topic) {
   struct mg_mqtt_opts o;
+  struct mg_mqtt_prop props[2], will_props[1];
+  memset(props, 0, sizeof(props));
+  memset(will_props, 0, sizeof(will_props));
+  props[0].id = MQTT_PROP_SESSION_EXPIRY_INTERVAL, props[0].iv = 0;
+  props[1].id = MQTT_PROP_USER_PROPERTY;
+  props[1].key = mg_str("client"), props[1].val = mg_str("peer");
+  will_props[0].id = MQTT_PROP_USER_PROPERTY;
+  will_props[0].key = mg_str("why"), will_props[0].val = mg_str("gone");
   memset(s, 0, sizeof(*s));
   s->open_code = -1;
   memset(&o, 0, sizeof(o));
@@ -100,8 +118,10 @@ static void connect_as(struct conn_state *s, const char *id, const char *will_to
   o.version = s_version;
   o.clean = true;
   o.keepalive = 60;
+  o.props = props, o.num_props = 2;
   if (will_topic != NULL) {
     o.topic = mg_str(will_topic), o.message = mg_str("died"), o.qos = 1;
+    o.will_props = will_props, o.num_will_props = 1;
   }
   s->c = mg_mqtt_connect(&s_mgr, s_url, &o, fn, s);
   CHECK(s->c != NULL);
@@ -109,13 +129,19 @@ static void connect_as(struct conn_state *s, const char *id, const char *will_to
   while (s->open_code < 0 && mg_millis() < end) mg_mgr_poll(&s_mgr, 5);
   CHECK(s->open_code == 0);
   CHECK(s->c->is_mqtt5 == (s_version == 5));
+  // mosquitto's MQTT 5 CONNACK carries Receive Maximum (max_inflight 20).
+  CHECK(s->receive_max == (s_version == 5 ? 20 : 0));
 }
 
 static void sub(struct conn_state *s, const char *topic, uint8_t qos) {
   struct mg_mqtt_opts o;
+  struct mg_mqtt_prop id;
   int before = s->cmds[MQTT_CMD_SUBACK];
   memset(&o, 0, sizeof(o));
+  memset(&id, 0, sizeof(id));
+  id.id = MQTT_PROP_SUBSCRIPTION_IDENTIFIER, id.iv = 7;
   o.topic = mg_str(topic), o.qos = qos;
+  o.props = &id, o.num_props = 1;
   mg_mqtt_sub(s->c, &o);
   CHECK(wait_for(&s->cmds[MQTT_CMD_SUBACK], before + 1, 5000));
 }
@@ -152,8 +178,9 @@ static void scenario_qos(void) {
   CHECK(a.cmds[MQTT_CMD_PUBACK] == 1 && a.cmds[MQTT_CMD_PUBREC] == 1);
   if (s_version == 5) {
     CHECK_STR(a.user_prop, "from=mongoose");
+    CHECK(a.sub_id == 7);  // our SUBSCRIBE's property, in mosquitto's PUBLISH
   } else {
-    CHECK(a.user_prop[0] == '\0');
+    CHECK(a.user_prop[0] == '\0' && a.sub_id == 0);
   }
   poll_ms(200);  // the broker got our PUBCOMP: nothing more arrives
   CHECK(a.msgs == 3 && a.errors == 0);
@@ -235,6 +262,7 @@ static void scenario_will(void) {
   CHECK(wait_for(&b.msgs, 1, 5000));
   CHECK_STR(b.topic, "wl/a");
   CHECK_STR(b.data, "died");
+  if (s_version == 5) CHECK_STR(b.user_prop, "why=gone");  // will property
 }
 
 // --- MQTT in WebSocket binary frames, as the mqtt-over-ws-client tutorial ---
