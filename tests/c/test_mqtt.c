@@ -74,6 +74,16 @@ static void broker_fn(struct mg_connection *c, int ev, void *ev_data) {
   if (mm->cmd == MQTT_CMD_CONNECT) {
     // Flags byte: after the 2-byte length, "MQTT" and the level.
     s_srv.connect_flags = (uint8_t) mm->dgram.buf[9];
+    if (c->is_mqtt5) {  // CONNECT properties, through mg_mqtt_next_prop()
+      struct mg_mqtt_prop prop;
+      size_t ofs = 0;
+      while ((ofs = mg_mqtt_next_prop(mm, &prop, ofs)) > 0) {
+        if (prop.id == MQTT_PROP_USER_PROPERTY)
+          mg_snprintf(s_srv.user_prop, sizeof(s_srv.user_prop), "%.*s=%.*s",
+                      (int) prop.key.len, prop.key.buf, (int) prop.val.len,
+                      prop.val.buf);
+      }
+    }
     if (c->is_mqtt5) {
       uint8_t resp[] = {0, s_connack_code, 0};  // no properties
       mg_mqtt_send_header(c, MQTT_CMD_CONNACK, 0, sizeof(resp));
@@ -283,7 +293,11 @@ static void test_parse_malformed(void) {
 static struct mg_connection *start_client(struct mg_mgr *mgr, const char *url,
                                           uint8_t version) {
   struct mg_mqtt_opts o;
+  static struct mg_mqtt_prop props[1];
   memset(&o, 0, sizeof(o));
+  props[0].id = MQTT_PROP_USER_PROPERTY;
+  props[0].key = mg_str("hello"), props[0].val = mg_str("broker");
+  o.props = props, o.num_props = 1;
   o.client_id = mg_str("tester");
   o.user = mg_str("alice"), o.pass = mg_str("secret");
   o.topic = mg_str("will/topic"), o.message = mg_str("gone");
@@ -307,6 +321,7 @@ static void test_session(struct mg_mgr *mgr, const char *url, uint8_t version) {
   // clean session.
   CHECK(s_srv.connect_flags == 0xee);
   CHECK(s_cli.cmds[0] == MQTT_CMD_CONNACK);
+  CHECK(strcmp(s_srv.user_prop, version == 5 ? "hello=broker" : "") == 0);
 
   memset(&o, 0, sizeof(o));
   o.topic = mg_str("a/+/c"), o.qos = 2;
