@@ -120,6 +120,9 @@ int main(int argc, char *argv[]) {
            (unsigned long long) n, (unsigned long long) s_published, secs,
            (double) n / secs, n > 0 ? cpu * 1e6 / (double) n : 0.0);
   }
-  mg_mgr_free(&mgr);
-  return s_closed == 0 ? 0 : 1;
+  {
+    int closed = s_closed;
+    mg_mgr_free(&mgr);
+    return closed == 0 ? 0 : 1;
+  }
 }

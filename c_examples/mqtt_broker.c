@@ -7,10 +7,18 @@
 // keepalive is disconnected) and MQTT 5 properties passed on to MQTT 5
 // subscribers. No persistent sessions: a client's subscriptions end with
 // its connection.
+// Flow control: while a subscriber has more than THROTTLE_HIGH bytes waiting
+// to be sent, the clients publishing to it are not read from (c->is_full),
+// until every backlog is under THROTTLE_LOW (or a second has passed); a
+// subscriber more than DROP_QOS0 behind, not reading, gets no more QoS 0
+// messages until it catches up.
 //   ./mqtt_broker [-l URL] [-v LOG_LEVEL]     default URL mqtt://0.0.0.0:1883
 #include "mongoose.h"
 
 #define MAX_PROPS 32
+#define THROTTLE_HIGH (256 * 1024)
+#define THROTTLE_LOW (64 * 1024)
+#define DROP_QOS0 (1024 * 1024)
 
 struct sub {
   struct sub *next;
@@ -46,6 +54,8 @@ struct retained {
 
 static struct client *s_clients;
 static struct retained *s_retained;
+static uint64_t s_throttled_since;  // mg_millis() when reading was paused, or 0
+static unsigned long s_dropped;     // QoS 0 messages not sent to slow readers
 static int s_signo;
 
 static void signal_handler(int signo) {
@@ -179,9 +189,32 @@ static void deliver(struct client *from, struct mg_str topic, struct mg_str data
       keep_retain |= s->retain_as_published;
     }
     if (best < 0) continue;
+    if (qos == 0 || best == 0) {
+      if (cl->c->send.len > DROP_QOS0) {
+        s_dropped++;
+        continue;
+      }
+    }
     send_pub(cl->c, topic, data, (uint8_t) (qos < best ? qos : best),
              retain && keep_retain, props, props_len);
+    if (cl->c->send.len > THROTTLE_HIGH && from != NULL && !from->c->is_full) {
+      from->c->is_full = 1;  // stop reading from the publisher for now
+      if (s_throttled_since == 0) s_throttled_since = mg_millis();
+    }
   }
+}
+
+// Resumes reading from every client once the backlogs are small again.
+static void check_throttle(void) {
+  if (s_throttled_since == 0) return;
+  if (mg_millis() - s_throttled_since < 1000) {
+    for (struct client *cl = s_clients; cl != NULL; cl = cl->next) {
+      size_t n = cl->c->send.len;
+      if (n > THROTTLE_LOW && n <= DROP_QOS0) return;
+    }
+  }
+  for (struct client *cl = s_clients; cl != NULL; cl = cl->next) cl->c->is_full = 0;
+  s_throttled_since = 0;
 }
 
 static void retain_message(struct mg_str topic, struct mg_str data, uint8_t qos,
@@ -458,6 +491,8 @@ static void fn(struct mg_connection *c, int ev, void *ev_data) {
     return;
   } else if (ev == MG_EV_READ) {
     cl->last_seen = mg_millis();
+  } else if (ev == MG_EV_WRITE) {
+    check_throttle();
   } else if (ev == MG_EV_MQTT_CMD) {
     struct mg_mqtt_message *mm = (struct mg_mqtt_message *) ev_data;
     if (!cl->connected && mm->cmd != MQTT_CMD_CONNECT) {
@@ -504,6 +539,7 @@ static void fn(struct mg_connection *c, int ev, void *ev_data) {
 static void keepalive_timer(void *arg) {
   uint64_t now = mg_millis();
   (void) arg;
+  check_throttle();
   for (struct client *cl = s_clients; cl != NULL; cl = cl->next) {
     if (cl->keepalive > 0 && !cl->c->is_closing &&
         now - cl->last_seen > (uint64_t) cl->keepalive * 1500) {
@@ -537,6 +573,7 @@ int main(int argc, char *argv[]) {
   printf("MQTT broker listening on %s\n", url);
   fflush(stdout);
   while (s_signo == 0) mg_mgr_poll(&mgr, 1000);
+  MG_INFO(("QoS 0 messages dropped for slow subscribers: %lu", s_dropped));
   mg_mgr_free(&mgr);
   while (s_retained != NULL) {
     struct retained *r = s_retained;
