@@ -108,6 +108,26 @@ unsafe fn next_id(c: *mut mg_connection) -> u16 {
     }
 }
 
+/// Appends bytes to `c->send`, growing it geometrically: a broker fanning
+/// messages out appends many small packets faster than the socket drains
+/// them, and growing by `MG_IO_SIZE` each time would copy the whole backlog
+/// for every few packets.
+///
+/// # Safety
+/// `c` must be a live connection.
+unsafe fn send(c: *mut mg_connection, bytes: &[u8]) -> bool {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        let buf = &mut (*c).send;
+        let need = buf.len.saturating_add(bytes.len());
+        if need > buf.size && buf.size > 0 {
+            // A failure leaves the buffer as it was; net::send reports OOM.
+            let _ = buf.resize(need.max(buf.size.saturating_mul(2)));
+        }
+        crate::net::send(c, bytes)
+    }
+}
+
 /// Appends a built packet to `c->send`, or logs why it was not built.
 ///
 /// # Safety
@@ -115,7 +135,7 @@ unsafe fn next_id(c: *mut mg_connection) -> u16 {
 unsafe fn send_built(c: *mut mg_connection, func: &str, pkt: Result<Vec<u8>, String>) -> bool {
     match pkt {
         // SAFETY: c is live per the contract.
-        Ok(p) => unsafe { crate::net::send(c, &p) },
+        Ok(p) => unsafe { send(c, &p) },
         Err(e) => {
             // SAFETY: c is live per the contract.
             crate::log_error!(func, "{} MQTT: {e}; nothing sent", unsafe { (*c).id });
@@ -142,7 +162,7 @@ pub unsafe fn login(c: *mut mg_connection, o: &Opts) {
         set_mqtt5(c, build::level(o) == 5);
         match build::connect(o, cid) {
             Ok(p) => {
-                crate::net::send(c, &p);
+                send(c, &p);
             }
             Err(e) => {
                 crate::net::raise_error(c, MG_LL_ERROR, format!("MQTT CONNECT: {e}").as_bytes())
@@ -350,14 +370,14 @@ unsafe fn dispatch(c: *mut mg_connection, base: *const u8, p: &Packet) {
                     );
                 }
                 match p.qos {
-                    1 => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBACK, p.id, v5))),
-                    2 => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBREC, p.id, v5))),
+                    1 => drop(send(c, &build::ack(MQTT_CMD_PUBACK, p.id, v5))),
+                    2 => drop(send(c, &build::ack(MQTT_CMD_PUBREC, p.id, v5))),
                     _ => {}
                 }
                 conn::call(c, mg_event::MG_EV_MQTT_MSG as c_int, mm_ptr);
             }
-            MQTT_CMD_PUBREC => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBREL, p.id, v5))),
-            MQTT_CMD_PUBREL => drop(crate::net::send(c, &build::ack(MQTT_CMD_PUBCOMP, p.id, v5))),
+            MQTT_CMD_PUBREC => drop(send(c, &build::ack(MQTT_CMD_PUBREL, p.id, v5))),
+            MQTT_CMD_PUBREL => drop(send(c, &build::ack(MQTT_CMD_PUBCOMP, p.id, v5))),
             _ => {}
         }
         conn::call(c, mg_event::MG_EV_MQTT_CMD as c_int, mm_ptr);
