@@ -6,7 +6,9 @@
 // silence), keepalive enforcement (a client silent for 1.5 times its
 // keepalive is disconnected) and MQTT 5 properties passed on to MQTT 5
 // subscribers. No persistent sessions: a client's subscriptions end with
-// its connection.
+// its connection. Not implemented: MQTT 5 will delay and session expiry
+// (wills go out at once), message expiry, topic aliases (refused), shared
+// subscriptions and subscription identifiers (CONNACK says so), AUTH.
 // Flow control: while a subscriber has more than THROTTLE_HIGH bytes waiting
 // to be sent, the clients publishing to it are not read from (c->is_full),
 // until every backlog is under THROTTLE_LOW (or a second has passed); a
