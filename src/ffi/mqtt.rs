@@ -1,5 +1,5 @@
 //! MQTT entry points.
-use super::{bytes, guard, null_arg};
+use super::{bytes, conn_arg, guard, nonnull, null_arg};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::mgr::mg_mgr;
 use crate::mqtt::parse::{self, Parsed};
@@ -58,11 +58,9 @@ pub unsafe extern "C" fn mg_mqtt_listen(
 #[no_mangle]
 pub unsafe extern "C" fn mg_mqtt_login(c: *mut mg_connection, opts: *const mg_mqtt_opts) {
     guard("mg_mqtt_login", (), || {
-        if c.is_null() {
-            return null_arg("mg_mqtt_login", "c");
-        }
-        // SAFETY: a live connection; opts NULL or valid.
-        unsafe { proto::login(c, &proto::opts_from(opts)) };
+        let c = &mut conn_arg!(c);
+        // SAFETY: opts is NULL or valid per the API.
+        proto::login(c, &unsafe { proto::opts_from(opts) });
     })
 }
 
@@ -73,12 +71,10 @@ pub unsafe extern "C" fn mg_mqtt_login(c: *mut mg_connection, opts: *const mg_mq
 #[no_mangle]
 pub unsafe extern "C" fn mg_mqtt_pub(c: *mut mg_connection, opts: *const mg_mqtt_opts) -> u16 {
     guard("mg_mqtt_pub", 0, || {
-        if c.is_null() || opts.is_null() {
-            null_arg("mg_mqtt_pub", if c.is_null() { "c" } else { "opts" });
-            return 0;
-        }
-        // SAFETY: a live connection; opts valid.
-        unsafe { proto::publish(c, &proto::opts_from(opts)) }
+        let c = &mut conn_arg!(c);
+        nonnull!(opts);
+        // SAFETY: opts is valid per the API.
+        proto::publish(c, &unsafe { proto::opts_from(opts) })
     })
 }
 
@@ -98,11 +94,10 @@ pub unsafe extern "C" fn mg_mqtt_unsub(c: *mut mg_connection, opts: *const mg_mq
 
 unsafe fn sub_unsub(func: &'static str, c: *mut mg_connection, opts: *const mg_mqtt_opts, cmd: u8) {
     guard(func, (), || {
-        if c.is_null() || opts.is_null() {
-            return null_arg(func, if c.is_null() { "c" } else { "opts" });
-        }
-        // SAFETY: a live connection; opts valid.
-        unsafe { proto::sub_unsub(c, &proto::opts_from(opts), cmd) };
+        let c = &mut conn_arg!(c);
+        nonnull!(opts);
+        // SAFETY: opts is valid per the API.
+        proto::sub_unsub(c, &unsafe { proto::opts_from(opts) }, cmd);
     })
 }
 
@@ -155,11 +150,7 @@ pub unsafe extern "C" fn mg_mqtt_parse(
 #[no_mangle]
 pub unsafe extern "C" fn mg_mqtt_send_header(c: *mut mg_connection, cmd: u8, flags: u8, len: u32) {
     guard("mg_mqtt_send_header", (), || {
-        if c.is_null() {
-            return null_arg("mg_mqtt_send_header", "c");
-        }
-        // SAFETY: a live connection.
-        unsafe { proto::send_header(c, cmd, flags, len) };
+        proto::send_header(&mut conn_arg!(c), cmd, flags, len);
     })
 }
 
@@ -182,11 +173,9 @@ pub unsafe extern "C" fn mg_mqtt_pong(c: *mut mg_connection) {
 #[no_mangle]
 pub unsafe extern "C" fn mg_mqtt_disconnect(c: *mut mg_connection, opts: *const mg_mqtt_opts) {
     guard("mg_mqtt_disconnect", (), || {
-        if c.is_null() {
-            return null_arg("mg_mqtt_disconnect", "c");
-        }
-        // SAFETY: a live connection; opts NULL or valid.
-        unsafe { proto::disconnect(c, &proto::opts_from(opts)) };
+        let c = &mut conn_arg!(c);
+        // SAFETY: opts is NULL or valid per the API.
+        proto::disconnect(c, &unsafe { proto::opts_from(opts) });
     })
 }
 
