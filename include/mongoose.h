@@ -156,6 +156,165 @@ enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };
 // Everything.
 #define MG_LL_VERBOSE 4
 
+// CONNECT: a client asks to connect.
+#define MQTT_CMD_CONNECT 1
+
+// CONNACK: the server's answer to CONNECT.
+#define MQTT_CMD_CONNACK 2
+
+// PUBLISH: an application message.
+#define MQTT_CMD_PUBLISH 3
+
+// PUBACK: QoS 1 acknowledgement.
+#define MQTT_CMD_PUBACK 4
+
+// PUBREC: QoS 2, publish received.
+#define MQTT_CMD_PUBREC 5
+
+// PUBREL: QoS 2, publish release.
+#define MQTT_CMD_PUBREL 6
+
+// PUBCOMP: QoS 2, publish complete.
+#define MQTT_CMD_PUBCOMP 7
+
+// SUBSCRIBE: a client subscribes to topic filters.
+#define MQTT_CMD_SUBSCRIBE 8
+
+// SUBACK: the server's answer to SUBSCRIBE.
+#define MQTT_CMD_SUBACK 9
+
+// UNSUBSCRIBE: a client unsubscribes from topic filters.
+#define MQTT_CMD_UNSUBSCRIBE 10
+
+// UNSUBACK: the server's answer to UNSUBSCRIBE.
+#define MQTT_CMD_UNSUBACK 11
+
+// PINGREQ: keepalive request.
+#define MQTT_CMD_PINGREQ 12
+
+// PINGRESP: keepalive answer.
+#define MQTT_CMD_PINGRESP 13
+
+// DISCONNECT: orderly disconnection.
+#define MQTT_CMD_DISCONNECT 14
+
+// AUTH: MQTT 5 authentication exchange.
+#define MQTT_CMD_AUTH 15
+
+// MQTT 5 property: payload format indicator (byte).
+#define MQTT_PROP_PAYLOAD_FORMAT_INDICATOR 1
+
+// MQTT 5 property: message expiry interval (four-byte integer).
+#define MQTT_PROP_MESSAGE_EXPIRY_INTERVAL 2
+
+// MQTT 5 property: content type (string).
+#define MQTT_PROP_CONTENT_TYPE 3
+
+// MQTT 5 property: response topic (string).
+#define MQTT_PROP_RESPONSE_TOPIC 8
+
+// MQTT 5 property: correlation data (binary).
+#define MQTT_PROP_CORRELATION_DATA 9
+
+// MQTT 5 property: subscription identifier (variable byte integer).
+#define MQTT_PROP_SUBSCRIPTION_IDENTIFIER 11
+
+// MQTT 5 property: session expiry interval (four-byte integer).
+#define MQTT_PROP_SESSION_EXPIRY_INTERVAL 17
+
+// MQTT 5 property: assigned client identifier (string).
+#define MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER 18
+
+// MQTT 5 property: server keep alive (two-byte integer).
+#define MQTT_PROP_SERVER_KEEP_ALIVE 19
+
+// MQTT 5 property: authentication method (string).
+#define MQTT_PROP_AUTHENTICATION_METHOD 21
+
+// MQTT 5 property: authentication data (binary).
+#define MQTT_PROP_AUTHENTICATION_DATA 22
+
+// MQTT 5 property: request problem information (byte).
+#define MQTT_PROP_REQUEST_PROBLEM_INFORMATION 23
+
+// MQTT 5 property: will delay interval (four-byte integer).
+#define MQTT_PROP_WILL_DELAY_INTERVAL 24
+
+// MQTT 5 property: request response information (byte).
+#define MQTT_PROP_REQUEST_RESPONSE_INFORMATION 25
+
+// MQTT 5 property: response information (string).
+#define MQTT_PROP_RESPONSE_INFORMATION 26
+
+// MQTT 5 property: server reference (string).
+#define MQTT_PROP_SERVER_REFERENCE 28
+
+// MQTT 5 property: reason string (string).
+#define MQTT_PROP_REASON_STRING 31
+
+// MQTT 5 property: receive maximum (two-byte integer).
+#define MQTT_PROP_RECEIVE_MAXIMUM 33
+
+// MQTT 5 property: topic alias maximum (two-byte integer).
+#define MQTT_PROP_TOPIC_ALIAS_MAXIMUM 34
+
+// MQTT 5 property: topic alias (two-byte integer).
+#define MQTT_PROP_TOPIC_ALIAS 35
+
+// MQTT 5 property: maximum QoS (byte).
+#define MQTT_PROP_MAXIMUM_QOS 36
+
+// MQTT 5 property: retain available (byte).
+#define MQTT_PROP_RETAIN_AVAILABLE 37
+
+// MQTT 5 property: user property (string pair).
+#define MQTT_PROP_USER_PROPERTY 38
+
+// MQTT 5 property: maximum packet size (four-byte integer).
+#define MQTT_PROP_MAXIMUM_PACKET_SIZE 39
+
+// MQTT 5 property: wildcard subscription available (byte).
+#define MQTT_PROP_WILDCARD_SUBSCRIPTION_AVAILABLE 40
+
+// MQTT 5 property: subscription identifier available (byte).
+#define MQTT_PROP_SUBSCRIPTION_IDENTIFIER_AVAILABLE 41
+
+// MQTT 5 property: shared subscription available (byte).
+#define MQTT_PROP_SHARED_SUBSCRIPTION_AVAILABLE 42
+
+// Property value type: one byte (`iv`).
+#define MQTT_PROP_TYPE_BYTE 0
+
+// Property value type: UTF-8 string (`val`).
+#define MQTT_PROP_TYPE_STRING 1
+
+// Property value type: UTF-8 string pair (`key`, `val`).
+#define MQTT_PROP_TYPE_STRING_PAIR 2
+
+// Property value type: binary data (`val`).
+#define MQTT_PROP_TYPE_BINARY_DATA 3
+
+// Property value type: variable byte integer (`iv`).
+#define MQTT_PROP_TYPE_VARIABLE_INT 4
+
+// Property value type: four-byte integer (`iv`).
+#define MQTT_PROP_TYPE_INT 5
+
+// Property value type: two-byte integer (`iv`).
+#define MQTT_PROP_TYPE_SHORT 6
+
+// mg_mqtt_parse(): a whole, valid packet.
+#define MQTT_OK 0
+
+// mg_mqtt_parse(): the packet is not complete yet.
+#define MQTT_INCOMPLETE 1
+
+// mg_mqtt_parse(): the packet is malformed.
+#define MQTT_MALFORMED 2
+
+// Largest remaining length a fixed header can carry (four varint bytes).
+#define MAX_REMAINING 268435455
+
 // Call the function once.
 #define MG_TIMER_ONCE 0
 
@@ -549,6 +708,83 @@ struct mg_http_message {
   struct mg_str head;
   // Head plus body.
   struct mg_str message;
+};
+
+// One MQTT 5 property, for `mg_mqtt_opts.props`/`will_props` and from
+// mg_mqtt_next_prop().
+struct mg_mqtt_prop {
+  // Property id, one of MQTT_PROP_*.
+  uint8_t id;
+  // Value of BYTE, SHORT, INT and VARIABLE_INT properties.
+  uint32_t iv;
+  // Key of a USER_PROPERTY pair.
+  struct mg_str key;
+  // Value of STRING, BINARY_DATA and USER_PROPERTY properties.
+  struct mg_str val;
+};
+
+// Options of mg_mqtt_connect(), mg_mqtt_login(), mg_mqtt_pub(),
+// mg_mqtt_sub(), mg_mqtt_unsub() and mg_mqtt_disconnect(). Zero it and set
+// what the call uses.
+struct mg_mqtt_opts {
+  // CONNECT: user name; empty leaves it out.
+  struct mg_str user;
+  // CONNECT: password; empty leaves it out.
+  struct mg_str pass;
+  // CONNECT: client id; empty makes a random one.
+  struct mg_str client_id;
+  // CONNECT: will topic (empty: no will); PUBLISH, SUBSCRIBE,
+  // UNSUBSCRIBE: the topic.
+  struct mg_str topic;
+  // CONNECT: will message; PUBLISH: the payload.
+  struct mg_str message;
+  // QoS: 0, 1 or 2 (CONNECT: of the will).
+  uint8_t qos;
+  // CONNECT: protocol version, 4 (3.1.1, also for 0) or 5.
+  uint8_t version;
+  // CONNECT: keepalive in seconds; 0 turns it off.
+  uint16_t keepalive;
+  // PUBLISH: the id of a message to send again (with DUP); 0 for a new one.
+  uint16_t retransmit_id;
+  // PUBLISH, CONNECT will: the retain flag.
+  bool retain;
+  // CONNECT: clean session (3.1.1) / clean start (5).
+  bool clean;
+  // MQTT 5: properties of the packet; NULL for none.
+  struct mg_mqtt_prop *props;
+  // MQTT 5: number of `props`.
+  size_t num_props;
+  // MQTT 5 CONNECT: will properties; NULL for none.
+  struct mg_mqtt_prop *will_props;
+  // MQTT 5: number of `will_props`.
+  size_t num_will_props;
+};
+
+// A received MQTT packet: the `ev_data` of MG_EV_MQTT_CMD and
+// MG_EV_MQTT_MSG. `topic`, `data` and `dgram` point into the received
+// bytes and are valid during the event only.
+struct mg_mqtt_message {
+  // PUBLISH: the topic.
+  struct mg_str topic;
+  // PUBLISH: the payload.
+  struct mg_str data;
+  // The whole packet, fixed header included.
+  struct mg_str dgram;
+  // Packet id of PUBLISH (QoS > 0), PUBACK, PUBREC, PUBREL, PUBCOMP,
+  // SUBSCRIBE, SUBACK, UNSUBSCRIBE and UNSUBACK.
+  uint16_t id;
+  // Packet type, one of MQTT_CMD_*.
+  uint8_t cmd;
+  // PUBLISH: QoS of the message.
+  uint8_t qos;
+  // CONNACK: the return (reason) code, 0 for success. Also the reason
+  // code of MQTT 5 PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT and AUTH,
+  // and the first return code of SUBACK and MQTT 5 UNSUBACK.
+  uint8_t ack;
+  // MQTT 5: offset of the properties from `dgram.buf`.
+  size_t props_start;
+  // MQTT 5: length of the properties.
+  size_t props_size;
 };
 
 // One part of a multipart body, as `mg_http_next_multipart` fills it in.
@@ -1001,6 +1237,67 @@ void mg_log_set_fn(mg_pfn_t fn, void *param);
 // Writes a hex dump of `len` bytes at `buf` to the log output, one line per
 // 16 bytes: offset, the bytes in hex, then the printable characters.
 void mg_hexdump(const void *buf, size_t len);
+
+// Opens an MQTT client connection to `url` (mqtt://, mqtts:// with
+// mg_tls_init() in MG_EV_CONNECT) and sends CONNECT with `opts` (NULL:
+// MQTT 3.1.1, a random client id, no will, no credentials). `fn` gets
+// MG_EV_MQTT_OPEN (`int *` CONNACK code) on CONNACK, MG_EV_MQTT_MSG for
+// each PUBLISH and MG_EV_MQTT_CMD for every packet. NULL on error (logged).
+struct mg_connection *mg_mqtt_connect(struct mg_mgr *mgr,
+                                      const char *url,
+                                      const struct mg_mqtt_opts *opts,
+                                      mg_event_handler_t fn,
+                                      void *fn_data);
+
+// Listens for MQTT clients on `url`. Every packet they send reaches `fn`
+// as MG_EV_MQTT_CMD (PUBLISH also as MG_EV_MQTT_MSG); the library answers
+// the QoS handshakes, the program answers the rest (CONNACK, SUBACK, ...).
+// A CONNECT asking for MQTT 5 sets `c->is_mqtt5`. NULL on error (logged).
+struct mg_connection *mg_mqtt_listen(struct mg_mgr *mgr,
+                                     const char *url,
+                                     mg_event_handler_t fn,
+                                     void *fn_data);
+
+// Sends CONNECT with `opts` on `c` and sets `c->is_mqtt5` to its version
+// (mg_mqtt_connect() does it; call it yourself for MQTT over WebSocket).
+void mg_mqtt_login(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Sends PUBLISH of `opts->message` to `opts->topic` with `opts->qos`,
+// `opts->retain` and (MQTT 5) `opts->props`. Returns the packet id: a new
+// one for QoS 1 and 2, `opts->retransmit_id` when resending (DUP set), 0
+// for QoS 0 or on error.
+uint16_t mg_mqtt_pub(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Sends SUBSCRIBE to `opts->topic` (a topic filter) with `opts->qos`.
+void mg_mqtt_sub(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Sends UNSUBSCRIBE from `opts->topic`.
+void mg_mqtt_unsub(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Parses the MQTT packet at the start of `buf` (`len` bytes), reading
+// properties as `version` (4 or 5) says, into `m` (pointing into `buf`).
+// Returns MQTT_OK, MQTT_INCOMPLETE (more bytes needed) or MQTT_MALFORMED
+// (the reason is logged at debug level).
+int mg_mqtt_parse(const uint8_t *buf, size_t len, uint8_t version, struct mg_mqtt_message *m);
+
+// Sends a fixed header: packet type `cmd` (MQTT_CMD_*), the low four bits
+// `flags` and the remaining length `len`; the program sends the rest.
+void mg_mqtt_send_header(struct mg_connection *c, uint8_t cmd, uint8_t flags, uint32_t len);
+
+// Sends PINGREQ.
+void mg_mqtt_ping(struct mg_connection *c);
+
+// Sends PINGRESP.
+void mg_mqtt_pong(struct mg_connection *c);
+
+// Sends DISCONNECT; MQTT 5 adds reason code 0 and `opts->props` (`opts`
+// may be NULL).
+void mg_mqtt_disconnect(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Reads the MQTT 5 property at offset `ofs` of `msg`'s properties into
+// `prop` (strings point into `msg->dgram`). Start with 0 and pass back
+// what it returns; 0 means no more properties (or a malformed one).
+size_t mg_mqtt_next_prop(struct mg_mqtt_message *msg, struct mg_mqtt_prop *prop, size_t ofs);
 
 // Parses the part of the multipart body `body` whose boundary line starts at
 // `ofs` (0 for the first part) and fills `part` (which may be NULL) with its

@@ -22,6 +22,7 @@ pub mod json;
 pub mod layer;
 pub mod log;
 pub mod mgr;
+pub mod mqtt;
 pub mod multipart;
 pub mod net;
 pub mod poller;

@@ -19,6 +19,7 @@ use mongoose::iobuf::mg_iobuf;
 use mongoose::json;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
+use mongoose::mqtt::{self, mg_mqtt_message, mg_mqtt_opts, mg_mqtt_prop};
 use mongoose::multipart::mg_http_part;
 use mongoose::queue::mg_queue;
 use mongoose::rpc::{mg_rpc, mg_rpc_req};
@@ -88,6 +89,12 @@ fn types() -> Vec<Type> {
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
         layout!(struct mg_ws_message: data, flags),
+        layout!(struct mg_mqtt_prop: id, iv, key, val),
+        layout!(struct mg_mqtt_opts: user, pass, client_id, topic, message, qos, version,
+            keepalive, retransmit_id, retain, clean, props, num_props, will_props,
+            num_will_props),
+        layout!(struct mg_mqtt_message: topic, data, dgram, id, cmd, qos, ack, props_start,
+            props_size),
         layout!(struct mg_tls_opts: ca, cert, key, name, skip_verification),
         layout!(struct mg_http_part: name, filename, body),
         layout!(struct mg_mem_file: path, data, size, mtime),
@@ -179,6 +186,20 @@ fn constants() -> Vec<(String, u64)> {
         ("MG_IO_ERR".into(), tls::MG_IO_ERR as u64),
         ("MG_IO_WAIT".into(), tls::MG_IO_WAIT as u64),
         ("MG_IO_RESET".into(), tls::MG_IO_RESET as u64),
+        ("MQTT_CMD_CONNECT".into(), mqtt::MQTT_CMD_CONNECT as u64),
+        ("MQTT_CMD_AUTH".into(), mqtt::MQTT_CMD_AUTH as u64),
+        (
+            "MQTT_PROP_SUBSCRIPTION_IDENTIFIER".into(),
+            mqtt::MQTT_PROP_SUBSCRIPTION_IDENTIFIER as u64,
+        ),
+        (
+            "MQTT_PROP_SHARED_SUBSCRIPTION_AVAILABLE".into(),
+            mqtt::MQTT_PROP_SHARED_SUBSCRIPTION_AVAILABLE as u64,
+        ),
+        ("MQTT_PROP_TYPE_SHORT".into(), mqtt::MQTT_PROP_TYPE_SHORT as u64),
+        ("MQTT_OK".into(), mqtt::MQTT_OK as u64),
+        ("MQTT_INCOMPLETE".into(), mqtt::MQTT_INCOMPLETE as u64),
+        ("MQTT_MALFORMED".into(), mqtt::MQTT_MALFORMED as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v

@@ -17,6 +17,7 @@ pub mod http_util;
 pub mod iobuf;
 pub mod json;
 pub mod log;
+pub mod mqtt;
 pub mod multipart;
 pub mod net;
 pub mod panic;
