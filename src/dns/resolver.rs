@@ -134,26 +134,32 @@ fn random_id() -> u16 {
 /// # Safety
 /// `c` must be a live connection of an initialised manager.
 pub unsafe fn resolve(c: *mut mg_connection, url: &str) {
+    let u = crate::url::parse(url.as_bytes());
+    // SAFETY: c is live per the contract.
+    unsafe { resolve_host(c, u.host, u.port_or_default()) }
+}
+
+/// Resolves `host` for `c` and then connects it to `port` (see [`resolve`]).
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager.
+pub unsafe fn resolve_host(c: *mut mg_connection, host: &[u8], port: u16) {
     // SAFETY: c is live per the contract.
     unsafe {
-        let u = crate::url::parse(url.as_bytes());
-        let host = u.host.to_vec();
-        (*c).rem = mg_addr::default();
-        (*c).rem.port = u.port_or_default().to_be();
         let mgr = (*c).mgr;
-        if let Some(a) = literal(&host) {
-            let port = (*c).rem.port;
-            (*c).rem = a;
-            (*c).rem.port = port;
+        let found = std::str::from_utf8(host)
+            .ok()
+            .and_then(|h| net::resolve_literal(h, port, false))
+            .or_else(|| {
+                sysconf::hosts_lookup(host, (*mgr).use_dns6).map(|ip| SocketAddr::new(ip, port))
+            });
+        if let Some(sa) = found {
+            (*c).rem = mg_addr::from_socket_addr(&sa);
             return net::connect_resolved(c);
         }
-        let v6 = (*mgr).use_dns6;
-        if let Some(ip) = sysconf::hosts_lookup(&host, v6) {
-            let port = (*c).rem.port;
-            (*c).rem = mg_addr::from_socket_addr(&SocketAddr::new(ip, 0));
-            (*c).rem.port = port;
-            return net::connect_resolved(c);
-        }
+        (*c).rem = mg_addr::default();
+        (*c).rem.port = port.to_be();
+        let host = host.to_vec();
         let is_local = host.len() > 6 && host[host.len() - 6..].eq_ignore_ascii_case(b".local");
         if is_local {
             if (*mgr).mdns.is_null() {
@@ -161,7 +167,7 @@ pub unsafe fn resolve(c: *mut mg_connection, url: &str) {
             }
             return start(c, host, MG_DNS_RTYPE_A, true);
         }
-        let qtype = if v6 { MG_DNS_RTYPE_AAAA } else { MG_DNS_RTYPE_A };
+        let qtype = if (*mgr).use_dns6 { MG_DNS_RTYPE_AAAA } else { MG_DNS_RTYPE_A };
         start(c, host, qtype, false);
     }
 }
