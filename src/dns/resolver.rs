@@ -66,6 +66,8 @@ struct Lookup {
     conn: *mut mg_connection,
     /// When the current server has had its time.
     attempt_deadline: u64,
+    /// A server refused or failed the question (SERVFAIL, REFUSED...).
+    refused: bool,
     waiters: Vec<Waiter>,
 }
 
@@ -204,6 +206,7 @@ unsafe fn start(c: *mut mg_connection, name: Vec<u8>, qtype: u16, mdns: bool) {
             current: 0,
             conn: ptr::null_mut(),
             attempt_deadline: 0,
+            refused: false,
             waiters: vec![w],
         });
         let idx = r.lookups.len() - 1;
@@ -257,8 +260,14 @@ unsafe fn send_current(mgr: *mut mg_mgr, idx: usize) {
                 match l.servers.get(l.current) {
                     Some(&s) => server_conn(mgr, s),
                     None => {
-                        let err = if l.servers.is_empty() { "resolver" } else { "DNS timeout" };
-                        return finish(mgr, idx, Outcome::Failed(err.into()));
+                        let err = if l.refused {
+                            format!("{} DNS lookup failed", String::from_utf8_lossy(&l.name))
+                        } else if l.servers.is_empty() {
+                            "resolver".into()
+                        } else {
+                            "DNS timeout".into()
+                        };
+                        return finish(mgr, idx, Outcome::Failed(err));
                     }
                 }
             };
@@ -497,6 +506,7 @@ unsafe fn on_answer(c: *mut mg_connection) {
         match found {
             None => crate::log_error!("mg_resolve", "{} stray DNS reply ignored", (*c).id),
             Some((i, Outcome::Failed(e))) if e.is_empty() => {
+                r.lookups[i].refused = true;
                 r.lookups[i].current += 1;
                 send_current(mgr, i);
             }

@@ -100,9 +100,14 @@ pub fn parse_resolv(text: &str) -> Vec<SocketAddr> {
 /// The address `/etc/hosts` gives `name`: the first of the wanted family
 /// (IPv6 when `want_v6`), else the first of the other.
 pub fn hosts_lookup(name: &[u8], want_v6: bool) -> Option<IpAddr> {
+    hosts_lookup_at(&hosts_path(), name, want_v6)
+}
+
+/// [`hosts_lookup`] in the hosts file at `path`.
+pub fn hosts_lookup_at(path: &str, name: &[u8], want_v6: bool) -> Option<IpAddr> {
     let name = name.strip_suffix(b".").unwrap_or(name).to_ascii_lowercase();
     let mut hosts = HOSTS.lock().unwrap_or_else(|e| e.into_inner());
-    let entries = hosts.get(&hosts_path(), parse_hosts);
+    let entries = hosts.get(path, parse_hosts);
     let mut other = None;
     for (n, ip) in entries {
         if *n == name {
@@ -132,6 +137,21 @@ mod tests {
         );
         assert_eq!(h.len(), 4);
         assert_eq!(h[1], (b"box".to_vec(), "10.1.2.3".parse().unwrap()));
+    }
+
+    #[test]
+    fn hosts_file_is_read_again_when_it_changes() {
+        let path = std::env::temp_dir().join(format!("mg-hosts-{}", std::process::id()));
+        let p = path.to_str().unwrap();
+        std::fs::write(&path, "10.0.0.1 a.test\n").unwrap();
+        assert_eq!(hosts_lookup_at(p, b"A.test.", false), Some("10.0.0.1".parse().unwrap()));
+        assert_eq!(hosts_lookup_at(p, b"b.test", false), None);
+        std::fs::write(&path, "10.0.0.2 b.test\n::3 a.test\n").unwrap();
+        assert_eq!(hosts_lookup_at(p, b"b.test", false), Some("10.0.0.2".parse().unwrap()));
+        // Only an IPv6 address: given to an IPv4 asker too.
+        assert_eq!(hosts_lookup_at(p, b"a.test", false), Some("::3".parse().unwrap()));
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(hosts_lookup_at(p, b"b.test", false), None);
     }
 
     #[test]
