@@ -223,6 +223,11 @@ pub unsafe fn open_listener(c: *mut mg_connection, url: &str) -> bool {
         if let Some(local) = sock::local_addr(fd) {
             (*c).loc = mg_addr::from_socket_addr(&local);
         }
+        if t.proto == Proto::Udp && addr.ip().is_multicast() {
+            // As in Mongoose, `c->loc` of a group member is the group: what
+            // mg_multicast_restore() points `c->rem` back at.
+            (*c).loc = mg_addr::from_socket_addr(&addr);
+        }
         if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
             crate::log_error!("mg_listen", "{url}: {e}");
             sock::close(fd);

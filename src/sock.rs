@@ -3,7 +3,7 @@
 //! back as `io::Error` so callers can report them.
 use std::io;
 use std::mem::{size_of, zeroed};
-use std::net::{SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::fd::RawFd;
 
 /// What kind of socket a URL asks for.
@@ -145,7 +145,19 @@ pub fn listen(addr: &SocketAddr, proto: Proto, backlog: i32) -> io::Result<RawFd
             // Other members of the group (an mDNS daemon, say) share the port.
             let _ = set_int_opt(fd, libc::SOL_SOCKET, libc::SO_REUSEPORT, 1);
         }
-        let (ss, len) = to_raw(addr);
+        // A group member binds the wildcard address: a socket bound to the
+        // group address itself would send from 0.0.0.0, which peers drop.
+        let bind_to = if multicast {
+            let any: IpAddr = if addr.is_ipv4() {
+                Ipv4Addr::UNSPECIFIED.into()
+            } else {
+                std::net::Ipv6Addr::UNSPECIFIED.into()
+            };
+            SocketAddr::new(any, addr.port())
+        } else {
+            *addr
+        };
+        let (ss, len) = to_raw(&bind_to);
         // SAFETY: ss/len describe a valid sockaddr.
         cvt(unsafe { libc::bind(fd, &ss as *const _ as *const libc::sockaddr, len) })?;
         if multicast {

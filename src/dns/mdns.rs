@@ -148,7 +148,7 @@ unsafe fn on_datagram(c: *mut mg_connection, buf: &[u8]) {
     // Opcode must be 0 (standard query); QR tells question from answer.
     match h.flags & 0xf800 {
         // SAFETY: c is live.
-        0 => unsafe { on_query(c, buf, h.id) },
+        0 => unsafe { on_queries(c, buf, h) },
         0x8000 => unsafe { on_response(c, buf) },
         _ => {}
     }
@@ -170,10 +170,27 @@ unsafe fn fn_data_name<'a>(p: *mut c_void) -> &'a [u8] {
     }
 }
 
-unsafe fn on_query(c: *mut mg_connection, buf: &[u8], qid: u16) {
-    let Some((mut rr, _)) = msg::read_rr(buf, HEADER_LEN, true) else { return };
+/// Questions (at most [`MAX_RECORDS`]) are served one by one, each answer
+/// going to the asker (unicast) or the group as that question asks.
+unsafe fn on_queries(c: *mut mg_connection, buf: &[u8], h: msg::Header) {
+    // SAFETY: c is live.
+    let sender = unsafe { (*c).rem };
+    let mut ofs = HEADER_LEN;
+    for _ in 0..(h.qd as usize).min(MAX_RECORDS) {
+        let Some((_, n)) = msg::read_rr(buf, ofs, true) else { return };
+        // SAFETY: c is live.
+        unsafe {
+            (*c).rem = sender;
+            on_query(c, buf, ofs, h.id);
+        }
+        ofs += n;
+    }
+}
+
+unsafe fn on_query(c: *mut mg_connection, buf: &[u8], ofs: usize, qid: u16) {
+    let Some((mut rr, _)) = msg::read_rr(buf, ofs, true) else { return };
     let mut name = Vec::new();
-    if msg::read_name(buf, HEADER_LEN, Some(&mut name)).is_none() {
+    if msg::read_name(buf, ofs, Some(&mut name)).is_none() {
         return;
     }
     let is_unicast = rr.aclass & 0x8000 != 0;

@@ -29,8 +29,6 @@ use std::ptr;
 pub static DEFAULT_DNS4: &CStr = c"udp://8.8.8.8:53";
 /// See [`DEFAULT_DNS4`].
 pub static DEFAULT_DNS6: &CStr = c"udp://[2001:4860:4860::8888]:53";
-/// Mongoose waits this long for an mDNS answer.
-const MDNS_TIMEOUT_MS: u64 = 500;
 /// Longest CNAME chain followed within one answer.
 const MAX_CNAMES: usize = 16;
 /// The standard query flags: recursion desired.
@@ -237,9 +235,9 @@ unsafe fn servers(mgr: *mut mg_mgr, v6: bool) -> Vec<Server> {
 
 /// The lookup's time budget per server: `mgr->dnstimeout` shared out.
 unsafe fn attempt_ms(mgr: *mut mg_mgr, l: &Lookup) -> u64 {
-    if l.mdns {
-        return MDNS_TIMEOUT_MS;
-    }
+    // mDNS lookups get the whole `mgr->dnstimeout` too (Mongoose gives
+    // them 500 ms): responders may hold a multicast answer back for up to
+    // 500 ms to aggregate it (RFC 6762 6.4), and Python zeroconf does.
     // SAFETY: mgr is initialised.
     let total = unsafe { (*mgr).dnstimeout }.max(1) as u64;
     (total / l.servers.len().max(1) as u64).max(1)
