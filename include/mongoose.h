@@ -773,14 +773,14 @@ struct mg_mdns_resp {
 extern "C" {
 #endif // __cplusplus
 
-// The POSIX filesystem: the files of the machine, through open/read/write.
-// `op()` with MG_FS_WRITE opens for appending and creates the file.
-extern struct mg_fs mg_fs_posix;
-
 // The packed filesystem: read-only access to the files compiled into the
 // program (`mg_mem_files`, see tools/pack.py). Directories are implied by
 // the file paths.
 extern struct mg_fs mg_fs_packed;
+
+// The POSIX filesystem: the files of the machine, through open/read/write.
+// `op()` with MG_FS_WRITE opens for appending and creates the file.
+extern struct mg_fs mg_fs_posix;
 
 // Milliseconds since the Unix epoch at which mg_millis() was 0, set when
 // an SNTP server answers (or by the program); 0 until then. mg_now() is

@@ -74,7 +74,10 @@ fn dns_server(addr: &str, port: u16, silent: bool, tag: &str) -> (Killed, u16, P
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).expect("its port");
     let child = Killed(child);
     let port = first.trim().parse().unwrap_or_else(|_| {
-        panic!("dns_server.py said {first:?}: {}", std::fs::read_to_string(&log).unwrap_or_default())
+        panic!(
+            "dns_server.py said {first:?}: {}",
+            std::fs::read_to_string(&log).unwrap_or_default()
+        )
     });
     (child, port, log)
 }
@@ -139,9 +142,23 @@ fn scripted_answers_good_and_hostile() {
     let (_srv, port, log) = dns_server("127.0.0.1", 0, false, "scripted");
     let url = format!("udp://127.0.0.1:{port}");
     let names = [
-        "ok5.test", "OK5.test", "slow.test", "nx.test", "empty.test", "cname.test", "spoof.test",
-        "wrongq.test", "garbage.test", "loop.test", "counts.test", "cut.test", "servfail.test",
-        "silent.test", "127.0.0.8", "[::1]", "localhost",
+        "ok5.test",
+        "OK5.test",
+        "slow.test",
+        "nx.test",
+        "empty.test",
+        "cname.test",
+        "spoof.test",
+        "wrongq.test",
+        "garbage.test",
+        "loop.test",
+        "counts.test",
+        "cut.test",
+        "servfail.test",
+        "silent.test",
+        "127.0.0.8",
+        "[::1]",
+        "localhost",
     ];
     let mut args = vec!["-s", &url, "-t", "1500"];
     args.extend(names);
