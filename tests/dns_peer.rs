@@ -162,6 +162,7 @@ fn scripted_answers_good_and_hostile() {
     ];
     let mut args = vec!["-s", &url, "-t", "1500"];
     args.extend(names);
+    program("c_examples/dns_lookup.c"); // compiled before the clock starts
     let start = Instant::now();
     let (m, text) = lookup(&args, &[]);
     let took = start.elapsed();
@@ -228,6 +229,7 @@ fn hosts_then_resolv_conf_nameservers_in_order() {
         ("MONGOOSE_HOSTS", hosts.to_str().unwrap()),
         ("MONGOOSE_RESOLV_CONF", resolv.to_str().unwrap()),
     ];
+    program("c_examples/dns_lookup.c");
     let start = Instant::now();
     let (m, text) = lookup(&["-t", "1000", "fromhosts.test", "alias.test", "ok3.test"], &env);
     let took = start.elapsed();
