@@ -8,7 +8,10 @@
 //!   for its A record by unicast;
 //! - `c_examples/dns_lookup.c -m` resolves a `.local` name that zeroconf
 //!   serves, through mg_connect (mg_mdns_listen, the resolver, mDNS answers
-//!   as MG_EV_MDNS_RESP), and reports "mDNS timeout" for one nobody serves.
+//!   as MG_EV_MDNS_RESP), and reports "mDNS timeout" for one nobody serves;
+//! - `c_examples/ssdp_search.c` (mg_connect to a multicast group,
+//!   mg_multicast_restore) finds a Python SSDP device, searching the group
+//!   again after each unicast answer.
 mod common;
 use common::{compile, out_dir, root, Link};
 
@@ -101,4 +104,29 @@ fn dot_local_names_resolve_over_mdns() {
     assert!(text.contains("exit=1"), "{text}");
     // No mDNS listener: Mongoose's error, at once.
     assert!(text.contains("zchost.local error: no mDNS listener, see mg_mdns_listen()"), "{text}");
+}
+
+#[test]
+fn ssdp_search_finds_a_device_and_keeps_searching_the_group() {
+    let search = example("ssdp_search");
+    let script = format!(
+        "{py} tests/py/ssdp_device.py 8 > {log} & P=$!; \
+         for i in $(seq 100); do grep -q ready {log} && break; sleep 0.1; done; \
+         timeout 10 {search} 3; echo exit=$?; kill $P; cat {log}",
+        py = python().display(),
+        search = search.display(),
+        log = out_dir().join("ssdp_device.out").display()
+    );
+    let text = in_netns(&script);
+    let answers = text.lines().filter(|l| l.starts_with("answer from IPv4: SERVER TestOS/1.0 UPnP/1.0 PyDevice/1.0 LOCATION http://127.0.0.1:8080/desc.xml")).count();
+    assert_eq!(answers, 3, "{text}");
+    assert!(text.contains("exit=0"), "{text}");
+    // Every search went to the group, the later ones thanks to
+    // mg_multicast_restore(), and none to the device's own address.
+    let to_group = text
+        .lines()
+        .filter(|l| l.starts_with("M-SEARCH to 239.255.255.250 from 127.0.0.1"))
+        .count();
+    assert!(to_group >= 3, "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("M-SEARCH to 127.")), "{text}");
 }
