@@ -9,6 +9,8 @@
 //! - `c_examples/dns_lookup.c -m` resolves a `.local` name that zeroconf
 //!   serves, through mg_connect (mg_mdns_listen, the resolver, mDNS answers
 //!   as MG_EV_MDNS_RESP), and reports "mDNS timeout" for one nobody serves;
+//! - `c_examples/mdns_browse.c` (mg_mdns_query, MG_EV_MDNS_RESP) finds the
+//!   service zeroconf registers, with its port, TXT and address;
 //! - `c_examples/ssdp_search.c` (mg_connect to a multicast group,
 //!   mg_multicast_restore) finds a Python SSDP device, searching the group
 //!   again after each unicast answer.
@@ -129,4 +131,21 @@ fn ssdp_search_finds_a_device_and_keeps_searching_the_group() {
         .count();
     assert!(to_group >= 3, "{text}");
     assert!(!text.lines().any(|l| l.starts_with("M-SEARCH to 127.")), "{text}");
+}
+
+#[test]
+fn mdns_browse_reports_zeroconf_service() {
+    let browse = example("mdns_browse");
+    let script = format!(
+        "{py} tests/py/mdns_peer.py serve 8 > {zc} & P=$!; \
+         for i in $(seq 100); do grep -q registered {zc} && break; sleep 0.1; done; \
+         {browse} _http._tcp.local 3; kill $P",
+        py = python().display(),
+        browse = browse.display(),
+        zc = out_dir().join("zeroconf_serve2.out").display()
+    );
+    let text = in_netns(&script);
+    // A PTR answer condensed with its SRV, TXT and A records.
+    let want = "type 12 name zchost service _http._tcp port 8077 txt |path=/zc addr 127.0.0.77";
+    assert!(text.lines().any(|l| l == want), "{text}");
 }
