@@ -8,7 +8,10 @@
 //!   read), with a dead first nameserver;
 //! - `tests/dns/dns_timer.c` checks that a 20 ms timer keeps firing while 50
 //!   lookups are pending;
-//! - `c_examples/captive_dns_server.c` is asked by dig and dnspython.
+//! - `c_examples/captive_dns_server.c` is asked by dig and dnspython;
+//! - `tests/dns/sntp_time_sync.c` (Mongoose's sntp-time-sync style: polls
+//!   `mg_boot_timestamp_ms`, prints `mg_now()`) against
+//!   `tests/py/sntp_server.py`.
 //!
 //! The Python peers come from the virtualenv `scripts/dns-peers.sh` makes
 //! (target/pyenv-dns); dnsmasq and dig from Debian.
@@ -325,4 +328,29 @@ fn captive_dns_server_answers_dig_and_dnspython() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(text.trim(), "['10.9.8.7']\n0");
+}
+
+#[test]
+fn sntp_time_sync_sets_the_boot_timestamp() {
+    // The server answers with 2030-01-01T00:00:00Z.
+    const T_2030_MS: u64 = 1_893_456_000_000;
+    let mut child = Command::new("python3")
+        .current_dir(root())
+        .args(["tests/py/sntp_server.py", "good", "1893456000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start tests/py/sntp_server.py");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let _srv = Killed(child);
+    let url = format!("udp://127.0.0.1:{}", first.trim());
+    let out = run(&program("tests/dns/sntp_time_sync.c"), &[&url], &[], 10);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{text}");
+    let nums: Vec<u64> = text.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+    let [boot, now, millis] = nums[..] else { panic!("{text}") };
+    // mg_now() is mg_millis() + mg_boot_timestamp_ms (read just after).
+    assert!((0..=2).contains(&(now - (boot + millis))), "{text}");
+    assert!(now.abs_diff(T_2030_MS) < 2000, "{text}");
 }
