@@ -249,7 +249,8 @@ unsafe fn on_query(c: *mut mg_connection, buf: &[u8], ofs: usize, qid: u16) {
         if respname.is_empty() {
             return;
         }
-        let addr = if req.addr.is_null() { local_addr_for(c) } else { *req.addr };
+        let addr =
+            if req.addr.is_null() || (*req.addr).is_ip6 { local_addr_for(c) } else { *req.addr };
         let sd = if req.r.is_null() { None } else { Some(*req.r) };
         let Some(answer) = build_answer(rr.atype, is_unicast.then_some(qid), &respname, sd, &addr)
         else {
@@ -308,7 +309,8 @@ pub fn build_answer(
     addr: &mg_addr,
 ) -> Option<Vec<u8>> {
     let hostname = join(&[host, b"local"]);
-    let a_data = if addr.is_ip6 { addr.bytes()[..4].to_vec() } else { addr.bytes()[..4].to_vec() };
+    // An A record holds IPv4; callers pass an IPv4 address.
+    let a_data = addr.bytes()[..4].to_vec();
     let mut body = Vec::new();
     let (an, ar) = if qtype == MG_DNS_RTYPE_A {
         push_rr(&mut body, &hostname, MG_DNS_RTYPE_A, &a_data)?;

@@ -586,7 +586,7 @@ pub unsafe fn on_mdns_close(c: *mut mg_connection) {
 }
 
 /// The protocol handler of a DNS server connection.
-pub unsafe extern "C" fn dns_pfn(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
+unsafe extern "C" fn dns_pfn(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
     // SAFETY: called by the event loop with a live connection.
     unsafe {
         match ev {
