@@ -7,7 +7,8 @@ use super::msg::{
     MG_DNS_RTYPE_PTR, MG_DNS_RTYPE_SRV, MG_DNS_RTYPE_TXT,
 };
 use crate::addr::mg_addr;
-use crate::conn::{ev, mg_connection, mg_event, mg_event_handler_t};
+use crate::conn::{mg_connection, mg_event, mg_event_handler_t, Conn};
+use crate::layer::{self, Handler, Layer};
 use crate::mgr::mg_mgr;
 use crate::net;
 use crate::str::mg_str;
@@ -81,7 +82,9 @@ pub unsafe fn listen(
             return c;
         }
         (*mgr).mdns = c;
-        (*c).pfn = Some(mdns_pfn);
+        if let Some(mut conn) = Conn::from_raw(c) {
+            layer::attach(&mut conn, MdnsListener);
+        }
         (*c).pfn_data = fn_data;
         c
     }
@@ -112,30 +115,49 @@ pub unsafe fn query(c: *mut mg_connection, name: &[u8], rtype: u16) -> bool {
     }
 }
 
-/// The listener's protocol handler.
-unsafe extern "C" fn mdns_pfn(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
-    // SAFETY: called by the event loop with a live connection.
-    unsafe {
-        match ev {
-            ev::POLL => super::resolver::poll((*c).mgr, *(ev_data as *const u64)),
-            ev::CLOSE => {
-                if (*(*c).mgr).mdns == c {
-                    (*(*c).mgr).mdns = ptr::null_mut();
-                }
-                super::resolver::on_mdns_close(c);
+/// The layer of the mDNS listener (`mgr->mdns`).
+#[derive(Debug, Default)]
+pub struct MdnsListener;
+
+crate::layer_handler!(
+    /// The protocol handler of the mDNS listener: questions become
+    /// MG_EV_MDNS_REQ, answers MG_EV_MDNS_RESP (and complete `.local`
+    /// lookups), and it runs the lookups' clocks.
+    mdns_handler,
+    MdnsListener
+);
+
+impl Layer for MdnsListener {
+    const HANDLER: Handler = mdns_handler;
+    fn on_read(c: &mut Conn, _n: usize) {
+        let buf = c.recv.data().to_vec();
+        c.recv.len = 0;
+        // SAFETY: the live connection the event is for.
+        unsafe { on_datagram(c.as_ptr(), &buf) }
+    }
+    fn on_poll(c: &mut Conn, now: u64) {
+        // SAFETY: its manager is initialised.
+        unsafe { super::resolver::poll(c.mgr, now) }
+    }
+    fn on_close(c: &mut Conn) {
+        // SAFETY: the manager outlives its connections.
+        unsafe {
+            if (*c.mgr).mdns == c.as_ptr() {
+                (*c.mgr).mdns = ptr::null_mut();
             }
-            ev::READ => {
-                let buf = (*c).recv.data().to_vec();
-                (*c).recv.len = 0;
-                on_datagram(c, &buf);
+            super::resolver::on_mdns_close(c.as_ptr());
+        }
+    }
+    fn on_other(c: &mut Conn, ev: c_int, ev_data: *mut c_void) {
+        if ev != EV_MDNS_RESP {
+            return;
+        }
+        // SAFETY: MG_EV_MDNS_RESP carries a live mg_mdns_resp.
+        unsafe {
+            let resp = &*(ev_data as *const mg_mdns_resp);
+            if !resp.rr.is_null() && (*resp.rr).atype == MG_DNS_RTYPE_A {
+                super::resolver::on_mdns_answer(c.mgr, resp.name.as_bytes(), resp.addr);
             }
-            EV_MDNS_RESP => {
-                let resp = &*(ev_data as *const mg_mdns_resp);
-                if !resp.rr.is_null() && (*resp.rr).atype == MG_DNS_RTYPE_A {
-                    super::resolver::on_mdns_answer((*c).mgr, resp.name.as_bytes(), resp.addr);
-                }
-            }
-            _ => {}
         }
     }
 }

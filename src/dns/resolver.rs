@@ -16,13 +16,14 @@
 use super::msg::{self, Message, MG_DNS_RTYPE_A, MG_DNS_RTYPE_AAAA, RTYPE_CNAME};
 use super::sysconf;
 use crate::addr::mg_addr;
-use crate::conn::{ev, mg_connection};
+use crate::conn::{mg_connection, Conn};
+use crate::layer::{self, Handler, Layer};
 use crate::log::MG_LL_ERROR;
 use crate::mgr::{self, mg_mgr};
 use crate::net;
 use std::ffi::CStr;
 use std::net::{IpAddr, SocketAddr};
-use std::os::raw::{c_int, c_ulong, c_void};
+use std::os::raw::c_ulong;
 use std::ptr;
 
 /// Mongoose's default servers: `mgr->dns4.url`/`dns6.url` after mg_mgr_init().
@@ -344,7 +345,9 @@ unsafe fn server_conn(mgr: *mut mg_mgr, s: Server) -> *mut mg_connection {
             crate::log_error!("mg_resolve", "cannot open DNS server {url}");
             return ptr::null_mut();
         }
-        (*c).pfn = Some(dns_pfn);
+        if let Some(mut conn) = Conn::from_raw(c) {
+            layer::attach(&mut conn, DnsServer);
+        }
         match slot {
             Some(d) => (*d).c = c,
             None => resolver(mgr).conf_conns.push((
@@ -585,15 +588,30 @@ pub unsafe fn on_mdns_close(c: *mut mg_connection) {
     unsafe { on_server_close(c) }
 }
 
-/// The protocol handler of a DNS server connection.
-unsafe extern "C" fn dns_pfn(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
-    // SAFETY: called by the event loop with a live connection.
-    unsafe {
-        match ev {
-            ev::POLL => poll((*c).mgr, *(ev_data as *const u64)),
-            ev::READ => on_answer(c),
-            ev::CLOSE => on_server_close(c),
-            _ => {}
-        }
+/// The layer of a DNS server connection. Lookups are the manager's (one
+/// query may move from server to server), so the layer holds no state.
+#[derive(Debug, Default)]
+pub struct DnsServer;
+
+crate::layer_handler!(
+    /// The protocol handler of a DNS server connection: answers, the
+    /// lookups' clocks, and moving lookups on when the connection closes.
+    dns_handler,
+    DnsServer
+);
+
+impl Layer for DnsServer {
+    const HANDLER: Handler = dns_handler;
+    fn on_read(c: &mut Conn, _n: usize) {
+        // SAFETY: the live connection the event is for.
+        unsafe { on_answer(c.as_ptr()) }
+    }
+    fn on_poll(c: &mut Conn, now: u64) {
+        // SAFETY: its manager is initialised.
+        unsafe { poll(c.mgr, now) }
+    }
+    fn on_close(c: &mut Conn) {
+        // SAFETY: the connection lives until its close completes.
+        unsafe { on_server_close(c.as_ptr()) }
     }
 }
