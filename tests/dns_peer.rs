@@ -198,6 +198,19 @@ fn scripted_answers_good_and_hostile() {
     assert!(ids.len() >= 10, "{log}");
 }
 
+/// A server whose port is closed: the kernel's "connection refused" on the
+/// connected UDP socket fails the lookup at once with Mongoose's "DNS error".
+#[test]
+fn unreachable_server_fails_at_once() {
+    let port = free_port();
+    let url = format!("udp://127.0.0.1:{port}");
+    program("c_examples/dns_lookup.c");
+    let start = Instant::now();
+    let (m, text) = lookup(&["-s", &url, "-t", "5000", "ok1.test"], &[]);
+    expect(&m, &text, "ok1.test", "error: DNS error");
+    assert!(start.elapsed() < Duration::from_millis(2500), "{text}");
+}
+
 #[test]
 fn aaaa_lookups() {
     let (_srv, port, log) = dns_server("127.0.0.1", 0, false, "aaaa");
@@ -260,27 +273,50 @@ fn hosts_then_resolv_conf_nameservers_in_order() {
     assert!(!std::fs::read_to_string(dead_log).unwrap().contains("ok6.test"));
 }
 
-/// A free UDP port on 127.0.0.1 (released for the peer to take).
-fn free_udp_port() -> u16 {
-    std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// A port on 127.0.0.1 free for both UDP and TCP (dnsmasq takes both),
+/// released for the peer to take.
+fn free_port() -> u16 {
+    loop {
+        let u = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = u.local_addr().unwrap().port();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// Starts dnsmasq with `args` on a free port; returns it and the port.
+fn dnsmasq(args: &[&str]) -> (Killed, u16) {
+    let log = out_dir().join("dnsmasq.log");
+    for _ in 0..5 {
+        let port = free_port();
+        let child = Command::new("dnsmasq")
+            .args(["-k", "--conf-file=/dev/null", "-p", &port.to_string()])
+            .args(["--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts"])
+            .args(["--user=root", "--pid-file=", "--log-queries", "--log-facility=-"])
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start dnsmasq (Debian dnsmasq-base)");
+        let mut k = Killed(child);
+        std::thread::sleep(Duration::from_millis(300));
+        if k.0.try_wait().expect("try_wait").is_none() {
+            return (k, port);
+        }
+        // It lost the port to someone else in between: another one.
+    }
+    panic!("dnsmasq would not start: {}", std::fs::read_to_string(&log).unwrap_or_default());
 }
 
 #[test]
 fn dnsmasq_real_peer() {
-    let port = free_udp_port();
-    let log = out_dir().join("dnsmasq.log");
-    let child = Command::new("dnsmasq")
-        .args(["-k", "--conf-file=/dev/null", "-p", &port.to_string()])
-        .args(["--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts"])
-        .args(["--user=root", "--pid-file=", "--log-queries", "--log-facility=-"])
-        .args(["--address=/real.test/127.0.0.7", "--address=/real.test/::7"])
-        .args(["--host-record=host.test,127.0.0.8", "--cname=alias.test,host.test"])
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .expect("start dnsmasq (Debian dnsmasq-base)");
-    let _dnsmasq = Killed(child);
-    std::thread::sleep(Duration::from_millis(300));
+    let (_dnsmasq, port) = dnsmasq(&[
+        "--address=/real.test/127.0.0.7",
+        "--address=/real.test/::7",
+        "--host-record=host.test,127.0.0.8",
+        "--cname=alias.test,host.test",
+    ]);
     let url = format!("udp://127.0.0.1:{port}");
     let (m, text) = lookup(&["-s", &url, "real.test", "www.real.test", "alias.test"], &[]);
     expect(&m, &text, "real.test", "127.0.0.7");

@@ -67,6 +67,8 @@ struct Lookup {
     attempt_deadline: u64,
     /// A server refused or failed the question (SERVFAIL, REFUSED...).
     refused: bool,
+    /// A server's connection failed (say, ICMP port unreachable).
+    conn_failed: bool,
     waiters: Vec<Waiter>,
 }
 
@@ -206,6 +208,7 @@ unsafe fn start(c: *mut mg_connection, name: Vec<u8>, qtype: u16, mdns: bool) {
             conn: ptr::null_mut(),
             attempt_deadline: 0,
             refused: false,
+            conn_failed: false,
             waiters: vec![w],
         });
         let idx = r.lookups.len() - 1;
@@ -261,6 +264,8 @@ unsafe fn send_current(mgr: *mut mg_mgr, idx: usize) {
                     None => {
                         let err = if l.refused {
                             format!("{} DNS lookup failed", String::from_utf8_lossy(&l.name))
+                        } else if l.conn_failed {
+                            "DNS error".into()
                         } else if l.servers.is_empty() {
                             "resolver".into()
                         } else {
@@ -556,6 +561,7 @@ unsafe fn on_server_close(c: *mut mg_connection) {
         while let Some(i) = resolver(mgr).lookups.iter().position(|l| l.conn == c) {
             let l = &mut resolver(mgr).lookups[i];
             l.conn = ptr::null_mut();
+            l.conn_failed = true;
             if l.mdns {
                 finish(mgr, i, Outcome::Failed("mDNS listener error".into()));
             } else {
