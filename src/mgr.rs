@@ -210,6 +210,9 @@ pub unsafe fn init_wakeup(mgr: *mut mg_mgr) -> bool {
 pub unsafe fn free(mgr: *mut mg_mgr) {
     // SAFETY: per the contract; each connection is closed exactly once.
     unsafe {
+        // Pending lookups go first, so closing the resolver's connections
+        // does not move them on to other servers.
+        crate::dns::resolver::free(mgr);
         while !(*mgr).conns.is_null() {
             net::close_conn((*mgr).conns);
         }

@@ -9,7 +9,8 @@
 //  - the slow.test lookups resolve (MG_EV_RESOLVE, c->rem = 127.0.0.9);
 //  - a connection closed right after mg_connect() and one whose lookup was
 //    cancelled with mg_resolve_cancel() get no MG_EV_RESOLVE or MG_EV_ERROR;
-//  - the silent.test lookups end with "DNS timeout" after mgr.dnstimeout.
+//  - the silent.test lookups end with "DNS timeout" after mgr.dnstimeout;
+//  - mg_mgr_free() with lookups pending sends them nothing but MG_EV_CLOSE.
 // Prints "PASS" and exits 0, or prints what failed and exits 1.
 #include "mongoose.h"
 
@@ -83,7 +84,11 @@ int main(int argc, char *argv[]) {
   if (s_resolved != 10) printf("FAIL: slow.test not resolved\n"), failed++;
   if (s_timeouts != 40) printf("FAIL: expected 40 DNS timeouts\n"), failed++;
   if (s_other_errors || s_stale_events) printf("FAIL: stray events\n"), failed++;
+  // Freeing the manager with lookups pending: no event but MG_EV_CLOSE.
+  for (i = 0; i < 3; i++) mg_connect(&mgr, "tcp://silent.test:9", stale_fn, NULL);
+  mg_mgr_poll(&mgr, 10);
   mg_mgr_free(&mgr);
+  if (s_stale_events) printf("FAIL: events while freeing\n"), failed++;
   if (failed == 0) printf("PASS\n");
   return failed == 0 ? 0 : 1;
 }
