@@ -181,6 +181,28 @@ static void test_captive_server_and_resolver(void) {
   CHECK_STR(nx.error, "nxhost.test DNS lookup failed");
   CHECK(nx.resolved == 0);
   CHECK(s_questions == 2);
+
+  // mg_resolve() on a connection of the program's own making, and
+  // mg_resolve_cancel() on another: it hears nothing more.
+  {
+    struct client r = {0, "", {{{0}}, 0, 0, 0}}, x = r;
+    struct mg_connection *c1 = mg_alloc_conn(&mgr), *c2 = mg_alloc_conn(&mgr);
+    c1->fn = client_fn, c1->fn_data = &r, c1->is_udp = 1;
+    c2->fn = client_fn, c2->fn_data = &x, c2->is_udp = 1;
+    mg_resolve(c1, "udp://other.test:77");
+    mg_resolve(c2, "udp://third.test:78");
+    CHECK(c1->is_resolving && c2->is_resolving);
+    mg_resolve_cancel(c2);
+    CHECK(!c2->is_resolving);
+    for (i = 0; i < 50 && r.resolved == 0; i++) mg_mgr_poll(&mgr, 20);
+    for (i = 0; i < 5; i++) mg_mgr_poll(&mgr, 10);
+    CHECK(r.resolved == 1 && r.rem.addr.ip[3] == 99);
+    CHECK(mg_ntohs(r.rem.port) == 77);
+    CHECK(x.resolved == 0 && x.error[0] == '\0');
+    c2->is_closing = 1;
+    mg_resolve(NULL, "udp://x.test:1");     // logged, no crash
+    mg_resolve_cancel(NULL);                // likewise
+  }
   mg_mgr_free(&mgr);
 }
 
