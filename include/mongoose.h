@@ -122,6 +122,21 @@ enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };
 // Longest file path the library builds, in bytes.
 #define MG_PATH_MAX 4096
 
+// IPv4 address record (4 bytes of data).
+#define MG_DNS_RTYPE_A 1
+
+// Domain name pointer, for reverse lookups and service discovery.
+#define MG_DNS_RTYPE_PTR 12
+
+// Text record, used by DNS-SD for service metadata.
+#define MG_DNS_RTYPE_TXT 16
+
+// IPv6 address record (16 bytes of data).
+#define MG_DNS_RTYPE_AAAA 28
+
+// Service location record: priority, weight, port, target host name.
+#define MG_DNS_RTYPE_SRV 33
+
 // `st()` result and `op()` flag: readable / open for reading.
 #define MG_FS_READ 1
 
@@ -405,8 +420,52 @@ enum mg_event {
   MG_EV_USER,
 };
 
-// Character output function: called with each output character and `arg`.
-typedef void (*mg_pfn_t)(char ch, void *arg);
+// The address bytes of `struct mg_addr`, viewable three ways.
+union mg_addr_bytes {
+  // Raw bytes; an IPv4 address uses the first 4.
+  uint8_t ip[16];
+  // IPv4 address, network byte order.
+  uint32_t ip4;
+  // IPv6 address as two 64-bit words.
+  uint64_t ip6[2];
+};
+
+// An IP address and port. All values are in network byte order.
+struct mg_addr {
+  // Address bytes.
+  union mg_addr_bytes addr;
+  // Port, network byte order.
+  uint16_t port;
+  // IPv6 scope id.
+  uint8_t scope_id;
+  // True for an IPv6 address.
+  bool is_ip6;
+};
+
+// A parsed DNS message as Mongoose reports it: the transaction id, the
+// asked (or last answered) name, and the first address answer.
+struct mg_dns_message {
+  // Transaction ID.
+  uint16_t txnid;
+  // True when an A or AAAA answer was found; `addr` holds it.
+  bool resolved;
+  // Resolved address.
+  struct mg_addr addr;
+  // Host name, NUL-terminated.
+  char name[256];
+};
+
+// The fixed fields of one resource record, as mg_dns_parse_rr() found them.
+struct mg_dns_rr {
+  // Bytes the encoded name takes at the record's offset.
+  uint16_t nlen;
+  // Record type (MG_DNS_RTYPE_*).
+  uint16_t atype;
+  // Record class: 1 is IN; in mDNS questions bit 15 asks for a unicast answer.
+  uint16_t aclass;
+  // Bytes of record data (0 for a question).
+  uint16_t alen;
+};
 
 // A DNS server setting of the manager.
 struct mg_dns {
@@ -449,7 +508,7 @@ struct mg_mgr {
   struct mg_dns dns4;
   // IPv6 DNS server.
   struct mg_dns dns6;
-  // mDNS listener (unused).
+  // mDNS listener (mg_mdns_listen()), which resolves `.local` names.
   struct mg_connection *mdns;
   // DNS timeout in milliseconds.
   int dnstimeout;
@@ -478,28 +537,6 @@ struct mg_mgr {
   size_t extraconnsize;
   // Wakeup channel.
   union mg_pipe pipe;
-};
-
-// The address bytes of `struct mg_addr`, viewable three ways.
-union mg_addr_bytes {
-  // Raw bytes; an IPv4 address uses the first 4.
-  uint8_t ip[16];
-  // IPv4 address, network byte order.
-  uint32_t ip4;
-  // IPv6 address as two 64-bit words.
-  uint64_t ip6[2];
-};
-
-// An IP address and port. All values are in network byte order.
-struct mg_addr {
-  // Address bytes.
-  union mg_addr_bytes addr;
-  // Port, network byte order.
-  uint16_t port;
-  // IPv6 scope id.
-  uint8_t scope_id;
-  // True for an IPv6 address.
-  bool is_ip6;
 };
 
 // A byte buffer: `len` bytes used out of `size` allocated at `buf`.
@@ -592,6 +629,9 @@ struct mg_connection {
   // Socket is writable.
   unsigned int is_writable: 1;
 };
+
+// Character output function: called with each output character and `arg`.
+typedef void (*mg_pfn_t)(char ch, void *arg);
 
 // A filesystem: a table of functions the library calls for all file access.
 // Fill in your own to serve files from any storage; a NULL entry makes that
@@ -906,6 +946,65 @@ struct mg_ws_message {
   uint8_t flags;
 };
 
+// The DNS wire header (RFC 1035 4.1.1); every field in network byte order.
+struct mg_dns_header {
+  // Transaction ID.
+  uint16_t txnid;
+  // Flags: bit 15 QR (response), bit 10 AA, bit 8 RD.
+  uint16_t flags;
+  // Number of questions.
+  uint16_t num_questions;
+  // Number of answer records.
+  uint16_t num_answers;
+  // Number of authority records.
+  uint16_t num_authority_prs;
+  // Number of additional records.
+  uint16_t num_other_prs;
+};
+
+// A DNS-SD service a program advertises over mDNS.
+struct mg_dnssd_record {
+  // Service and protocol labels, e.g. "_http._tcp".
+  struct mg_str srvcproto;
+  // TXT record contents, verbatim (length-prefixed strings).
+  struct mg_str txt;
+  // Port for the SRV record.
+  uint16_t port;
+};
+
+// ev_data of MG_EV_MDNS_REQ. To answer, the handler sets `is_resp` and
+// fills `r` (and optionally `respname`, `addr`).
+struct mg_mdns_req {
+  // The question's record fields.
+  struct mg_dns_rr *rr;
+  // The service to answer with (PTR, SRV, TXT questions).
+  struct mg_dnssd_record *r;
+  // The asked name, without `.local`.
+  struct mg_str reqname;
+  // Our host name for the answer; the listener's fn_data when empty.
+  struct mg_str respname;
+  // Address for the A record; the local interface's when NULL.
+  struct mg_addr *addr;
+  // A DNS-SD listing (`_services._dns-sd._udp`) was asked.
+  bool is_listing;
+  // Set by the handler to send an answer.
+  bool is_resp;
+  // The asker wants a unicast answer (QU bit).
+  bool is_unicast;
+};
+
+// ev_data of MG_EV_MDNS_RESP: what an answer heard on the listener says.
+struct mg_mdns_resp {
+  // The first record of the answer's chain.
+  struct mg_dns_rr *rr;
+  // Host name, without `.local`.
+  struct mg_str name;
+  // Its address (port from an SRV record, when one came).
+  struct mg_addr addr;
+  // Service discovery data (PTR, SRV, TXT answers).
+  struct mg_dnssd_record sd;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -918,6 +1017,11 @@ extern struct mg_fs mg_fs_packed;
 // The POSIX filesystem: the files of the machine, through open/read/write.
 // `op()` with MG_FS_WRITE opens for appending and creates the file.
 extern struct mg_fs mg_fs_posix;
+
+// Milliseconds since the Unix epoch at which mg_millis() was 0, set when
+// an SNTP server answers (or by the program); 0 until then. mg_now() is
+// `mg_millis() + mg_boot_timestamp_ms` once it is set.
+extern uint64_t mg_boot_timestamp_ms;
 
 // Current log level, one of MG_LL_*; set it with mg_log_set(level).
 extern int mg_log_level;
@@ -949,6 +1053,47 @@ size_t mg_base64_update(uint8_t input_byte, char *buf, size_t len);
 // Completes a streaming encoding started with mg_base64_update(): adds `=`
 // padding and a NUL. Returns the final length.
 size_t mg_base64_final(char *buf, size_t len);
+
+// Parses the DNS message of `len` bytes at `buf` into `dm`: the
+// transaction id, the question's name and, for a response, the first A or
+// AAAA answer (`dm->resolved`, `dm->addr`). False for a malformed message,
+// more than one question, or more than 512 bytes.
+bool mg_dns_parse(const uint8_t *buf, size_t len, struct mg_dns_message *dm);
+
+// Parses the record (a question when `is_question`) at offset `ofs` of
+// the `len`-byte message at `buf` into `rr`. Returns the bytes it takes,
+// or 0 when it does not fit, the message is shorter than a header or
+// longer than 512 bytes.
+size_t mg_dns_parse_rr(const uint8_t *buf,
+                       size_t len,
+                       size_t ofs,
+                       bool is_question,
+                       struct mg_dns_rr *rr);
+
+// Resolves the host of `url` for `c` without blocking (/etc/hosts, then
+// mDNS for `.local` names, then DNS), then connects `c` to it (port from
+// the URL): MG_EV_RESOLVE and the connect follow, or MG_EV_ERROR
+// ("DNS timeout", "NAME DNS lookup failed"). mg_connect() calls it.
+void mg_resolve(struct mg_connection *c, const char *url);
+
+// Stops resolving for `c` (its lookup is forgotten; nothing is sent to it).
+void mg_resolve_cancel(struct mg_connection *c);
+
+// Creates the mDNS listener (UDP 224.0.0.251:5353, joined to the group)
+// and makes it `mgr->mdns`, the resolver of `.local` names. Questions for
+// our name `fn_data` (a NUL-terminated name without dots, or NULL to pass
+// every question to `fn`) arrive as MG_EV_MDNS_REQ, answers heard as
+// MG_EV_MDNS_RESP. NULL on error (logged).
+struct mg_connection *mg_mdns_listen(struct mg_mgr *mgr, mg_event_handler_t fn, void *fn_data);
+
+// Sends an mDNS question for `name` (e.g. "box.local") of type `rtype`
+// (MG_DNS_RTYPE_A, ...) to the group on the listener `c`. False on error.
+bool mg_mdns_query(struct mg_connection *c, const char *name, unsigned int rtype);
+
+// Sets `c->rem` back to the address at `from` (a `struct mg_addr`, e.g. a
+// multicast group saved in MG_EV_RESOLVE), after datagrams from other
+// peers changed it.
+void mg_multicast_restore(struct mg_connection *c, uint8_t *from);
 
 // Formats `fmt` with the arguments in `ap`, calling `fn(ch, arg)` for each
 // output character. Returns the number of characters produced.
@@ -1700,9 +1845,10 @@ bool mg_aton(struct mg_str str, struct mg_addr *addr);
 // Milliseconds from a monotonic clock.
 uint64_t mg_millis(void);
 
-// Current time in milliseconds since the Unix epoch: the system clock
-// until an SNTP server answered (mg_sntp_connect()), then the server's
-// time carried forward by mg_millis().
+// Current time in milliseconds since the Unix epoch:
+// `mg_millis() + mg_boot_timestamp_ms` once that is set (an SNTP server
+// answered mg_sntp_connect(), or the program set it); the system clock
+// until then.
 uint64_t mg_now(void);
 
 // Starts a firmware update (MG_OTA_NONE: there is no firmware to update

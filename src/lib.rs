@@ -10,6 +10,7 @@ pub mod addr;
 pub mod base64;
 pub mod config;
 pub mod conn;
+pub mod dns;
 pub mod fmt;
 pub mod fs;
 pub mod fs_packed;

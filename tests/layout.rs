@@ -12,6 +12,10 @@ use common::{compile, out_dir, root, run_exe, Link};
 use mongoose::addr::{mg_addr, mg_addr_bytes};
 use mongoose::config;
 use mongoose::conn::{flag, mg_connection, mg_event};
+use mongoose::dns::mdns::{mg_mdns_req, mg_mdns_resp};
+use mongoose::dns::msg::{
+    self as dnsmsg, mg_dns_header, mg_dns_message, mg_dns_rr, mg_dnssd_record,
+};
 use mongoose::fs::{self as mgfs, mg_fd, mg_fs};
 use mongoose::fs_packed::mg_mem_file;
 use mongoose::hash::{mg_md5_ctx, mg_sha1_ctx, mg_sha256_ctx, mg_sha384_ctx};
@@ -109,6 +113,14 @@ fn types() -> Vec<Type> {
         layout!(struct mg_sha1_ctx: state, count, buffer),
         layout!(struct mg_sha256_ctx: state, bits, len, buffer),
         layout!(struct mg_sha384_ctx: state, buffer, bitlen, datalen),
+        layout!(struct mg_dns_message: txnid, resolved, addr, name),
+        layout!(struct mg_dns_header: txnid, flags, num_questions, num_answers,
+            num_authority_prs, num_other_prs),
+        layout!(struct mg_dns_rr: nlen, atype, aclass, alen),
+        layout!(struct mg_dnssd_record: srvcproto, txt, port),
+        layout!(struct mg_mdns_req: rr, r, reqname, respname, addr, is_listing, is_resp,
+            is_unicast),
+        layout!(struct mg_mdns_resp: rr, name, addr, sd),
     ]
 }
 
@@ -200,6 +212,11 @@ fn constants() -> Vec<(String, u64)> {
         ("MQTT_OK".into(), mqtt::MQTT_OK as u64),
         ("MQTT_INCOMPLETE".into(), mqtt::MQTT_INCOMPLETE as u64),
         ("MQTT_MALFORMED".into(), mqtt::MQTT_MALFORMED as u64),
+        ("MG_DNS_RTYPE_A".into(), dnsmsg::MG_DNS_RTYPE_A as u64),
+        ("MG_DNS_RTYPE_PTR".into(), dnsmsg::MG_DNS_RTYPE_PTR as u64),
+        ("MG_DNS_RTYPE_TXT".into(), dnsmsg::MG_DNS_RTYPE_TXT as u64),
+        ("MG_DNS_RTYPE_AAAA".into(), dnsmsg::MG_DNS_RTYPE_AAAA as u64),
+        ("MG_DNS_RTYPE_SRV".into(), dnsmsg::MG_DNS_RTYPE_SRV as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v
