@@ -178,7 +178,7 @@ mod table_fns {
         size: *mut usize,
         mtime: *mut libc::time_t,
     ) -> c_int {
-        crate::ffi::guard("mg_fs_packed.st", 0, || {
+        crate::panic::guard("mg_fs_packed.st", 0, || {
             let Some(p) = path(p) else { return 0 };
             let (flags, sz, mt) = match lookup(p) {
                 Some(f) => (MG_FS_READ, f.data.len(), f.mtime),
@@ -196,7 +196,7 @@ mod table_fns {
         f: Option<unsafe extern "C" fn(*const c_char, *mut c_void)>,
         userdata: *mut c_void,
     ) {
-        crate::ffi::guard("mg_fs_packed.ls", (), || {
+        crate::panic::guard("mg_fs_packed.ls", (), || {
             let (Some(dir), Some(f)) = (path(p), f) else { return };
             for name in list(dir.to_bytes()) {
                 let Ok(name) = std::ffi::CString::new(name) else { continue };
@@ -207,7 +207,7 @@ mod table_fns {
     }
 
     pub(super) unsafe extern "C" fn op(p: *const c_char, flags: c_int) -> *mut c_void {
-        crate::ffi::guard("mg_fs_packed.op", ptr::null_mut(), || {
+        crate::panic::guard("mg_fs_packed.op", ptr::null_mut(), || {
             if flags & MG_FS_WRITE != 0 {
                 return ptr::null_mut(); // read-only
             }
@@ -226,7 +226,7 @@ mod table_fns {
     }
 
     pub(super) unsafe extern "C" fn cl(fd: *mut c_void) {
-        crate::ffi::guard("mg_fs_packed.cl", (), || {
+        crate::panic::guard("mg_fs_packed.cl", (), || {
             if !fd.is_null() {
                 // SAFETY: fd came from op() and is closed once.
                 drop(unsafe { Box::from_raw(fd.cast::<OpenFile>()) });
@@ -235,7 +235,7 @@ mod table_fns {
     }
 
     pub(super) unsafe extern "C" fn rd(fd: *mut c_void, buf: *mut c_void, len: usize) -> usize {
-        crate::ffi::guard("mg_fs_packed.rd", 0, || {
+        crate::panic::guard("mg_fs_packed.rd", 0, || {
             // SAFETY: fd is an open file of this table.
             let Some(f) = (unsafe { file(fd) }) else { return 0 };
             let n = len.min(f.data.len() - f.pos);
@@ -254,7 +254,7 @@ mod table_fns {
     }
 
     pub(super) unsafe extern "C" fn sk(fd: *mut c_void, offset: usize) -> usize {
-        crate::ffi::guard("mg_fs_packed.sk", 0, || {
+        crate::panic::guard("mg_fs_packed.sk", 0, || {
             // SAFETY: fd is an open file of this table.
             let Some(f) = (unsafe { file(fd) }) else { return 0 };
             f.pos = offset.min(f.data.len());

@@ -19,7 +19,6 @@ pub mod json;
 pub mod log;
 pub mod multipart;
 pub mod net;
-pub mod panic;
 pub mod print;
 pub mod queue;
 pub mod rpc;
@@ -36,7 +35,7 @@ pub mod ws;
 use std::ffi::CStr;
 use std::os::raw::c_char;
 
-pub(crate) use panic::{entry, guard};
+pub(crate) use crate::panic::{entry, guard};
 
 /// Returns the return type's fallback from the enclosing entry point's
 /// body (after logging `NAME is NULL` with the C function's name) when the
@@ -44,8 +43,8 @@ pub(crate) use panic::{entry, guard};
 macro_rules! nonnull {
     ($($p:ident),+) => {$(
         if $p.is_null() {
-            $crate::ffi::null_arg($crate::ffi::panic::current(), stringify!($p));
-            return $crate::ffi::panic::Fallback::fallback();
+            $crate::ffi::null_arg($crate::panic::current(), stringify!($p));
+            return $crate::panic::Fallback::fallback();
         }
     )+};
 }
@@ -64,8 +63,8 @@ macro_rules! conn_arg {
         match handle {
             Some(c) => c,
             None => {
-                $crate::ffi::null_arg($crate::ffi::panic::current(), stringify!($c));
-                return $crate::ffi::panic::Fallback::fallback();
+                $crate::ffi::null_arg($crate::panic::current(), stringify!($c));
+                return $crate::panic::Fallback::fallback();
             }
         }
     }};

@@ -1,7 +1,8 @@
-//! The panic boundary of the `extern "C"` surface, in the manner of
-//! rustls-ffi's `panic.rs`: every entry point runs its body inside
-//! [`guard`] (or [`entry`]), which catches a panic, logs it and returns a
-//! fallback value instead, because unwinding into C is undefined behaviour.
+//! The panic boundary, in the manner of rustls-ffi's `panic.rs`: every
+//! function C calls (the entry points in `ffi/`, and the `mg_fs` tables'
+//! functions) runs its body inside [`guard`] (or [`entry`]), which catches a
+//! panic, logs it and returns a fallback value instead, because unwinding
+//! into C is undefined behaviour.
 //!
 //! The fallback normally comes from the return type ([`Fallback`]): NULL for
 //! pointers, 0 for numbers, false, an empty `mg_str`. The guard also records
