@@ -74,8 +74,10 @@ pub enum mg_event {
     MG_EV_USER,
 }
 
-/// The event numbers as the `int` handlers receive.
+/// The event numbers as the `int` handlers receive, each named after its
+/// `MG_EV_*`.
 /// cbindgen:ignore
+#[allow(missing_docs)] // each constant is the MG_EV_ value of its name
 pub mod ev {
     use super::mg_event::*;
     use std::os::raw::c_int;
@@ -101,6 +103,7 @@ pub mod ev {
 /// cbindgen:ignore
 #[cfg(not(cbindgen))]
 #[repr(C)]
+#[allow(missing_docs)] // the fields are documented on the header's twin below
 pub struct mg_connection {
     pub next: *mut mg_connection,
     pub mgr: *mut mg_mgr,
@@ -221,6 +224,7 @@ pub struct mg_connection {
 
 /// Bit positions of the `is_*` flags inside `mg_connection::flags`.
 /// cbindgen:ignore
+#[allow(missing_docs)] // each constant is the bit of the `is_*` field of its name
 pub mod flag {
     pub const IS_LISTENING: u32 = 1 << 0;
     pub const IS_CLIENT: u32 = 1 << 1;

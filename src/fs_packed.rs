@@ -86,7 +86,9 @@ pub fn table_path(no: usize) -> Option<*const c_char> {
 /// A packed file: its content and modification time.
 #[derive(Clone, Copy, Debug)]
 pub struct Packed {
+    /// The file's bytes.
     pub data: &'static [u8],
+    /// Modification time, seconds since the epoch.
     pub mtime: libc::time_t,
 }
 
@@ -125,6 +127,7 @@ pub fn names() -> impl Iterator<Item = &'static [u8]> {
     (0..MAX_FILES).map_while(|i| {
         // SAFETY: mg_unlist returns NULL past the end, else a static C string.
         let p = unsafe { mg_unlist(i) };
+        // SAFETY: non-NULL: a static C string, as above.
         (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
     })
 }

@@ -172,9 +172,9 @@ pub unsafe extern "C" fn mg_base64_update(input_byte: u8, buf: *mut c_char, len:
 pub unsafe extern "C" fn mg_base64_final(buf: *mut c_char, len: usize) -> usize {
     entry("mg_base64_final", || {
         nonnull!(buf);
+        let room = len + base64::finish_room(len);
         // SAFETY: the caller provides room for the padded encoding and its
         // NUL, which finish() writes from index len on.
-        let room = len + base64::finish_room(len);
         let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, room) };
         base64::finish(out, len)
     })

@@ -58,8 +58,8 @@ impl VaArgs {
 
 impl ArgSource for VaArgs {
     fn int(&mut self) -> i32 {
-        // SAFETY (all reads below): `ap` is valid and the next argument has
-        // the type read, per the contract of `VaArgs::new`.
+        // SAFETY: `ap` is valid and the next argument has the type read,
+        // per the contract of `VaArgs::new` (as in every read below).
         unsafe { mgshim_va_int(self.ap) }
     }
     fn uint(&mut self) -> u32 {

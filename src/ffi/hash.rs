@@ -67,6 +67,7 @@ pub unsafe extern "C" fn mg_md5_final(c: *mut mg_md5_ctx, digest: *mut u8) {
     entry("mg_md5_final", || {
         // SAFETY: NULL or the caller's context; digest has 16 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_md5_final", "c", c) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_md5_final", digest, c.finish()) };
         }
     })
@@ -98,6 +99,7 @@ pub unsafe extern "C" fn mg_sha1_final(digest: *mut u8, ctx: *mut mg_sha1_ctx) {
     entry("mg_sha1_final", || {
         // SAFETY: NULL or the caller's context; digest has 20 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha1_final", "ctx", ctx) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha1_final", digest, c.finish()) };
         }
     })
@@ -129,6 +131,7 @@ pub unsafe extern "C" fn mg_sha256_final(digest: *mut u8, ctx: *mut mg_sha256_ct
     entry("mg_sha256_final", || {
         // SAFETY: NULL or the caller's context; digest has 32 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha256_final", "ctx", ctx) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha256_final", digest, c.finish()) };
         }
     })
@@ -140,6 +143,7 @@ pub unsafe extern "C" fn mg_sha256(dst: *mut u8, data: *mut u8, datasz: usize) {
     entry("mg_sha256", || {
         // SAFETY: datasz readable bytes at data; 32 writable bytes at dst.
         if let Some(d) = unsafe { bytes("mg_sha256", "data", data, datasz) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha256", dst, hash::sha256(d)) };
         }
     })
@@ -194,6 +198,7 @@ pub unsafe extern "C" fn mg_sha384_final(digest: *mut u8, ctx: *mut mg_sha384_ct
     entry("mg_sha384_final", || {
         // SAFETY: NULL or the caller's context; digest has 48 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha384_final", "ctx", ctx) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha384_final", digest, c.finish()) };
         }
     })
@@ -205,6 +210,7 @@ pub unsafe extern "C" fn mg_sha384(dst: *mut u8, data: *mut u8, datasz: usize) {
     entry("mg_sha384", || {
         // SAFETY: datasz readable bytes at data; 48 writable bytes at dst.
         if let Some(d) = unsafe { bytes("mg_sha384", "data", data, datasz) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha384", dst, hash::sha384(d)) };
         }
     })

@@ -90,7 +90,9 @@ pub const LENGTH_REQUIRED: HttpError = err(411, "POST and PUT need Content-Lengt
 /// Why a message is refused: the status to answer with and a short reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HttpError {
+    /// The status code to answer with.
     pub status: u16,
+    /// A short reason, for the body and the log.
     pub reason: &'static str,
 }
 
@@ -106,6 +108,7 @@ pub struct Head {
     /// Bytes up to the end of the head (including `start` and the final
     /// blank line): the body starts at this offset.
     pub len: usize,
+    /// How the body is delimited.
     pub framing: Framing,
     /// The sender wants the connection kept open after this message.
     pub keep_alive: bool,
@@ -113,6 +116,7 @@ pub struct Head {
     pub expect_continue: bool,
     /// Status code (responses).
     pub status: u16,
+    /// The message as C sees it; its strings point into the parsed buffer.
     pub hm: mg_http_message,
 }
 
