@@ -1,4 +1,5 @@
 //! Directory listings as HTML pages.
+#![forbid(unsafe_code)]
 use super::conditions::http_date;
 use super::Opts;
 use std::io::Write as _;

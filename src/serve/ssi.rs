@@ -1,4 +1,5 @@
 //! Server-side includes: `<!--#include file=... -->` and `virtual=`.
+#![forbid(unsafe_code)]
 use super::parent;
 use crate::fs::Fs;
 use crate::http::{self};
