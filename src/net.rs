@@ -373,8 +373,7 @@ impl Conn {
     /// failed datagram.
     pub fn send_data(&mut self, data: &[u8]) -> bool {
         if self.is_udp() {
-            // SAFETY: the connection is live (the handle's contract).
-            return unsafe { send_datagram(self.as_ptr(), data) };
+            return send_datagram(self, data);
         }
         if self.send.append(data) {
             self.touch();
