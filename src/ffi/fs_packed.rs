@@ -12,7 +12,7 @@ use std::ptr;
 /// no such file.
 #[no_mangle]
 pub unsafe extern "C" fn mg_unpacked(path: *const c_char) -> mg_str {
-    entry("mg_unpacked", || {
+    entry!("mg_unpacked", || {
         // SAFETY: path is NULL or a C string.
         if unsafe { cstr("mg_unpacked", "path", path) }.is_none() {
             return mg_str::empty();
@@ -31,7 +31,7 @@ pub unsafe extern "C" fn mgrs_mem_unpack(
     size: *mut usize,
     mtime: *mut libc::time_t,
 ) -> *const c_char {
-    entry("mg_unpack", || {
+    entry!("mg_unpack", || {
         if path.is_null() {
             return ptr::null();
         }
@@ -50,5 +50,5 @@ pub unsafe extern "C" fn mgrs_mem_unpack(
 /// cbindgen:ignore
 #[no_mangle]
 pub extern "C" fn mgrs_mem_unlist(no: usize) -> *const c_char {
-    entry("mg_unlist", || table_path(no).unwrap_or(ptr::null()))
+    entry!("mg_unlist", || table_path(no).unwrap_or(ptr::null()))
 }

@@ -43,7 +43,7 @@ unsafe fn update_with<T>(
 /// Starts an MD5 computation in c.
 #[no_mangle]
 pub unsafe extern "C" fn mg_md5_init(c: *mut mg_md5_ctx) {
-    entry("mg_md5_init", || {
+    entry!("mg_md5_init", || {
         // SAFETY: NULL or the caller's context.
         if let Some(c) = unsafe { mut_ref("mg_md5_init", "c", c) } {
             *c = mg_md5_ctx::new();
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn mg_md5_init(c: *mut mg_md5_ctx) {
 /// Adds the len bytes at data to the MD5 computation in c.
 #[no_mangle]
 pub unsafe extern "C" fn mg_md5_update(c: *mut mg_md5_ctx, data: *const u8, len: usize) {
-    entry("mg_md5_update", || {
+    entry!("mg_md5_update", || {
         // SAFETY: the caller's context and len readable bytes at data.
         unsafe { update_with("mg_md5_update", c, data, len, mg_md5_ctx::update) }
     })
@@ -64,7 +64,7 @@ pub unsafe extern "C" fn mg_md5_update(c: *mut mg_md5_ctx, data: *const u8, len:
 /// again with mg_md5_init() to reuse c.
 #[no_mangle]
 pub unsafe extern "C" fn mg_md5_final(c: *mut mg_md5_ctx, digest: *mut u8) {
-    entry("mg_md5_final", || {
+    entry!("mg_md5_final", || {
         // SAFETY: NULL or the caller's context; digest has 16 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_md5_final", "c", c) } {
             // SAFETY: the digest buffer is writable, as above.
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn mg_md5_final(c: *mut mg_md5_ctx, digest: *mut u8) {
 /// Starts a SHA-1 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha1_init(ctx: *mut mg_sha1_ctx) {
-    entry("mg_sha1_init", || {
+    entry!("mg_sha1_init", || {
         // SAFETY: NULL or the caller's context.
         if let Some(c) = unsafe { mut_ref("mg_sha1_init", "ctx", ctx) } {
             *c = mg_sha1_ctx::new();
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn mg_sha1_init(ctx: *mut mg_sha1_ctx) {
 /// Adds the len bytes at data to the SHA-1 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha1_update(ctx: *mut mg_sha1_ctx, data: *const u8, len: usize) {
-    entry("mg_sha1_update", || {
+    entry!("mg_sha1_update", || {
         // SAFETY: the caller's context and len readable bytes at data.
         unsafe { update_with("mg_sha1_update", ctx, data, len, mg_sha1_ctx::update) }
     })
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn mg_sha1_update(ctx: *mut mg_sha1_ctx, data: *const u8, 
 /// Writes the 20-byte SHA-1 digest of everything added to ctx into digest.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha1_final(digest: *mut u8, ctx: *mut mg_sha1_ctx) {
-    entry("mg_sha1_final", || {
+    entry!("mg_sha1_final", || {
         // SAFETY: NULL or the caller's context; digest has 20 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha1_final", "ctx", ctx) } {
             // SAFETY: the digest buffer is writable, as above.
@@ -108,7 +108,7 @@ pub unsafe extern "C" fn mg_sha1_final(digest: *mut u8, ctx: *mut mg_sha1_ctx) {
 /// Starts a SHA-256 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha256_init(ctx: *mut mg_sha256_ctx) {
-    entry("mg_sha256_init", || {
+    entry!("mg_sha256_init", || {
         // SAFETY: NULL or the caller's context.
         if let Some(c) = unsafe { mut_ref("mg_sha256_init", "ctx", ctx) } {
             *c = mg_sha256_ctx::new();
@@ -119,7 +119,7 @@ pub unsafe extern "C" fn mg_sha256_init(ctx: *mut mg_sha256_ctx) {
 /// Adds the len bytes at data to the SHA-256 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha256_update(ctx: *mut mg_sha256_ctx, data: *const u8, len: usize) {
-    entry("mg_sha256_update", || {
+    entry!("mg_sha256_update", || {
         // SAFETY: the caller's context and len readable bytes at data.
         unsafe { update_with("mg_sha256_update", ctx, data, len, mg_sha256_ctx::update) }
     })
@@ -128,7 +128,7 @@ pub unsafe extern "C" fn mg_sha256_update(ctx: *mut mg_sha256_ctx, data: *const 
 /// Writes the 32-byte SHA-256 digest of everything added to ctx into digest.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha256_final(digest: *mut u8, ctx: *mut mg_sha256_ctx) {
-    entry("mg_sha256_final", || {
+    entry!("mg_sha256_final", || {
         // SAFETY: NULL or the caller's context; digest has 32 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha256_final", "ctx", ctx) } {
             // SAFETY: the digest buffer is writable, as above.
@@ -140,7 +140,7 @@ pub unsafe extern "C" fn mg_sha256_final(digest: *mut u8, ctx: *mut mg_sha256_ct
 /// Writes the SHA-256 digest of the datasz bytes at data into dst[32].
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha256(dst: *mut u8, data: *mut u8, datasz: usize) {
-    entry("mg_sha256", || {
+    entry!("mg_sha256", || {
         // SAFETY: datasz readable bytes at data; 32 writable bytes at dst.
         if let Some(d) = unsafe { bytes("mg_sha256", "data", data, datasz) } {
             // SAFETY: the digest buffer is writable, as above.
@@ -159,7 +159,7 @@ pub unsafe extern "C" fn mg_hmac_sha256(
     data: *mut u8,
     datasz: usize,
 ) {
-    entry("mg_hmac_sha256", || {
+    entry!("mg_hmac_sha256", || {
         const F: &str = "mg_hmac_sha256";
         // SAFETY: keysz and datasz readable bytes at key and data.
         let (Some(k), Some(d)) =
@@ -175,7 +175,7 @@ pub unsafe extern "C" fn mg_hmac_sha256(
 /// Starts a SHA-384 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha384_init(ctx: *mut mg_sha384_ctx) {
-    entry("mg_sha384_init", || {
+    entry!("mg_sha384_init", || {
         // SAFETY: NULL or the caller's context.
         if let Some(c) = unsafe { mut_ref("mg_sha384_init", "ctx", ctx) } {
             *c = mg_sha384_ctx::new();
@@ -186,7 +186,7 @@ pub unsafe extern "C" fn mg_sha384_init(ctx: *mut mg_sha384_ctx) {
 /// Adds the len bytes at data to the SHA-384 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha384_update(ctx: *mut mg_sha384_ctx, data: *const u8, len: usize) {
-    entry("mg_sha384_update", || {
+    entry!("mg_sha384_update", || {
         // SAFETY: the caller's context and len readable bytes at data.
         unsafe { update_with("mg_sha384_update", ctx, data, len, mg_sha384_ctx::update) }
     })
@@ -195,7 +195,7 @@ pub unsafe extern "C" fn mg_sha384_update(ctx: *mut mg_sha384_ctx, data: *const 
 /// Writes the 48-byte SHA-384 digest of everything added to ctx into digest.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha384_final(digest: *mut u8, ctx: *mut mg_sha384_ctx) {
-    entry("mg_sha384_final", || {
+    entry!("mg_sha384_final", || {
         // SAFETY: NULL or the caller's context; digest has 48 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha384_final", "ctx", ctx) } {
             // SAFETY: the digest buffer is writable, as above.
@@ -207,7 +207,7 @@ pub unsafe extern "C" fn mg_sha384_final(digest: *mut u8, ctx: *mut mg_sha384_ct
 /// Writes the SHA-384 digest of the datasz bytes at data into dst[48].
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha384(dst: *mut u8, data: *mut u8, datasz: usize) {
-    entry("mg_sha384", || {
+    entry!("mg_sha384", || {
         // SAFETY: datasz readable bytes at data; 48 writable bytes at dst.
         if let Some(d) = unsafe { bytes("mg_sha384", "data", data, datasz) } {
             // SAFETY: the digest buffer is writable, as above.
@@ -221,7 +221,7 @@ pub unsafe extern "C" fn mg_sha384(dst: *mut u8, data: *mut u8, datasz: usize) {
 /// over more data. A NULL buf with len > 0 is logged and crc is returned.
 #[no_mangle]
 pub unsafe extern "C" fn mg_crc16(crc: u16, buf: *const c_char, len: usize) -> u16 {
-    guard("mg_crc16", crc, || {
+    guard!("mg_crc16", crc, || {
         // SAFETY: NULL or len readable bytes from the caller.
         match unsafe { bytes("mg_crc16", "buf", buf as *const u8, len) } {
             Some(data) => hash::crc16(crc, data),

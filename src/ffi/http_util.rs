@@ -42,7 +42,7 @@ fn put_cstr(buf: &mut [u8], v: &[u8]) {
 /// parameter (an empty value gives a non-NULL `buf` with `len` 0).
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_get_header_var(s: mg_str, v: mg_str) -> mg_str {
-    entry("mg_http_get_header_var", || {
+    entry!("mg_http_get_header_var", || {
         // SAFETY: both views describe readable memory per the API.
         let (s, v) = unsafe { (s.as_bytes(), v.as_bytes()) };
         http_util::header_var(s, v).map_or(mg_str::empty(), mg_str::from_bytes)
@@ -55,7 +55,7 @@ pub unsafe extern "C" fn mg_http_get_header_var(s: mg_str, v: mg_str) -> mg_str 
 /// the variable is absent. Decode it with mg_url_decode().
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_var(buf: mg_str, name: mg_str) -> mg_str {
-    entry("mg_http_var", || {
+    entry!("mg_http_var", || {
         // SAFETY: both views describe readable memory per the API.
         let (buf, name) = unsafe { (buf.as_bytes(), name.as_bytes()) };
         http_util::var(buf, name).map_or(mg_str::empty(), mg_str::from_bytes)
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn mg_http_get_var(
     dst_len: usize,
 ) -> c_int {
     const F: &str = "mg_http_get_var";
-    guard(F, VAR_BAD_SOURCE, || {
+    guard!(F, VAR_BAD_SOURCE, || {
         if dst.is_null() {
             null_arg(F, "dst");
             return VAR_BAD_DEST;
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn mg_url_decode(
     form: c_int,
 ) -> c_int {
     const F: &str = "mg_url_decode";
-    guard(F, -1, || {
+    guard!(F, -1, || {
         // SAFETY: s holds n bytes and to holds to_len bytes per the API.
         unsafe {
             let Some(src) = bytes(F, "s", s.cast(), n) else { return -1 };
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn mg_url_encode(
     len: usize,
 ) -> usize {
     const F: &str = "mg_url_encode";
-    entry(F, || {
+    entry!(F, || {
         // SAFETY: s holds n bytes and buf holds len bytes per the API.
         unsafe {
             let Some(src) = bytes(F, "s", s.cast(), n) else { return 0 };
@@ -160,7 +160,7 @@ pub unsafe extern "C" fn mg_http_creds(
     passlen: usize,
 ) {
     const F: &str = "mg_http_creds";
-    entry(F, || {
+    entry!(F, || {
         // SAFETY: the buffers hold their lengths; hm is NULL or a parsed
         // message whose strings are alive.
         unsafe {
@@ -186,7 +186,7 @@ pub unsafe extern "C" fn mg_http_bauth(
     pass: *const c_char,
 ) {
     const F: &str = "mg_http_bauth";
-    entry(F, || {
+    entry!(F, || {
         nonnull!(c);
         // SAFETY: c is a connection (possibly a zeroed one outside any
         // manager: only c->send is touched); strings are NULL or C strings.

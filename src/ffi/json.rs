@@ -64,7 +64,7 @@ pub unsafe extern "C" fn mg_json_get(
     path: *const c_char,
     toklen: *mut c_int,
 ) -> c_int {
-    guard("mg_json_get", json::MG_JSON_INVALID, || {
+    guard!("mg_json_get", json::MG_JSON_INVALID, || {
         // SAFETY: the caller passes a valid view and a C string.
         let result = match unsafe { args("mg_json_get", json, path) } {
             Some((doc, path)) => json::get(doc, path),
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn mg_json_get(
 /// json; {NULL, 0} if there is none. Strings keep their quotes and escapes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_tok(json: mg_str, path: *const c_char) -> mg_str {
-    entry("mg_json_get_tok", || {
+    entry!("mg_json_get_tok", || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_tok", json, path) }) else {
             return mg_str::empty();
@@ -103,7 +103,7 @@ pub unsafe extern "C" fn mg_json_get_tok(json: mg_str, path: *const c_char) -> m
 /// is no number there. Numbers beyond the range of double give +/-HUGE_VAL.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_num(json: mg_str, path: *const c_char, v: *mut f64) -> bool {
-    entry("mg_json_get_num", || {
+    entry!("mg_json_get_num", || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_num", json, path) }) else {
             return false;
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn mg_json_get_num(json: mg_str, path: *const c_char, v: *
 /// Returns false if there is no boolean there.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_bool(json: mg_str, path: *const c_char, v: *mut bool) -> bool {
-    entry("mg_json_get_bool", || {
+    entry!("mg_json_get_bool", || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_bool", json, path) }) else {
             return false;
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn mg_json_get_long(
     path: *const c_char,
     dflt: c_long,
 ) -> c_long {
-    guard("mg_json_get_long", dflt, || {
+    guard!("mg_json_get_long", dflt, || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_long", json, path) }) else {
             return dflt;
@@ -157,7 +157,7 @@ pub unsafe extern "C" fn mg_json_get_long(
 /// is no string there.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_str(json: mg_str, path: *const c_char) -> *mut c_char {
-    entry("mg_json_get_str", || {
+    entry!("mg_json_get_str", || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_str", json, path) }) else {
             return std::ptr::null_mut();
@@ -196,7 +196,7 @@ pub unsafe extern "C" fn mg_json_get_hex(
     path: *const c_char,
     len: *mut c_int,
 ) -> *mut c_char {
-    entry("mg_json_get_hex", || {
+    entry!("mg_json_get_hex", || {
         // SAFETY: the caller passes a valid view and a C string.
         let data = unsafe { args("mg_json_get_hex", json, path) }
             .and_then(|(doc, path)| json::get_hex(doc, path));
@@ -214,7 +214,7 @@ pub unsafe extern "C" fn mg_json_get_b64(
     path: *const c_char,
     len: *mut c_int,
 ) -> *mut c_char {
-    entry("mg_json_get_b64", || {
+    entry!("mg_json_get_b64", || {
         // SAFETY: the caller passes a valid view and a C string.
         let data = unsafe { args("mg_json_get_b64", json, path) }
             .and_then(|(doc, path)| json::get_b64(doc, path));
@@ -233,7 +233,7 @@ pub unsafe extern "C" fn mg_json_unescape(
     buf: *mut c_char,
     len: usize,
 ) -> usize {
-    entry("mg_json_unescape", || {
+    entry!("mg_json_unescape", || {
         nonnull!(buf);
         // SAFETY: the caller provides len writable bytes at buf.
         let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, len) };
@@ -272,7 +272,7 @@ pub unsafe extern "C" fn mg_json_next(
     key: *mut mg_str,
     val: *mut mg_str,
 ) -> usize {
-    entry("mg_json_next", || {
+    entry!("mg_json_next", || {
         // SAFETY: the caller passes a valid view.
         let Some(doc) = (unsafe { str_arg("mg_json_next", "obj", obj) }) else {
             return 0;

@@ -15,7 +15,7 @@ pub unsafe extern "C" fn mg_log_prefix(
     line: c_int,
     fname: *const c_char,
 ) {
-    entry("mg_log_prefix", || {
+    entry!("mg_log_prefix", || {
         // SAFETY: NULL or NUL-terminated strings from the logging macro.
         let (file, fname) = unsafe { (cstr_or_empty(file), cstr_or_empty(fname)) };
         let p = crate::log::prefix(
@@ -32,14 +32,14 @@ pub unsafe extern "C" fn mg_log_prefix(
 /// stdout. A NULL `fn` restores stdout.
 #[no_mangle]
 pub extern "C" fn mg_log_set_fn(r#fn: mg_pfn_t, param: *mut c_void) {
-    entry("mg_log_set_fn", || crate::log::set_sink(r#fn, param))
+    entry!("mg_log_set_fn", || crate::log::set_sink(r#fn, param))
 }
 
 /// Writes a hex dump of `len` bytes at `buf` to the log output, one line per
 /// 16 bytes: offset, the bytes in hex, then the printable characters.
 #[no_mangle]
 pub unsafe extern "C" fn mg_hexdump(buf: *const c_void, len: usize) {
-    entry("mg_hexdump", || {
+    entry!("mg_hexdump", || {
         // SAFETY: the caller provides `len` readable bytes at `buf`.
         if let Some(data) = unsafe { super::bytes("mg_hexdump", "buf", buf as *const u8, len) } {
             crate::log::hexdump(data);

@@ -19,7 +19,7 @@ pub unsafe extern "C" fn mg_http_next_multipart(
     ofs: usize,
     part: *mut mg_http_part,
 ) -> usize {
-    entry("mg_http_next_multipart", || {
+    entry!("mg_http_next_multipart", || {
         // SAFETY: the body view describes readable memory per the API.
         let bytes = unsafe { body.as_bytes() };
         let (found, next) = match multipart::next_part(bytes, ofs) {

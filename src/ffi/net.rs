@@ -9,7 +9,7 @@ use std::ptr;
 /// Initialises an event manager. Call before anything else uses it.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mgr_init(mgr: *mut mg_mgr) {
-    entry("mg_mgr_init", || {
+    entry!("mg_mgr_init", || {
         nonnull!(mgr);
         // SAFETY: non-NULL; the caller provides memory for a mg_mgr.
         unsafe { mgr::init(mgr) };
@@ -20,7 +20,7 @@ pub unsafe extern "C" fn mg_mgr_init(mgr: *mut mg_mgr) {
 /// mg_timer_add() and releases the manager.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mgr_free(mgr: *mut mg_mgr) {
-    entry("mg_mgr_free", || {
+    entry!("mg_mgr_free", || {
         nonnull!(mgr);
         // SAFETY: non-NULL manager given by the program.
         unsafe { mgr::free(mgr) };
@@ -33,7 +33,7 @@ pub unsafe extern "C" fn mg_mgr_free(mgr: *mut mg_mgr) {
 /// timer or an mg_wakeup() message is due.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mgr_poll(mgr: *mut mg_mgr, ms: c_int) {
-    entry("mg_mgr_poll", || {
+    entry!("mg_mgr_poll", || {
         // SAFETY: checked for NULL / uninitialised by state().
         if unsafe { mgr::state(mgr) }.is_none() {
             crate::log_error!("mg_mgr_poll", "mgr is NULL or not initialised");
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn mg_listen(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    entry("mg_listen", || {
+    entry!("mg_listen", || {
         // SAFETY: arguments checked; mgr initialised.
         unsafe {
             let Some(url) = mgr_and_url("mg_listen", mgr, url) else {
@@ -98,7 +98,7 @@ pub unsafe extern "C" fn mg_connect(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    entry("mg_connect", || {
+    entry!("mg_connect", || {
         // SAFETY: arguments checked; mgr initialised.
         unsafe {
             let Some(url) = mgr_and_url("mg_connect", mgr, url) else {
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn mg_wrapfd(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    entry("mg_wrapfd", || {
+    entry!("mg_wrapfd", || {
         // SAFETY: checked to be initialised.
         unsafe {
             if mgr::state(mgr).is_none() {
@@ -142,7 +142,7 @@ pub unsafe extern "C" fn mg_wrapfd(
 /// (logged). mg_listen() is mg_alloc_conn() plus this plus MG_EV_OPEN.
 #[no_mangle]
 pub unsafe extern "C" fn mg_open_listener(c: *mut mg_connection, url: *const c_char) -> bool {
-    entry("mg_open_listener", || {
+    entry!("mg_open_listener", || {
         nonnull!(c);
         // SAFETY: c is a live connection; url a C string per the API.
         unsafe {
@@ -163,7 +163,7 @@ pub unsafe extern "C" fn mg_open_listener(c: *mut mg_connection, url: *const c_c
 /// MG_EV_CONNECT or MG_EV_ERROR follows from mg_mgr_poll().
 #[no_mangle]
 pub unsafe extern "C" fn mg_connect_resolved(c: *mut mg_connection) {
-    entry("mg_connect_resolved", || {
+    entry!("mg_connect_resolved", || {
         nonnull!(c);
         // SAFETY: c is a live connection of its manager.
         unsafe {
@@ -186,7 +186,7 @@ pub unsafe extern "C" fn mg_connect_resolved(c: *mut mg_connection) {
 /// datagram). False on NULL arguments, OOM or a failed datagram.
 #[no_mangle]
 pub unsafe extern "C" fn mg_send(c: *mut mg_connection, buf: *const c_void, len: usize) -> bool {
-    entry("mg_send", || {
+    entry!("mg_send", || {
         nonnull!(c);
         // SAFETY: c is a live connection; buf holds len bytes per the API.
         unsafe {
@@ -202,7 +202,7 @@ pub unsafe extern "C" fn mg_send(c: *mut mg_connection, buf: *const c_void, len:
 /// Prefer setting `c->is_closing = 1`, which closes it at the next poll.
 #[no_mangle]
 pub unsafe extern "C" fn mg_close_conn(c: *mut mg_connection) {
-    entry("mg_close_conn", || {
+    entry!("mg_close_conn", || {
         nonnull!(c);
         // SAFETY: a live connection of an initialised manager.
         unsafe { net::close_conn(c) };
@@ -213,7 +213,7 @@ pub unsafe extern "C" fn mg_close_conn(c: *mut mg_connection) {
 /// (`c->pfn`) and then its user handler (`c->fn`).
 #[no_mangle]
 pub unsafe extern "C" fn mg_call(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
-    entry("mg_call", || {
+    entry!("mg_call", || {
         nonnull!(c);
         // SAFETY: a live connection.
         unsafe { conn::call(c, ev, ev_data) };
@@ -224,7 +224,7 @@ pub unsafe extern "C" fn mg_call(c: *mut mg_connection, ev: c_int, ev_data: *mut
 /// links it into `mgr->conns`, without a socket. NULL on OOM.
 #[no_mangle]
 pub unsafe extern "C" fn mg_alloc_conn(mgr: *mut mg_mgr) -> *mut mg_connection {
-    entry("mg_alloc_conn", || {
+    entry!("mg_alloc_conn", || {
         // SAFETY: checked to be initialised.
         unsafe {
             if mgr::state(mgr).is_none() {
@@ -240,7 +240,7 @@ pub unsafe extern "C" fn mg_alloc_conn(mgr: *mut mg_mgr) -> *mut mg_connection {
 /// before other threads use mg_wakeup().
 #[no_mangle]
 pub unsafe extern "C" fn mg_wakeup_init(mgr: *mut mg_mgr) -> bool {
-    entry("mg_wakeup_init", || {
+    entry!("mg_wakeup_init", || {
         // SAFETY: checked to be initialised.
         unsafe {
             if mgr::state(mgr).is_none() {
@@ -264,7 +264,7 @@ pub unsafe extern "C" fn mg_wakeup(
     buf: *const c_void,
     len: usize,
 ) -> bool {
-    entry("mg_wakeup", || {
+    entry!("mg_wakeup", || {
         nonnull!(mgr);
         // SAFETY: a live manager; the channel is shared between threads.
         unsafe {

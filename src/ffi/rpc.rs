@@ -37,7 +37,7 @@ pub unsafe extern "C" fn mg_rpc_add(
     handler: Option<unsafe extern "C" fn(r: *mut mg_rpc_req)>,
     handler_data: *mut c_void,
 ) {
-    entry("mg_rpc_add", || {
+    entry!("mg_rpc_add", || {
         const F: &str = "mg_rpc_add";
         if head.is_null() {
             return null_arg(F, "head");
@@ -64,7 +64,7 @@ pub unsafe extern "C" fn mg_rpc_del(
     head: *mut *mut mg_rpc,
     handler: Option<unsafe extern "C" fn(r: *mut mg_rpc_req)>,
 ) {
-    entry("mg_rpc_del", || {
+    entry!("mg_rpc_del", || {
         nonnull!(head);
         // SAFETY: head is the program's list head.
         unsafe { rpc::del(head, handler) };
@@ -80,7 +80,7 @@ pub unsafe extern "C" fn mg_rpc_del(
 /// frame's "id" when it has one.
 #[no_mangle]
 pub unsafe extern "C" fn mg_rpc_process(r: *mut mg_rpc_req) {
-    entry("mg_rpc_process", || {
+    entry!("mg_rpc_process", || {
         const F: &str = "mg_rpc_process";
         nonnull!(r);
         // SAFETY: a valid request from the caller.
@@ -93,7 +93,7 @@ pub unsafe extern "C" fn mg_rpc_process(r: *mut mg_rpc_req) {
 /// nothing for a notification (a frame without "id").
 #[no_mangle]
 pub unsafe extern "C" fn mg_rpc_vok(r: *mut mg_rpc_req, fmt: *const c_char, ap: *mut va_list) {
-    entry("mg_rpc_vok", || {
+    entry!("mg_rpc_vok", || {
         nonnull!(r);
         // SAFETY: fmt and ap come from the C caller, which vouches for them.
         let result = unsafe { body("mg_rpc_vok", fmt, ap) };
@@ -113,7 +113,7 @@ pub unsafe extern "C" fn mg_rpc_verr(
     fmt: *const c_char,
     ap: *mut va_list,
 ) {
-    entry("mg_rpc_verr", || {
+    entry!("mg_rpc_verr", || {
         nonnull!(r);
         // SAFETY: fmt and ap come from the C caller, which vouches for them.
         let message = unsafe { body("mg_rpc_verr", fmt, ap) };
@@ -127,7 +127,7 @@ pub unsafe extern "C" fn mg_rpc_verr(
 /// mg_rpc_add(&head, mg_str("rpc.list"), mg_rpc_list, NULL).
 #[no_mangle]
 pub unsafe extern "C" fn mg_rpc_list(r: *mut mg_rpc_req) {
-    entry("mg_rpc_list", || {
+    entry!("mg_rpc_list", || {
         nonnull!(r);
         // SAFETY: r is valid; its head is NULL or the list from mg_rpc_add().
         let methods = unsafe { rpc::methods((*r).head) };

@@ -19,7 +19,7 @@ use std::os::raw::{c_long, c_void};
 /// connection closes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_init(c: *mut mg_connection, opts: *const mg_tls_opts) {
-    entry("mg_tls_init", || {
+    entry!("mg_tls_init", || {
         nonnull!(c);
         // SAFETY: a live connection; opts is NULL or valid per the API.
         unsafe { tls::init(c, opts.as_ref()) };
@@ -30,7 +30,7 @@ pub unsafe extern "C" fn mg_tls_init(c: *mut mg_connection, opts: *const mg_tls_
 /// connection closes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_free(c: *mut mg_connection) {
-    entry("mg_tls_free", || {
+    entry!("mg_tls_free", || {
         nonnull!(c);
         // SAFETY: a live connection.
         unsafe { tls::free(c) };
@@ -45,7 +45,7 @@ pub unsafe extern "C" fn mg_tls_send(
     buf: *const c_void,
     len: usize,
 ) -> c_long {
-    guard("mg_tls_send", MG_IO_ERR, || {
+    guard!("mg_tls_send", MG_IO_ERR, || {
         if c.is_null() {
             null_arg("mg_tls_send", "c");
             return MG_IO_ERR;
@@ -69,7 +69,7 @@ pub unsafe extern "C" fn mg_tls_recv(
     buf: *mut c_void,
     len: usize,
 ) -> c_long {
-    guard("mg_tls_recv", MG_IO_ERR, || {
+    guard!("mg_tls_recv", MG_IO_ERR, || {
         if c.is_null() {
             null_arg("mg_tls_recv", "c");
             return MG_IO_ERR;
@@ -94,7 +94,7 @@ pub unsafe extern "C" fn mg_tls_recv(
 /// mg_tls_recv().
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_pending(c: *mut mg_connection) -> usize {
-    entry("mg_tls_pending", || {
+    entry!("mg_tls_pending", || {
         nonnull!(c);
         // SAFETY: a live connection.
         unsafe { tls::pending(c) }
@@ -105,7 +105,7 @@ pub unsafe extern "C" fn mg_tls_pending(c: *mut mg_connection) -> usize {
 /// (the event loop does this by itself); MG_EV_TLS_HS when it completes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_handshake(c: *mut mg_connection) {
-    entry("mg_tls_handshake", || {
+    entry!("mg_tls_handshake", || {
         nonnull!(c);
         // SAFETY: a live connection.
         unsafe { tls::handshake(c) };
@@ -134,7 +134,7 @@ pub unsafe extern "C" fn mg_io_send(
     buf: *const c_void,
     len: usize,
 ) -> c_long {
-    guard("mg_io_send", MG_IO_ERR, || {
+    guard!("mg_io_send", MG_IO_ERR, || {
         if c.is_null() {
             null_arg("mg_io_send", "c");
             return MG_IO_ERR;
@@ -155,7 +155,7 @@ pub unsafe extern "C" fn mg_io_send(
 /// (also when the peer closed).
 #[no_mangle]
 pub unsafe extern "C" fn mg_io_recv(c: *mut mg_connection, buf: *mut c_void, len: usize) -> c_long {
-    guard("mg_io_recv", MG_IO_ERR, || {
+    guard!("mg_io_recv", MG_IO_ERR, || {
         if c.is_null() {
             null_arg("mg_io_recv", "c");
             return MG_IO_ERR;

@@ -62,7 +62,7 @@ pub unsafe extern "C" fn mg_free(ptr: *mut c_void) {
 /// Zeroes `len` bytes at `buf` in a way the compiler does not remove; NULL is allowed.
 #[no_mangle]
 pub unsafe extern "C" fn mg_bzero(buf: *mut u8, len: usize) {
-    entry("mg_bzero", || {
+    entry!("mg_bzero", || {
         if buf.is_null() {
             return;
         }
@@ -96,7 +96,7 @@ pub extern "C" fn mg_ntohll(net: u64) -> u64 {
 /// weak pseudo-random bytes) or buf is NULL with len > 0.
 #[no_mangle]
 pub unsafe extern "C" fn mg_random(buf: *mut c_void, len: usize) -> bool {
-    entry("mg_random", || {
+    entry!("mg_random", || {
         if len == 0 {
             return true;
         }
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn mg_random(buf: *mut c_void, len: usize) -> bool {
 /// (nothing when len is 0). Returns buf, or NULL if buf is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mg_random_str(buf: *mut c_char, len: usize) -> *mut c_char {
-    entry("mg_random_str", || {
+    entry!("mg_random_str", || {
         nonnull!(buf);
         if len == 0 {
             return buf;
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn mg_random_str(buf: *mut c_char, len: usize) -> *mut c_c
 /// with len > 0 is logged and crc is returned unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn mg_crc32(crc: u32, buf: *const c_char, len: usize) -> u32 {
-    guard("mg_crc32", crc, || {
+    guard!("mg_crc32", crc, || {
         // SAFETY: NULL or len readable bytes from the caller.
         match unsafe { super::bytes("mg_crc32", "buf", buf as *const u8, len) } {
             Some(data) => crate::util::crc32(crc, data),
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn mg_crc32(crc: u32, buf: *const c_char, len: usize) -> u
 /// ".." or "~", contains no ".." right after a '/' or a backslash, and no NUL.
 #[no_mangle]
 pub unsafe extern "C" fn mg_path_is_sane(path: mg_str) -> bool {
-    entry("mg_path_is_sane", || {
+    entry!("mg_path_is_sane", || {
         // SAFETY: the caller passes a valid mg_str view.
         unsafe { super::str::str_arg("mg_path_is_sane", "path", path) }
             .is_some_and(crate::util::path_is_sane)
@@ -153,5 +153,5 @@ pub unsafe extern "C" fn mg_path_is_sane(path: mg_str) -> bool {
 /// Blocks the calling thread for at least ms milliseconds.
 #[no_mangle]
 pub extern "C" fn mg_delayms(ms: c_uint) {
-    entry("mg_delayms", || crate::util::delay_ms(ms))
+    entry!("mg_delayms", || crate::util::delay_ms(ms))
 }
