@@ -39,10 +39,15 @@ pub const MG_IO_RESET: c_long = -3;
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct mg_tls_opts {
+    /// Trusted CA certificate(s) (unused here).
     pub ca: mg_str,
+    /// Own certificate (unused here).
     pub cert: mg_str,
+    /// Private key of `cert` (unused here).
     pub key: mg_str,
+    /// The server's host name (unused here).
     pub name: mg_str,
+    /// Non-zero: no peer verification (unused here).
     pub skip_verification: c_int,
 }
 
