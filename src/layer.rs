@@ -9,7 +9,7 @@
 //! where Mongoose calls its protocol handlers. A program may still replace
 //! or clear `c->pfn`, as with Mongoose; the layer then stops hearing events.
 //!
-//! ```ignore
+//! ```text
 //! #[derive(Default)]
 //! pub struct Mqtt { /* per-connection state */ }
 //! crate::layer_handler!(mqtt_handler, Mqtt);
