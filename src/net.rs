@@ -422,7 +422,9 @@ pub unsafe fn close_conn(c: *mut mg_connection) {
     unsafe {
         conn::call(c, ev::CLOSE, ptr::null_mut());
         if !(*c).tls.is_null() {
-            crate::tls::free(c);
+            if let Some(mut h) = Conn::from_raw(c) {
+                crate::tls::free(&mut h);
+            }
         }
         let mgr = (*c).mgr;
         let mut link = &mut (*mgr).conns as *mut *mut mg_connection;

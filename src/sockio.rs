@@ -59,7 +59,7 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
         let plain_out = if cr.flags & crate::conn::flag::IS_TLS == 0 {
             cr.send.len > 0
         } else {
-            crate::tls::has_output(c)
+            crate::tls::has_output(cr)
         };
         let out = plain_out || p.pump.is_some();
         let mut wake = None;
@@ -155,8 +155,7 @@ fn serve_io(mut conn: Conn, now: u64) -> bool {
         } else if c.flags & crate::conn::flag::IS_TLS != 0 {
             // Reads, decrypts, encrypts and writes (tls/io.rs).
             if c.is_readable() || c.is_writable() || !c.private().write_blocked {
-                // SAFETY: the connection is live (the handle's contract).
-                unsafe { crate::tls::io(c.as_ptr()) };
+                crate::tls::io(c);
             }
             if !c.is_closing() {
                 pump(c);
@@ -191,8 +190,7 @@ fn serve_io(mut conn: Conn, now: u64) -> bool {
     if c.is_draining()
         && c.send.len == 0
         && c.private().pump.is_none()
-        // SAFETY: the connection is live (the handle's contract).
-        && (c.flags & crate::conn::flag::IS_TLS == 0 || !unsafe { crate::tls::has_output(c.as_ptr()) })
+        && (c.flags & crate::conn::flag::IS_TLS == 0 || !crate::tls::has_output(c))
     {
         c.set_closing(true);
     }
