@@ -232,7 +232,11 @@ pub unsafe fn connect(
                 connect_resolved(c);
             }
             // A name: resolved without blocking; the connect follows.
-            None => crate::dns::resolver::resolve_host(c, t.host.as_bytes(), t.port),
+            None => {
+                if let Some(mut h) = Conn::from_raw(c) {
+                    crate::dns::resolver::resolve_host(&mut h, t.host.as_bytes(), t.port);
+                }
+            }
         }
         c
     }
