@@ -132,8 +132,7 @@ fn random_id() -> u16 {
 
 /// mg_resolve(): resolves the host of `url` for `c` and then connects it
 /// (MG_EV_RESOLVE, then the connect), or raises MG_EV_ERROR. The port is
-/// taken from the URL. `c`'s manager must be initialised (the entry point
-/// and `net::connect` check).
+/// taken from the URL.
 pub fn resolve(c: &mut Conn, url: &str) {
     let u = crate::url::parse(url.as_bytes());
     resolve_host(c, u.host, u.port_or_default())
@@ -142,8 +141,11 @@ pub fn resolve(c: &mut Conn, url: &str) {
 /// Resolves `host` for `c` and then connects it to `port` (see [`resolve`]).
 pub fn resolve_host(c: &mut Conn, host: &[u8], port: u16) {
     let mgr = c.mgr;
-    // SAFETY: a live connection's manager is the initialised one it is
-    // linked into (see `resolve`); only plain fields are read.
+    // SAFETY: a live connection's manager is NULL or a manager.
+    if unsafe { mgr::state(mgr) }.is_none() {
+        return c.error(MG_LL_ERROR, b"c->mgr is not initialised");
+    }
+    // SAFETY: an initialised manager (checked); only plain fields are read.
     let (use_dns6, no_mdns) = unsafe { ((*mgr).use_dns6, (*mgr).mdns.is_null()) };
     let found = std::str::from_utf8(host)
         .ok()
@@ -151,8 +153,7 @@ pub fn resolve_host(c: &mut Conn, host: &[u8], port: u16) {
         .or_else(|| sysconf::hosts_lookup(host, use_dns6).map(|ip| SocketAddr::new(ip, port)));
     if let Some(sa) = found {
         c.rem = mg_addr::from_socket_addr(&sa);
-        // SAFETY: the handle's connection is live and linked into its manager.
-        return unsafe { net::connect_resolved(c.as_ptr()) };
+        return net::connect_resolved(c);
     }
     c.rem = mg_addr::default();
     c.rem.port = port.to_be();
@@ -179,8 +180,8 @@ fn start(c: &mut Conn, name: Vec<u8>, qtype: u16, mdns: bool) {
     let mgr = c.mgr;
     let w = Waiter { c: c.as_ptr(), id: c.id };
     c.set_resolving(true);
-    // SAFETY: the manager of a live connection is initialised (see
-    // `resolve`); the resolver reference is dropped before handlers run.
+    // SAFETY: the manager is initialised (resolve_host checked); the
+    // resolver reference is dropped before handlers run.
     unsafe {
         let r = resolver(mgr);
         if let Some(l) = r
@@ -391,7 +392,7 @@ unsafe fn finish(mgr: *mut mg_mgr, idx: usize, outcome: Outcome) {
                         String::from_utf8_lossy(&l.name),
                         a.to_socket_addr().ip()
                     );
-                    net::connect_resolved(c.as_ptr());
+                    net::connect_resolved(&mut c);
                 }
                 Outcome::Failed(e) => c.error(MG_LL_ERROR, e.as_bytes()),
             }
@@ -399,14 +400,13 @@ unsafe fn finish(mgr: *mut mg_mgr, idx: usize, outcome: Outcome) {
     }
 }
 
-/// mg_resolve_cancel(): `c` no longer waits for any lookup. `c`'s manager
-/// must be initialised (the entry point checks).
+/// mg_resolve_cancel(): `c` no longer waits for any lookup.
 pub fn cancel(c: &mut Conn) {
     let (mgr, me) = (c.mgr, c.as_ptr());
-    // SAFETY: the manager of a live connection is initialised; no handler
-    // runs while the resolver is held.
+    // SAFETY: a live connection's manager is NULL or a manager, checked to
+    // be initialised first; no handler runs while the resolver is held.
     unsafe {
-        if (*mgr).active_dns_requests.is_null() {
+        if mgr::state(mgr).is_none() || (*mgr).active_dns_requests.is_null() {
             return;
         }
         let r = resolver(mgr);
@@ -497,8 +497,9 @@ fn on_answer(c: &mut Conn) {
         crate::log_error!("mg_resolve", "{} malformed DNS answer ignored", id);
         return;
     };
-    // SAFETY: the manager of a live connection is initialised; the
-    // resolver is not held across handler calls.
+    // SAFETY: a DNS server connection's manager is initialised (it was
+    // made by server_conn for it); the resolver is not held across handler
+    // calls.
     unsafe {
         let r = resolver(mgr);
         let mut found = None;
