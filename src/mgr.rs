@@ -63,7 +63,7 @@ pub struct mg_mgr {
     pub pipe: mg_pipe,
 }
 
-use crate::conn::{self, ev, Conn};
+use crate::conn::{self, ev};
 use crate::net;
 use crate::poller::{Events, Selector};
 use crate::sockio;
@@ -398,9 +398,8 @@ unsafe fn serve_in_round(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
 unsafe fn sync_after_serving(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
     // SAFETY: c is live.
     unsafe {
-        let Some(mut h) = Conn::from_raw(c) else { return };
-        if sockio::sync_interest(&mut h, now).is_some_and(|at| at <= now) {
-            let p = h.private();
+        if sockio::sync_interest(c, now).is_some_and(|at| at <= now) {
+            let p = conn::private(c);
             if let (false, Some(st)) = (p.touched, state(mgr)) {
                 p.touched = true;
                 st.touched.push((c, p.registered_id));
@@ -442,8 +441,7 @@ unsafe fn prepare_and_timeout(mgr: *mut mg_mgr, now: u64, ms: i32) -> u64 {
         if let Some(st) = state(mgr) {
             let all = std::mem::take(&mut st.all);
             for &c in &all {
-                let Some(mut h) = Conn::from_raw(c) else { continue };
-                if let Some(at) = sockio::sync_interest(&mut h, now) {
+                if let Some(at) = sockio::sync_interest(c, now) {
                     timeout = timeout.min(at.saturating_sub(now));
                 }
             }

@@ -3,7 +3,7 @@
 //! connect completion, reads into `c->recv`, writes from `c->send`, datagrams).
 use crate::addr::mg_addr;
 use crate::config::{MG_IO_SIZE, MG_MAX_RECV_SIZE};
-use crate::conn::{ev, mg_connection, Conn, Interest};
+use crate::conn::{self, ev, mg_connection, Conn, Interest};
 use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
 use crate::mgr::{self};
 use crate::net::{close_conn, new_conn};
@@ -43,9 +43,16 @@ pub(crate) fn attach(c: &mut Conn, fd: RawFd, interest: Interest) -> io::Result<
 /// Keeps a connection's poller registration in step with its flags, and says
 /// when it next needs the loop's attention: `Some(t)` to wake by time `t`
 /// (`t <= now` means at once), `None` when only I/O readiness matters.
-pub fn sync_interest(c: &mut Conn, now: u64) -> Option<u64> {
-    let token = c.as_ptr() as usize;
-    let (cr, p) = c.parts();
+/// Part of the event loop's walk over every connection (the hottest loop
+/// with many idle ones), so it works on the walk's raw pointer.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
+    let token = c as usize;
+    // SAFETY: c is live per the contract; the private block lies outside
+    // the C struct, so the two references do not overlap.
+    let (cr, p) = unsafe { (&*c, conn::private(c)) };
     // Output still to go: bytes in `send` (for TLS, also ciphertext, and
     // `send` only once the handshake is done), or a file being streamed.
     let plain_out = if cr.flags & crate::conn::flag::IS_TLS == 0 {
