@@ -131,15 +131,15 @@ pub unsafe fn listen(
     // SAFETY: mgr is initialised; c is fresh and live.
     unsafe {
         let c = new_conn(mgr, f, fn_data);
-        if c.is_null() {
+        let Some(mut h) = Conn::from_raw(c) else {
             crate::log_error!("mg_listen", "out of memory");
             return c;
-        }
-        if !open_listener(c, url) {
+        };
+        if !open_listener(&mut h, url) {
             discard(c);
             return ptr::null_mut();
         }
-        conn::call(c, ev::OPEN, ptr::null_mut());
+        h.call(ev::OPEN, ptr::null_mut());
         c
     }
 }
@@ -147,10 +147,9 @@ pub unsafe fn listen(
 /// Gives a connection without a socket (from `mg_alloc_conn`) a listening
 /// socket for `url`: bound, listening (TCP), registered with the poller,
 /// `c->loc` set. False (with the reason logged) on failure.
-///
-/// # Safety
-/// `c` must be a live connection of an initialised manager, with no socket.
-pub unsafe fn open_listener(c: *mut mg_connection, url: &str) -> bool {
+/// `c` must have no socket yet, and its manager must be initialised (else
+/// the socket cannot be registered: false).
+pub fn open_listener(c: &mut Conn, url: &str) -> bool {
     let Some(t) = parse_target(url) else {
         crate::log_error!("mg_listen", "invalid URL: {url}");
         return false;
@@ -169,28 +168,26 @@ pub unsafe fn open_listener(c: *mut mg_connection, url: &str) -> bool {
             return false;
         }
     };
-    // SAFETY: c is live per the contract; fd is ours until attached.
-    unsafe {
-        (*c).set_listening(true);
-        (*c).set_udp(t.proto == Proto::Udp);
-        // Accepted connections inherit it; the program starts TLS on each
-        // with mg_tls_init() in MG_EV_ACCEPT.
-        (*c).set_tls(t.is_tls);
-        if let Some(local) = sock::local_addr(fd) {
-            (*c).loc = mg_addr::from_socket_addr(&local);
-        }
-        if t.proto == Proto::Udp && addr.ip().is_multicast() {
-            // As in Mongoose, `c->loc` of a group member is the group: what
-            // mg_multicast_restore() points `c->rem` back at.
-            (*c).loc = mg_addr::from_socket_addr(&addr);
-        }
-        if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
-            crate::log_error!("mg_listen", "{url}: {e}");
-            sock::close(fd);
-            conn::private(c).sock = None;
-            (*c).fd = usize::MAX as *mut c_void;
-            return false;
-        }
+    c.set_listening(true);
+    c.set_udp(t.proto == Proto::Udp);
+    // Accepted connections inherit it; the program starts TLS on each
+    // with mg_tls_init() in MG_EV_ACCEPT.
+    c.set_tls(t.is_tls);
+    if let Some(local) = sock::local_addr(fd) {
+        c.loc = mg_addr::from_socket_addr(&local);
+    }
+    if t.proto == Proto::Udp && addr.ip().is_multicast() {
+        // As in Mongoose, `c->loc` of a group member is the group: what
+        // mg_multicast_restore() points `c->rem` back at.
+        c.loc = mg_addr::from_socket_addr(&addr);
+    }
+    // fd is ours until attached.
+    if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
+        crate::log_error!("mg_listen", "{url}: {e}");
+        sock::close(fd);
+        c.private().sock = None;
+        c.fd = usize::MAX as *mut c_void;
+        return false;
     }
     true
 }
@@ -210,29 +207,29 @@ pub unsafe fn connect(
     // SAFETY: mgr is initialised; c is fresh and live.
     unsafe {
         let c = new_conn(mgr, f, fn_data);
-        if c.is_null() {
+        let Some(mut h) = Conn::from_raw(c) else {
             crate::log_error!("mg_connect", "out of memory");
             return c;
-        }
-        (*c).set_client(true);
-        conn::call(c, ev::OPEN, ptr::null_mut());
-        if (*c).is_closing() {
+        };
+        h.set_client(true);
+        h.call(ev::OPEN, ptr::null_mut());
+        if h.is_closing() {
             return c;
         }
         let Some(t) = parse_target(url) else {
-            raise_error(c, MG_LL_ERROR, format!("invalid URL: {url}").as_bytes());
+            h.error(MG_LL_ERROR, format!("invalid URL: {url}").as_bytes());
             return c;
         };
-        (*c).set_udp(t.proto == Proto::Udp);
+        h.set_udp(t.proto == Proto::Udp);
         // The program starts TLS with mg_tls_init() in MG_EV_CONNECT.
-        (*c).set_tls(t.is_tls);
+        h.set_tls(t.is_tls);
         match resolve_literal(&t.host, t.port, false) {
             Some(addr) => {
-                (*c).rem = mg_addr::from_socket_addr(&addr);
-                connect_resolved(c);
+                h.rem = mg_addr::from_socket_addr(&addr);
+                connect_resolved(&mut h);
             }
             // A name: resolved without blocking; the connect follows.
-            None => crate::dns::resolver::resolve_host(c, t.host.as_bytes(), t.port),
+            None => crate::dns::resolver::resolve_host(&mut h, t.host.as_bytes(), t.port),
         }
         c
     }
@@ -241,19 +238,14 @@ pub unsafe fn connect(
 /// Connects a client connection to the address already in `c->rem` (UDP
 /// when `c->is_udp`): sends MG_EV_RESOLVE and starts connecting, or raises
 /// MG_EV_ERROR.
-///
-/// # Safety
-/// `c` must be a live connection of an initialised manager, with no socket.
-pub unsafe fn connect_resolved(c: *mut mg_connection) {
-    // SAFETY: c is live per the contract.
-    unsafe {
-        let addr = (*c).rem.to_socket_addr();
-        let proto = if (*c).is_udp() { Proto::Udp } else { Proto::Tcp };
-        (*c).set_client(true);
-        conn::call(c, ev::RESOLVE, ptr::null_mut());
-        if let Err(e) = start_connect(c, &addr, proto) {
-            raise_error(c, MG_LL_ERROR, format!("connect {addr}: {e}").as_bytes());
-        }
+/// `c` must have no socket yet.
+pub fn connect_resolved(c: &mut Conn) {
+    let addr = c.rem.to_socket_addr();
+    let proto = if c.is_udp() { Proto::Udp } else { Proto::Tcp };
+    c.set_client(true);
+    c.call(ev::RESOLVE, ptr::null_mut());
+    if let Err(e) = start_connect(c, &addr, proto) {
+        c.error(MG_LL_ERROR, format!("connect {addr}: {e}").as_bytes());
     }
 }
 
@@ -274,46 +266,44 @@ pub unsafe fn wrap_fd(
     // SAFETY: mgr is initialised; c is fresh and live.
     unsafe {
         let c = new_conn(mgr, f, fn_data);
-        if c.is_null() {
+        let Some(mut h) = Conn::from_raw(c) else {
             crate::log_error!("mg_wrapfd", "out of memory");
             return c;
-        }
+        };
         let registered = sock::set_nonblocking(fd)
-            .and_then(|()| attach(c, fd, Interest { read: true, write: false }));
+            .and_then(|()| attach(&mut h, fd, Interest { read: true, write: false }));
         if let Err(e) = registered {
             crate::log_error!("mg_wrapfd", "fd {fd}: {e}");
             // The caller keeps the descriptor it could not hand over.
-            conn::private(c).sock = None;
-            (*c).fd = usize::MAX as *mut c_void;
+            h.private().sock = None;
+            h.fd = usize::MAX as *mut c_void;
             discard(c);
             return ptr::null_mut();
         }
-        conn::call(c, ev::OPEN, ptr::null_mut());
+        h.call(ev::OPEN, ptr::null_mut());
         c
     }
 }
 
-unsafe fn start_connect(c: *mut mg_connection, addr: &SocketAddr, proto: Proto) -> io::Result<()> {
+fn start_connect(c: &mut Conn, addr: &SocketAddr, proto: Proto) -> io::Result<()> {
     let fd = sock::socket(addr, proto)?;
-    // SAFETY: c is live; fd is ours until attached.
-    unsafe {
-        if let Err(e) = attach(c, fd, Interest { read: true, write: true }) {
-            sock::close(fd);
-            conn::private(c).sock = None;
-            return Err(e);
-        }
-        if proto == Proto::Tcp {
-            sock::set_nodelay(fd);
-        }
-        // Completion, even an immediate one, is reported by the next poll, so
-        // handlers always see MG_EV_CONNECT after mg_connect() has returned.
-        // A UDP client of a multicast group stays unconnected, to hear the
-        // members' unicast answers (it sends to `c->rem`, as in Mongoose).
-        if !(proto == Proto::Udp && addr.ip().is_multicast()) {
-            sock::connect(fd, addr)?;
-        }
-        (*c).set_connecting(true);
+    // fd is ours until attached.
+    if let Err(e) = attach(c, fd, Interest { read: true, write: true }) {
+        sock::close(fd);
+        c.private().sock = None;
+        return Err(e);
     }
+    if proto == Proto::Tcp {
+        sock::set_nodelay(fd);
+    }
+    // Completion, even an immediate one, is reported by the next poll, so
+    // handlers always see MG_EV_CONNECT after mg_connect() has returned.
+    // A UDP client of a multicast group stays unconnected, to hear the
+    // members' unicast answers (it sends to `c->rem`, as in Mongoose).
+    if !(proto == Proto::Udp && addr.ip().is_multicast()) {
+        sock::connect(fd, addr)?;
+    }
+    c.set_connecting(true);
     Ok(())
 }
 
@@ -422,7 +412,9 @@ pub unsafe fn close_conn(c: *mut mg_connection) {
     unsafe {
         conn::call(c, ev::CLOSE, ptr::null_mut());
         if !(*c).tls.is_null() {
-            crate::tls::free(c);
+            if let Some(mut h) = Conn::from_raw(c) {
+                crate::tls::free(&mut h);
+            }
         }
         let mgr = (*c).mgr;
         let mut link = &mut (*mgr).conns as *mut *mut mg_connection;

@@ -23,70 +23,70 @@ const ACCEPT_PAUSE_MS: u64 = 100;
 /// Most a receive buffer grows by at once; larger reads amortise syscalls.
 const READ_CHUNK: usize = 64 * 1024;
 
-/// Attaches a socket to a connection and registers it with the poller.
-pub(crate) unsafe fn attach(
-    c: *mut mg_connection,
-    fd: RawFd,
-    interest: Interest,
-) -> io::Result<()> {
-    // SAFETY: c is live; the poller registration is removed in close_conn()
-    // before the descriptor is closed.
-    unsafe {
-        (*c).fd = fd as usize as *mut c_void;
-        let p = conn::private(c);
-        p.sock = Some(fd);
-        let st = mgr::state((*c).mgr).ok_or_else(|| io::Error::other("manager not initialised"))?;
-        st.poller.register(fd, c as usize, interest)?;
-        p.registered = true;
-        p.interest = interest;
-    }
+/// Attaches a socket to a connection and registers it with the poller (the
+/// registration is removed in close_conn() before the descriptor is closed).
+pub(crate) fn attach(c: &mut Conn, fd: RawFd, interest: Interest) -> io::Result<()> {
+    c.fd = fd as usize as *mut c_void;
+    let (token, mgr) = (c.as_ptr() as usize, c.mgr);
+    c.private().sock = Some(fd);
+    // SAFETY: the manager of a live connection is NULL or initialised; its
+    // state is not held across any call.
+    let st =
+        unsafe { mgr::state(mgr) }.ok_or_else(|| io::Error::other("manager not initialised"))?;
+    st.poller.register(fd, token, interest)?;
+    let p = c.private();
+    p.registered = true;
+    p.interest = interest;
     Ok(())
 }
 
 /// Keeps a connection's poller registration in step with its flags, and says
 /// when it next needs the loop's attention: `Some(t)` to wake by time `t`
 /// (`t <= now` means at once), `None` when only I/O readiness matters.
+/// Part of the event loop's walk over every connection (the hottest loop
+/// with many idle ones), so it works on the walk's raw pointer.
 ///
 /// # Safety
 /// `c` must be a live connection.
 pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
-    // SAFETY: c is live per the contract.
-    unsafe {
-        let cr = &*c;
-        let p = conn::private(c);
-        // Output still to go: bytes in `send` (for TLS, also ciphertext, and
-        // `send` only once the handshake is done), or a file being streamed.
-        let plain_out = if cr.flags & crate::conn::flag::IS_TLS == 0 {
-            cr.send.len > 0
-        } else {
-            crate::tls::has_output(c)
-        };
-        let out = plain_out || p.pump.is_some();
-        let mut wake = None;
-        if cr.is_closing()
-            || (cr.is_draining() && !out)
-            || (out && !p.write_blocked && !cr.is_connecting())
-            || (p.resp_seen && !cr.is_resp())
-        {
-            wake = Some(now);
-        }
-        let paused = p.paused_until > now;
-        if paused {
-            wake = Some(p.paused_until);
-        }
-        let want = Interest {
-            read: !cr.is_full() && !cr.is_closing() && !paused,
-            write: cr.is_connecting() || (out && p.write_blocked),
-        };
-        if p.registered && want != p.interest {
-            if let (Some(fd), Some(st)) = (p.sock, mgr::state(cr.mgr)) {
-                if st.poller.reregister(fd, c as usize, want).is_ok() {
-                    p.interest = want;
-                }
+    let token = c as usize;
+    // SAFETY: c is live per the contract; the private block lies outside
+    // the C struct, so the two references do not overlap.
+    let (cr, p) = unsafe { (&*c, conn::private(c)) };
+    // Output still to go: bytes in `send` (for TLS, also ciphertext, and
+    // `send` only once the handshake is done), or a file being streamed.
+    let plain_out = if cr.flags & crate::conn::flag::IS_TLS == 0 {
+        cr.send.len > 0
+    } else {
+        crate::tls::has_output(cr)
+    };
+    let out = plain_out || p.pump.is_some();
+    let mut wake = None;
+    if cr.is_closing()
+        || (cr.is_draining() && !out)
+        || (out && !p.write_blocked && !cr.is_connecting())
+        || (p.resp_seen && !cr.is_resp())
+    {
+        wake = Some(now);
+    }
+    let paused = p.paused_until > now;
+    if paused {
+        wake = Some(p.paused_until);
+    }
+    let want = Interest {
+        read: !cr.is_full() && !cr.is_closing() && !paused,
+        write: cr.is_connecting() || (out && p.write_blocked),
+    };
+    if p.registered && want != p.interest {
+        // SAFETY: the manager of a live connection is NULL or initialised;
+        // its state is held for this call of the poller only.
+        if let (Some(fd), Some(st)) = (p.sock, unsafe { mgr::state(cr.mgr) }) {
+            if st.poller.reregister(fd, token, want).is_ok() {
+                p.interest = want;
             }
         }
-        wake
     }
+    wake
 }
 
 /// Does one connection's work for this iteration: MG_EV_POLL, then its I/O
@@ -155,8 +155,7 @@ fn serve_io(mut conn: Conn, now: u64) -> bool {
         } else if c.flags & crate::conn::flag::IS_TLS != 0 {
             // Reads, decrypts, encrypts and writes (tls/io.rs).
             if c.is_readable() || c.is_writable() || !c.private().write_blocked {
-                // SAFETY: the connection is live (the handle's contract).
-                unsafe { crate::tls::io(c.as_ptr()) };
+                crate::tls::io(c);
             }
             if !c.is_closing() {
                 pump(c);
@@ -191,8 +190,7 @@ fn serve_io(mut conn: Conn, now: u64) -> bool {
     if c.is_draining()
         && c.send.len == 0
         && c.private().pump.is_none()
-        // SAFETY: the connection is live (the handle's contract).
-        && (c.flags & crate::conn::flag::IS_TLS == 0 || !unsafe { crate::tls::has_output(c.as_ptr()) })
+        && (c.flags & crate::conn::flag::IS_TLS == 0 || !crate::tls::has_output(c))
     {
         c.set_closing(true);
     }
@@ -262,9 +260,7 @@ fn accept_one(lc: &mut Conn, fd: RawFd, peer: Option<SocketAddr>) {
         c.loc = mg_addr::from_socket_addr(&local);
     }
     sock::set_nodelay(fd);
-    // SAFETY: the connection is live; the registration is removed in
-    // close_conn() before the descriptor is closed.
-    if let Err(e) = unsafe { attach(raw, fd, Interest { read: true, write: false }) } {
+    if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
         crate::log_error!("accept", "{e}");
         c.set_closing(true);
     }

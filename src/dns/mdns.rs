@@ -91,28 +91,19 @@ pub unsafe fn listen(
 }
 
 /// Points the listener's destination back at the group (`c->rem = c->loc`).
-///
-/// # Safety
-/// `c` must be a live connection.
-pub unsafe fn restore_group(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe { (*c).rem = (*c).loc };
+pub fn restore_group(c: &mut Conn) {
+    c.rem = c.loc;
 }
 
-/// mg_mdns_query(): asks the group for `name` (id 0, no recursion).
-///
-/// # Safety
-/// `c` must be a live listener from [`listen`].
-pub unsafe fn query(c: *mut mg_connection, name: &[u8], rtype: u16) -> bool {
+/// mg_mdns_query(): asks the group for `name` (id 0, no recursion) on the
+/// listener `c` (from [`listen`]).
+pub fn query(c: &mut Conn, name: &[u8], rtype: u16) -> bool {
     let Some(q) = msg::build_query(0, 0, name, rtype) else {
         crate::log_error!("mg_mdns_query", "invalid name {}", String::from_utf8_lossy(name));
         return false;
     };
-    // SAFETY: c is live.
-    unsafe {
-        restore_group(c);
-        net::send(c, &q)
-    }
+    restore_group(c);
+    c.send_data(&q)
 }
 
 /// The layer of the mDNS listener (`mgr->mdns`).
@@ -132,8 +123,7 @@ impl Layer for MdnsListener {
     fn on_read(c: &mut Conn, _n: usize) {
         let buf = c.recv.data().to_vec();
         c.recv.len = 0;
-        // SAFETY: the live connection the event is for.
-        unsafe { on_datagram(c.as_ptr(), &buf) }
+        on_datagram(c, &buf)
     }
     fn on_poll(c: &mut Conn, now: u64) {
         // SAFETY: its manager is initialised.
@@ -145,8 +135,8 @@ impl Layer for MdnsListener {
             if (*c.mgr).mdns == c.as_ptr() {
                 (*c.mgr).mdns = ptr::null_mut();
             }
-            super::resolver::on_mdns_close(c.as_ptr());
         }
+        super::resolver::on_mdns_close(c);
     }
     fn on_other(c: &mut Conn, ev: c_int, ev_data: *mut c_void) {
         if ev != EV_MDNS_RESP {
@@ -162,17 +152,15 @@ impl Layer for MdnsListener {
     }
 }
 
-unsafe fn on_datagram(c: *mut mg_connection, buf: &[u8]) {
+fn on_datagram(c: &mut Conn, buf: &[u8]) {
     let Some(h) = msg::Header::read(buf) else { return };
     if buf.len() <= HEADER_LEN {
         return;
     }
     // Opcode must be 0 (standard query); QR tells question from answer.
     match h.flags & 0xf800 {
-        // SAFETY: c is live.
-        0 => unsafe { on_queries(c, buf, h) },
-        // SAFETY: c is live.
-        0x8000 => unsafe { on_response(c, buf) },
+        0 => on_queries(c, buf, h),
+        0x8000 => on_response(c, buf),
         _ => {}
     }
 }
@@ -195,22 +183,18 @@ unsafe fn fn_data_name<'a>(p: *mut c_void) -> &'a [u8] {
 
 /// Questions (at most [`MAX_RECORDS`]) are served one by one, each answer
 /// going to the asker (unicast) or the group as that question asks.
-unsafe fn on_queries(c: *mut mg_connection, buf: &[u8], h: msg::Header) {
-    // SAFETY: c is live.
-    let sender = unsafe { (*c).rem };
+fn on_queries(c: &mut Conn, buf: &[u8], h: msg::Header) {
+    let sender = c.rem;
     let mut ofs = HEADER_LEN;
     for _ in 0..(h.qd as usize).min(MAX_RECORDS) {
         let Some((_, n)) = msg::read_rr(buf, ofs, true) else { return };
-        // SAFETY: c is live.
-        unsafe {
-            (*c).rem = sender;
-            on_query(c, buf, ofs, h.id);
-        }
+        c.rem = sender;
+        on_query(c, buf, ofs, h.id);
         ofs += n;
     }
 }
 
-unsafe fn on_query(c: *mut mg_connection, buf: &[u8], ofs: usize, qid: u16) {
+fn on_query(c: &mut Conn, buf: &[u8], ofs: usize, qid: u16) {
     let Some((mut rr, _)) = msg::read_rr(buf, ofs, true) else { return };
     let mut name = Vec::new();
     if msg::read_name(buf, ofs, Some(&mut name)).is_none() {
@@ -223,9 +207,8 @@ unsafe fn on_query(c: *mut mg_connection, buf: &[u8], ofs: usize, qid: u16) {
         return;
     }
     let base = base.to_vec();
-    // SAFETY: c is live; fn_data is the listener's name or NULL.
-    let (ours, has_name) =
-        unsafe { (fn_data_name((*c).fn_data).to_vec(), !(*c).fn_data.is_null()) };
+    // SAFETY: fn_data is the listener's name or NULL.
+    let (ours, has_name) = (unsafe { fn_data_name(c.fn_data) }.to_vec(), !c.fn_data.is_null());
     let mut reqname: &[u8] = &base;
     let mut is_listing = false;
     let mut is_resp = false;
@@ -258,39 +241,41 @@ unsafe fn on_query(c: *mut mg_connection, buf: &[u8], ofs: usize, qid: u16) {
         is_resp,
         is_unicast,
     };
-    // SAFETY: c is live; req outlives the call.
-    unsafe {
-        crate::conn::call(c, EV_MDNS_REQ, (&mut req as *mut mg_mdns_req).cast());
-        if !req.is_resp || req.is_listing {
-            return;
-        }
-        let respname = if req.respname.buf.is_null() {
-            ours.clone()
-        } else {
-            req.respname.as_bytes().to_vec()
-        };
-        if respname.is_empty() {
-            return;
-        }
+    // req and what it points to outlive the call.
+    c.call(EV_MDNS_REQ, (&mut req as *mut mg_mdns_req).cast());
+    if !req.is_resp || req.is_listing {
+        return;
+    }
+    let respname = if req.respname.buf.is_null() {
+        ours.clone()
+    } else {
+        // SAFETY: a non-NULL respname the handler set views valid bytes.
+        unsafe { req.respname.as_bytes() }.to_vec()
+    };
+    if respname.is_empty() {
+        return;
+    }
+    // SAFETY: the handler left addr NULL or pointing to an mg_addr, and r
+    // NULL or pointing to an mg_dnssd_record, valid now (its contract).
+    let (addr, sd) = unsafe {
         let addr =
             if req.addr.is_null() || (*req.addr).is_ip6 { local_addr_for(c) } else { *req.addr };
-        let sd = if req.r.is_null() { None } else { Some(*req.r) };
-        let Some(answer) = build_answer(rr.atype, is_unicast.then_some(qid), &respname, sd, &addr)
-        else {
-            return;
-        };
-        if !is_unicast {
-            restore_group(c);
-        }
-        net::send(c, &answer);
+        (addr, if req.r.is_null() { None } else { Some(*req.r) })
+    };
+    let Some(answer) = build_answer(rr.atype, is_unicast.then_some(qid), &respname, sd, &addr)
+    else {
+        return;
+    };
+    if !is_unicast {
+        restore_group(c);
     }
+    c.send_data(&answer);
 }
 
 /// The address of the interface the last datagram came in on (the one the
 /// kernel would send back to its sender from).
-unsafe fn local_addr_for(c: *mut mg_connection) -> mg_addr {
-    // SAFETY: c is live.
-    let to = unsafe { (*c).rem.to_socket_addr() };
+fn local_addr_for(c: &mg_connection) -> mg_addr {
+    let to = c.rem.to_socket_addr();
     let to = if to.ip().is_unspecified() || to.ip().is_multicast() {
         SocketAddr::new(IpAddr::V4(Ipv4Addr::new(224, 0, 0, 251)), 5353)
     } else {
@@ -476,7 +461,7 @@ pub fn condense(buf: &[u8]) -> Option<Condensed> {
     Some(out)
 }
 
-unsafe fn on_response(c: *mut mg_connection, buf: &[u8]) {
+fn on_response(c: &mut Conn, buf: &[u8]) {
     let Some(mut cd) = condense(buf) else { return };
     let mut addr = mg_addr::default();
     if let Some(ip) = cd.addr {
@@ -492,8 +477,8 @@ unsafe fn on_response(c: *mut mg_connection, buf: &[u8]) {
             port: cd.port,
         },
     };
-    // SAFETY: c is live; resp and the bytes it views outlive the call.
-    unsafe { crate::conn::call(c, EV_MDNS_RESP, (&mut resp as *mut mg_mdns_resp).cast()) };
+    // resp and the bytes it views outlive the call.
+    c.call(EV_MDNS_RESP, (&mut resp as *mut mg_mdns_resp).cast());
 }
 
 #[cfg(test)]

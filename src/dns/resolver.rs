@@ -133,46 +133,40 @@ fn random_id() -> u16 {
 /// mg_resolve(): resolves the host of `url` for `c` and then connects it
 /// (MG_EV_RESOLVE, then the connect), or raises MG_EV_ERROR. The port is
 /// taken from the URL.
-///
-/// # Safety
-/// `c` must be a live connection of an initialised manager.
-pub unsafe fn resolve(c: *mut mg_connection, url: &str) {
+pub fn resolve(c: &mut Conn, url: &str) {
     let u = crate::url::parse(url.as_bytes());
-    // SAFETY: c is live per the contract.
-    unsafe { resolve_host(c, u.host, u.port_or_default()) }
+    resolve_host(c, u.host, u.port_or_default())
 }
 
 /// Resolves `host` for `c` and then connects it to `port` (see [`resolve`]).
-///
-/// # Safety
-/// `c` must be a live connection of an initialised manager.
-pub unsafe fn resolve_host(c: *mut mg_connection, host: &[u8], port: u16) {
-    // SAFETY: c is live per the contract.
-    unsafe {
-        let mgr = (*c).mgr;
-        let found = std::str::from_utf8(host)
-            .ok()
-            .and_then(|h| net::resolve_literal(h, port, false))
-            .or_else(|| {
-                sysconf::hosts_lookup(host, (*mgr).use_dns6).map(|ip| SocketAddr::new(ip, port))
-            });
-        if let Some(sa) = found {
-            (*c).rem = mg_addr::from_socket_addr(&sa);
-            return net::connect_resolved(c);
-        }
-        (*c).rem = mg_addr::default();
-        (*c).rem.port = port.to_be();
-        let host = host.to_vec();
-        let is_local = host.len() > 6 && host[host.len() - 6..].eq_ignore_ascii_case(b".local");
-        if is_local {
-            if (*mgr).mdns.is_null() {
-                return net::raise_error(c, MG_LL_ERROR, b"no mDNS listener, see mg_mdns_listen()");
-            }
-            return start(c, host, MG_DNS_RTYPE_A, true);
-        }
-        let qtype = if (*mgr).use_dns6 { MG_DNS_RTYPE_AAAA } else { MG_DNS_RTYPE_A };
-        start(c, host, qtype, false);
+pub fn resolve_host(c: &mut Conn, host: &[u8], port: u16) {
+    let mgr = c.mgr;
+    // SAFETY: a live connection's manager is NULL or a manager.
+    if unsafe { mgr::state(mgr) }.is_none() {
+        return c.error(MG_LL_ERROR, b"c->mgr is not initialised");
     }
+    // SAFETY: an initialised manager (checked); only plain fields are read.
+    let (use_dns6, no_mdns) = unsafe { ((*mgr).use_dns6, (*mgr).mdns.is_null()) };
+    let found = std::str::from_utf8(host)
+        .ok()
+        .and_then(|h| net::resolve_literal(h, port, false))
+        .or_else(|| sysconf::hosts_lookup(host, use_dns6).map(|ip| SocketAddr::new(ip, port)));
+    if let Some(sa) = found {
+        c.rem = mg_addr::from_socket_addr(&sa);
+        return net::connect_resolved(c);
+    }
+    c.rem = mg_addr::default();
+    c.rem.port = port.to_be();
+    let host = host.to_vec();
+    let is_local = host.len() > 6 && host[host.len() - 6..].eq_ignore_ascii_case(b".local");
+    if is_local {
+        if no_mdns {
+            return c.error(MG_LL_ERROR, b"no mDNS listener, see mg_mdns_listen()");
+        }
+        return start(c, host, MG_DNS_RTYPE_A, true);
+    }
+    let qtype = if use_dns6 { MG_DNS_RTYPE_AAAA } else { MG_DNS_RTYPE_A };
+    start(c, host, qtype, false);
 }
 
 /// An IP literal (v4, v6 with or without brackets and scope) or `localhost`.
@@ -182,12 +176,13 @@ pub fn literal(host: &[u8]) -> Option<mg_addr> {
 }
 
 /// Joins `c` to a lookup of `name`, starting one when none is under way.
-unsafe fn start(c: *mut mg_connection, name: Vec<u8>, qtype: u16, mdns: bool) {
-    // SAFETY: c is live; the resolver reference is dropped before handlers run.
+fn start(c: &mut Conn, name: Vec<u8>, qtype: u16, mdns: bool) {
+    let mgr = c.mgr;
+    let w = Waiter { c: c.as_ptr(), id: c.id };
+    c.set_resolving(true);
+    // SAFETY: the manager is initialised (resolve_host checked); the
+    // resolver reference is dropped before handlers run.
     unsafe {
-        let mgr = (*c).mgr;
-        let w = Waiter { c, id: (*c).id };
-        (*c).set_resolving(true);
         let r = resolver(mgr);
         if let Some(l) = r
             .lookups
@@ -256,8 +251,9 @@ unsafe fn send_current(mgr: *mut mg_mgr, idx: usize) {
         loop {
             let r = resolver(mgr);
             let l = &mut r.lookups[idx];
+            // mgr->mdns is NULL or the live listener (cleared as it closes).
             let conn = if l.mdns {
-                (*mgr).mdns
+                Conn::from_raw((*mgr).mdns)
             } else {
                 match l.servers.get(l.current) {
                     Some(&s) => server_conn(mgr, s),
@@ -277,33 +273,36 @@ unsafe fn send_current(mgr: *mut mg_mgr, idx: usize) {
             };
             let r = resolver(mgr);
             let l = &mut r.lookups[idx];
-            if conn.is_null() {
+            let Some(mut conn) = conn else {
                 if l.mdns {
                     return finish(mgr, idx, Outcome::Failed("no mDNS listener".into()));
                 }
                 l.current += 1;
                 continue;
-            }
+            };
             l.txid = if l.mdns { 0 } else { random_id() };
-            l.conn = conn;
+            l.conn = conn.as_ptr();
             l.attempt_deadline = crate::util::millis() + attempt_ms(mgr, l);
             let flags = if l.mdns { 0 } else { FLAG_RD };
             let Some(q) = msg::build_query(l.txid, flags, &l.name, l.qtype) else {
                 let name = String::from_utf8_lossy(&l.name).into_owned();
                 return finish(mgr, idx, Outcome::Failed(format!("{name} DNS lookup failed")));
             };
-            if l.mdns {
-                super::mdns::restore_group(conn);
+            let mdns = l.mdns;
+            if mdns {
+                super::mdns::restore_group(&mut conn);
             }
             crate::log_debug!(
                 "mg_resolve",
                 "{} {} id {}",
                 String::from_utf8_lossy(&l.name),
-                if l.mdns { "mDNS" } else { "DNS" },
+                if mdns { "mDNS" } else { "DNS" },
                 l.txid
             );
-            if !net::send(conn, &q) && !l.mdns {
-                l.current += 1;
+            // The lookup is let go first: a failed send raises an error on
+            // the connection, which calls its handlers.
+            if !conn.send_data(&q) && !mdns {
+                resolver(mgr).lookups[idx].current += 1;
                 continue;
             }
             return;
@@ -311,9 +310,9 @@ unsafe fn send_current(mgr: *mut mg_mgr, idx: usize) {
     }
 }
 
-/// The open connection to server `s`, connecting when needed. NULL when it
+/// The open connection to server `s`, connecting when needed. None when it
 /// cannot be had (logged).
-unsafe fn server_conn(mgr: *mut mg_mgr, s: Server) -> *mut mg_connection {
+unsafe fn server_conn(mgr: *mut mg_mgr, s: Server) -> Option<Conn> {
     // SAFETY: mgr is initialised; handlers may run inside net::connect, so
     // the resolver is re-taken after it.
     unsafe {
@@ -321,17 +320,19 @@ unsafe fn server_conn(mgr: *mut mg_mgr, s: Server) -> *mut mg_connection {
             Server::Mgr { v6 } => {
                 let d = if v6 { &mut (*mgr).dns6 } else { &mut (*mgr).dns4 };
                 if !d.c.is_null() {
-                    return d.c;
+                    // Cleared as the connection closes (on_server_close).
+                    return Conn::from_raw(d.c);
                 }
                 if d.url.is_null() {
                     crate::log_error!("mg_resolve", "DNS server URL is NULL");
-                    return ptr::null_mut();
+                    return None;
                 }
                 (CStr::from_ptr(d.url).to_string_lossy().into_owned(), Some(d as *mut _))
             }
             Server::Conf(sa) => {
                 if let Some(&(_, c)) = resolver(mgr).conf_conns.iter().find(|(a, _)| *a == sa) {
-                    return c;
+                    // Removed as the connection closes (on_server_close).
+                    return Conn::from_raw(c);
                 }
                 let host = match sa.ip() {
                     IpAddr::V4(ip) => ip.to_string(),
@@ -343,16 +344,17 @@ unsafe fn server_conn(mgr: *mut mg_mgr, s: Server) -> *mut mg_connection {
         let host = crate::url::parse(url.as_bytes()).host.to_vec();
         if literal(&host).is_none() {
             crate::log_error!("mg_resolve", "DNS server {url} is not an IP address");
-            return ptr::null_mut();
+            return None;
         }
         let c = net::connect(mgr, &url, None, ptr::null_mut());
-        if c.is_null() || (*c).is_closing() {
-            crate::log_error!("mg_resolve", "cannot open DNS server {url}");
-            return ptr::null_mut();
-        }
-        if let Some(mut conn) = Conn::from_raw(c) {
-            layer::attach(&mut conn, DnsServer);
-        }
+        let mut conn = match Conn::from_raw(c) {
+            Some(conn) if !conn.is_closing() => conn,
+            _ => {
+                crate::log_error!("mg_resolve", "cannot open DNS server {url}");
+                return None;
+            }
+        };
+        layer::attach(&mut conn, DnsServer);
         match slot {
             Some(d) => (*d).c = c,
             None => resolver(mgr).conf_conns.push((
@@ -363,7 +365,7 @@ unsafe fn server_conn(mgr: *mut mg_mgr, s: Server) -> *mut mg_connection {
                 c,
             )),
         }
-        c
+        Some(conn)
     }
 }
 
@@ -376,45 +378,44 @@ unsafe fn finish(mgr: *mut mg_mgr, idx: usize, outcome: Outcome) {
             if !alive(mgr, w) {
                 continue;
             }
-            (*w.c).set_resolving(false);
+            let Some(mut c) = Conn::from_raw(w.c) else { continue };
+            c.set_resolving(false);
             match &outcome {
                 Outcome::Found(a) => {
-                    let port = (*w.c).rem.port;
-                    (*w.c).rem = *a;
-                    (*w.c).rem.port = port;
+                    let port = c.rem.port;
+                    c.rem = *a;
+                    c.rem.port = port;
                     crate::log_debug!(
                         "mg_resolve",
                         "{} {} is {}",
-                        (*w.c).id,
+                        c.id,
                         String::from_utf8_lossy(&l.name),
                         a.to_socket_addr().ip()
                     );
-                    net::connect_resolved(w.c);
+                    net::connect_resolved(&mut c);
                 }
-                Outcome::Failed(e) => net::raise_error(w.c, MG_LL_ERROR, e.as_bytes()),
+                Outcome::Failed(e) => c.error(MG_LL_ERROR, e.as_bytes()),
             }
         }
     }
 }
 
 /// mg_resolve_cancel(): `c` no longer waits for any lookup.
-///
-/// # Safety
-/// `c` must be a live connection of an initialised manager.
-pub unsafe fn cancel(c: *mut mg_connection) {
-    // SAFETY: c is live.
+pub fn cancel(c: &mut Conn) {
+    let (mgr, me) = (c.mgr, c.as_ptr());
+    // SAFETY: a live connection's manager is NULL or a manager, checked to
+    // be initialised first; no handler runs while the resolver is held.
     unsafe {
-        let mgr = (*c).mgr;
-        if (*mgr).active_dns_requests.is_null() {
+        if mgr::state(mgr).is_none() || (*mgr).active_dns_requests.is_null() {
             return;
         }
         let r = resolver(mgr);
         for l in &mut r.lookups {
-            l.waiters.retain(|w| w.c != c);
+            l.waiters.retain(|w| w.c != me);
         }
         r.lookups.retain(|l| !l.waiters.is_empty());
-        (*c).set_resolving(false);
     }
+    c.set_resolving(false);
 }
 
 /// Moves on every lookup whose server has had its time (from MG_EV_POLL).
@@ -488,20 +489,22 @@ fn judge(l: &Lookup, m: &Message, buf: &[u8]) -> Option<Outcome> {
 }
 
 /// A datagram from DNS server connection `c`.
-unsafe fn on_answer(c: *mut mg_connection) {
-    // SAFETY: c is live; the resolver is not held across handler calls.
+fn on_answer(c: &mut Conn) {
+    let (mgr, me, id) = (c.mgr, c.as_ptr(), c.id);
+    let buf = c.recv.data().to_vec();
+    c.recv.len = 0;
+    let Some(m) = Message::parse(&buf) else {
+        crate::log_error!("mg_resolve", "{} malformed DNS answer ignored", id);
+        return;
+    };
+    // SAFETY: a DNS server connection's manager is initialised (it was
+    // made by server_conn for it); the resolver is not held across handler
+    // calls.
     unsafe {
-        let mgr = (*c).mgr;
-        let buf = (*c).recv.data().to_vec();
-        (*c).recv.len = 0;
-        let Some(m) = Message::parse(&buf) else {
-            crate::log_error!("mg_resolve", "{} malformed DNS answer ignored", (*c).id);
-            return;
-        };
         let r = resolver(mgr);
         let mut found = None;
         for (i, l) in r.lookups.iter().enumerate() {
-            if l.mdns || l.conn != c {
+            if l.mdns || l.conn != me {
                 continue;
             }
             if let Some(o) = judge(l, &m, &buf) {
@@ -510,7 +513,7 @@ unsafe fn on_answer(c: *mut mg_connection) {
             }
         }
         match found {
-            None => crate::log_error!("mg_resolve", "{} stray DNS reply ignored", (*c).id),
+            None => crate::log_error!("mg_resolve", "{} stray DNS reply ignored", id),
             Some((i, Outcome::Failed(e))) if e.is_empty() => {
                 r.lookups[i].refused = true;
                 r.lookups[i].current += 1;
@@ -543,10 +546,11 @@ pub unsafe fn on_mdns_answer(mgr: *mut mg_mgr, name: &[u8], addr: mg_addr) {
 }
 
 /// The lookups waiting on a server connection that closed move on.
-unsafe fn on_server_close(c: *mut mg_connection) {
-    // SAFETY: c is live until its close completes.
+fn on_server_close(conn: &mut Conn) {
+    let (mgr, c) = (conn.mgr, conn.as_ptr());
+    // SAFETY: the manager outlives its connections and is initialised; the
+    // resolver is re-taken after each step that may run handlers.
     unsafe {
-        let mgr = (*c).mgr;
         if (*mgr).dns4.c == c {
             (*mgr).dns4.c = ptr::null_mut();
         }
@@ -586,12 +590,8 @@ pub unsafe fn poll(mgr: *mut mg_mgr, now: u64) {
 }
 
 /// Notes that an mDNS listener closed: its lookups fail.
-///
-/// # Safety
-/// `c` must be the closing listener.
-pub unsafe fn on_mdns_close(c: *mut mg_connection) {
-    // SAFETY: per the contract.
-    unsafe { on_server_close(c) }
+pub fn on_mdns_close(c: &mut Conn) {
+    on_server_close(c)
 }
 
 /// The layer of a DNS server connection. Lookups are the manager's (one
@@ -609,15 +609,13 @@ crate::layer_handler!(
 impl Layer for DnsServer {
     const HANDLER: Handler = dns_handler;
     fn on_read(c: &mut Conn, _n: usize) {
-        // SAFETY: the live connection the event is for.
-        unsafe { on_answer(c.as_ptr()) }
+        on_answer(c)
     }
     fn on_poll(c: &mut Conn, now: u64) {
         // SAFETY: its manager is initialised.
         unsafe { poll(c.mgr, now) }
     }
     fn on_close(c: &mut Conn) {
-        // SAFETY: the connection lives until its close completes.
-        unsafe { on_server_close(c.as_ptr()) }
+        on_server_close(c)
     }
 }

@@ -1,5 +1,5 @@
 //! Entry points for DNS messages, the resolver, mDNS and multicast.
-use super::{bytes, cstr, guard, null_arg};
+use super::{bytes, conn_arg, cstr, guard, null_arg};
 use crate::addr::mg_addr;
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::dns::mdns;
@@ -62,17 +62,14 @@ pub unsafe extern "C" fn mg_dns_parse_rr(
 #[no_mangle]
 pub unsafe extern "C" fn mg_resolve(c: *mut mg_connection, url: *const c_char) {
     guard!("mg_resolve", (), || {
-        if c.is_null() {
-            return null_arg("mg_resolve", "c");
+        let c = &mut conn_arg!(c);
+        // SAFETY: a live connection's manager is NULL or a manager.
+        if unsafe { mgr::state(c.mgr) }.is_none() {
+            return crate::log_error!("mg_resolve", "c->mgr is not initialised");
         }
-        // SAFETY: c is a live connection; url a C string.
-        unsafe {
-            if mgr::state((*c).mgr).is_none() {
-                return crate::log_error!("mg_resolve", "c->mgr is not initialised");
-            }
-            let Some(url) = cstr("mg_resolve", "url", url) else { return };
-            resolver::resolve(c, &String::from_utf8_lossy(url));
-        }
+        // SAFETY: url is NULL or a C string per the API.
+        let Some(url) = (unsafe { cstr("mg_resolve", "url", url) }) else { return };
+        resolver::resolve(c, &String::from_utf8_lossy(url));
     })
 }
 
@@ -80,14 +77,10 @@ pub unsafe extern "C" fn mg_resolve(c: *mut mg_connection, url: *const c_char) {
 #[no_mangle]
 pub unsafe extern "C" fn mg_resolve_cancel(c: *mut mg_connection) {
     guard!("mg_resolve_cancel", (), || {
-        if c.is_null() {
-            return null_arg("mg_resolve_cancel", "c");
-        }
-        // SAFETY: c is a live connection.
-        unsafe {
-            if mgr::state((*c).mgr).is_some() {
-                resolver::cancel(c);
-            }
+        let c = &mut conn_arg!(c);
+        // SAFETY: a live connection's manager is NULL or a manager.
+        if unsafe { mgr::state(c.mgr) }.is_some() {
+            resolver::cancel(c);
         }
     })
 }
@@ -124,15 +117,10 @@ pub unsafe extern "C" fn mg_mdns_query(
     rtype: c_uint,
 ) -> bool {
     guard!("mg_mdns_query", false, || {
-        if c.is_null() {
-            null_arg("mg_mdns_query", "c");
-            return false;
-        }
-        // SAFETY: c is a live connection; name a C string.
-        unsafe {
-            let Some(name) = cstr("mg_mdns_query", "name", name) else { return false };
-            mdns::query(c, name, rtype as u16)
-        }
+        let c = &mut conn_arg!(c);
+        // SAFETY: name is NULL or a C string per the API.
+        let Some(name) = (unsafe { cstr("mg_mdns_query", "name", name) }) else { return false };
+        mdns::query(c, name, rtype as u16)
     })
 }
 

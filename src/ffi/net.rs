@@ -153,7 +153,7 @@ pub unsafe extern "C" fn mg_open_listener(c: *mut mg_connection, url: *const c_c
                 crate::log_error!("mg_open_listener", "{} already has a socket", (*c).id);
                 return false;
             }
-            net::open_listener(c, url)
+            conn::Conn::from_raw(c).is_some_and(|mut c| net::open_listener(&mut c, url))
         }
     })
 }
@@ -177,7 +177,9 @@ pub unsafe extern "C" fn mg_connect_resolved(c: *mut mg_connection) {
                     (*c).id
                 );
             }
-            net::connect_resolved(c)
+            if let Some(mut c) = conn::Conn::from_raw(c) {
+                net::connect_resolved(&mut c);
+            }
         }
     })
 }

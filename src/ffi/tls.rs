@@ -1,7 +1,7 @@
 //! TLS entry points (`mg_tls_*`) and the raw socket I/O beneath them
 //! (`mg_io_send`, `mg_io_recv`).
-use super::{bytes, entry, guard, nonnull, null_arg};
-use crate::conn::mg_connection;
+use super::{bytes, conn_arg, entry, guard, null_arg};
+use crate::conn::{mg_connection, Conn};
 use crate::mgr::mg_mgr;
 use crate::tls::{self, mg_tls_opts, MG_IO_ERR};
 use std::os::raw::{c_long, c_void};
@@ -20,8 +20,8 @@ use std::os::raw::{c_long, c_void};
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_init(c: *mut mg_connection, opts: *const mg_tls_opts) {
     entry!("mg_tls_init", || {
-        nonnull!(c);
-        // SAFETY: a live connection; opts is NULL or valid per the API.
+        let c = &mut conn_arg!(c);
+        // SAFETY: opts is NULL or valid, its strings readable, per the API.
         unsafe { tls::init(c, opts.as_ref()) };
     })
 }
@@ -31,9 +31,7 @@ pub unsafe extern "C" fn mg_tls_init(c: *mut mg_connection, opts: *const mg_tls_
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_free(c: *mut mg_connection) {
     entry!("mg_tls_free", || {
-        nonnull!(c);
-        // SAFETY: a live connection.
-        unsafe { tls::free(c) };
+        tls::free(&mut conn_arg!(c));
     })
 }
 
@@ -46,16 +44,12 @@ pub unsafe extern "C" fn mg_tls_send(
     len: usize,
 ) -> c_long {
     guard!("mg_tls_send", MG_IO_ERR, || {
-        if c.is_null() {
-            null_arg("mg_tls_send", "c");
-            return MG_IO_ERR;
-        }
-        // SAFETY: a live connection; buf holds len bytes per the API.
-        unsafe {
-            match bytes("mg_tls_send", "buf", buf.cast(), len) {
-                Some(data) => tls::send(c, data),
-                None => MG_IO_ERR,
-            }
+        // SAFETY: c is NULL or a live connection (the API contract).
+        let Some(mut c) = (unsafe { io_conn("mg_tls_send", c) }) else { return MG_IO_ERR };
+        // SAFETY: buf holds len bytes per the API.
+        match unsafe { bytes("mg_tls_send", "buf", buf.cast(), len) } {
+            Some(data) => tls::send(&mut c, data),
+            None => MG_IO_ERR,
         }
     })
 }
@@ -70,23 +64,19 @@ pub unsafe extern "C" fn mg_tls_recv(
     len: usize,
 ) -> c_long {
     guard!("mg_tls_recv", MG_IO_ERR, || {
-        if c.is_null() {
-            null_arg("mg_tls_recv", "c");
-            return MG_IO_ERR;
-        }
+        // SAFETY: c is NULL or a live connection (the API contract).
+        let Some(mut c) = (unsafe { io_conn("mg_tls_recv", c) }) else { return MG_IO_ERR };
         if buf.is_null() && len > 0 {
             null_arg("mg_tls_recv", "buf");
             return MG_IO_ERR;
         }
-        // SAFETY: a live connection; buf has room for len bytes per the API.
-        unsafe {
-            let out = if len == 0 {
-                &mut [][..]
-            } else {
-                std::slice::from_raw_parts_mut(buf.cast::<u8>(), len)
-            };
-            tls::recv(c, out)
-        }
+        let out = if len == 0 {
+            &mut [][..]
+        } else {
+            // SAFETY: buf has room for len bytes per the API.
+            unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), len) }
+        };
+        tls::recv(&mut c, out)
     })
 }
 
@@ -94,11 +84,7 @@ pub unsafe extern "C" fn mg_tls_recv(
 /// mg_tls_recv().
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_pending(c: *mut mg_connection) -> usize {
-    entry!("mg_tls_pending", || {
-        nonnull!(c);
-        // SAFETY: a live connection.
-        unsafe { tls::pending(c) }
-    })
+    entry!("mg_tls_pending", || { tls::pending(&mut conn_arg!(c)) })
 }
 
 /// Moves the TLS handshake on as far as the socket allows, without blocking
@@ -106,9 +92,7 @@ pub unsafe extern "C" fn mg_tls_pending(c: *mut mg_connection) -> usize {
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_handshake(c: *mut mg_connection) {
     entry!("mg_tls_handshake", || {
-        nonnull!(c);
-        // SAFETY: a live connection.
-        unsafe { tls::handshake(c) };
+        tls::handshake(&mut conn_arg!(c));
     })
 }
 
@@ -135,16 +119,12 @@ pub unsafe extern "C" fn mg_io_send(
     len: usize,
 ) -> c_long {
     guard!("mg_io_send", MG_IO_ERR, || {
-        if c.is_null() {
-            null_arg("mg_io_send", "c");
-            return MG_IO_ERR;
-        }
-        // SAFETY: a live connection; buf holds len bytes per the API.
-        unsafe {
-            match bytes("mg_io_send", "buf", buf.cast(), len) {
-                Some(data) => tls::io_send(c, data),
-                None => MG_IO_ERR,
-            }
+        // SAFETY: c is NULL or a live connection (the API contract).
+        let Some(mut c) = (unsafe { io_conn("mg_io_send", c) }) else { return MG_IO_ERR };
+        // SAFETY: buf holds len bytes per the API.
+        match unsafe { bytes("mg_io_send", "buf", buf.cast(), len) } {
+            Some(data) => tls::io_send(&mut c, data),
+            None => MG_IO_ERR,
         }
     })
 }
@@ -156,22 +136,34 @@ pub unsafe extern "C" fn mg_io_send(
 #[no_mangle]
 pub unsafe extern "C" fn mg_io_recv(c: *mut mg_connection, buf: *mut c_void, len: usize) -> c_long {
     guard!("mg_io_recv", MG_IO_ERR, || {
-        if c.is_null() {
-            null_arg("mg_io_recv", "c");
-            return MG_IO_ERR;
-        }
+        // SAFETY: c is NULL or a live connection (the API contract).
+        let Some(mut c) = (unsafe { io_conn("mg_io_recv", c) }) else { return MG_IO_ERR };
         if buf.is_null() && len > 0 {
             null_arg("mg_io_recv", "buf");
             return MG_IO_ERR;
         }
-        // SAFETY: a live connection; buf has room for len bytes per the API.
-        unsafe {
-            let out = if len == 0 {
-                &mut [][..]
-            } else {
-                std::slice::from_raw_parts_mut(buf.cast::<u8>(), len)
-            };
-            tls::io_recv(c, out)
-        }
+        let out = if len == 0 {
+            &mut [][..]
+        } else {
+            // SAFETY: buf has room for len bytes per the API.
+            unsafe { std::slice::from_raw_parts_mut(buf.cast::<u8>(), len) }
+        };
+        tls::io_recv(&mut c, out)
     })
+}
+
+/// The handle for the connection argument of an I/O entry point, or None
+/// (logged as `func: c is NULL`): these return MG_IO_ERR, not the type's
+/// fallback, for a NULL connection.
+///
+/// # Safety
+/// `c` must be NULL or a live connection (the C API's contract), used on the
+/// thread driving its manager.
+unsafe fn io_conn(func: &str, c: *mut mg_connection) -> Option<Conn> {
+    // SAFETY: per the contract.
+    let h = unsafe { Conn::from_raw(c) };
+    if h.is_none() {
+        null_arg(func, "c");
+    }
+    h
 }

@@ -220,8 +220,7 @@ fn await_close(c: &mut Conn) {
 fn linger(c: &mut Conn) {
     let Some(until) = state(c).linger_until else { return };
     // (Over TLS, the frame may still be ciphertext held by rustls.)
-    // SAFETY: the connection is live (the handle's contract).
-    let out = c.send.len > 0 || (c.is_tls() && unsafe { crate::tls::has_output(c.as_ptr()) });
+    let out = c.send.len > 0 || (c.is_tls() && crate::tls::has_output(c));
     let sock = c.private().sock;
     let st = state(c);
     if st.garbled && !out && !st.shut_wr {
