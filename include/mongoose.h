@@ -966,7 +966,8 @@ char *mg_json_get_str(struct mg_str json, const char *path);
 
 // The string at path decoded from hex digits, in new memory from malloc()
 // (NUL-terminated; release with free()), its length in *len (len may be
-// NULL). NULL if there is no string there or it is not valid hex.
+// NULL). NULL if there is no string there or it is not valid hex; *len is
+// then left untouched.
 char *mg_json_get_hex(struct mg_str json, const char *path, int *len);
 
 // The string at path decoded from base64, in new memory from malloc()
