@@ -1276,8 +1276,9 @@ bool mg_str_to_num(struct mg_str str, int base, void *val, size_t val_len);
 
 // Adds a timer to the manager calling `fn(arg)` every `milliseconds`
 // (MG_TIMER_REPEAT) or once (MG_TIMER_ONCE); MG_TIMER_RUN_NOW also calls it
-// at the next poll. mg_mgr_poll() wakes in time for it. The timer is freed by
-// mg_mgr_free(), or when done if MG_TIMER_AUTODELETE is set.
+// at the next poll. mg_mgr_poll() wakes in time for it. The timer gets
+// MG_TIMER_AUTODELETE: a one-shot timer leaves mgr->timers and is freed once
+// it has run; the others are freed by mg_mgr_free().
 struct mg_timer *mg_timer_add(struct mg_mgr *mgr,
                               uint64_t milliseconds,
                               unsigned int flags,
