@@ -1380,8 +1380,9 @@ unsigned short mg_url_port(const char *url);
 // True if url's scheme uses TLS: https, wss, mqtts, ssl, tls or tcps.
 bool mg_url_is_ssl(const char *url);
 
-// The host part of url, without port and without the brackets of an IPv6
-// address: "http://[::1]:80/" gives "::1". Points into url; not NUL-terminated.
+// The host part of url, without port; an IPv6 address keeps its brackets,
+// as in Mongoose: "http://[::1]:80/" gives "[::1]" (mg_aton() accepts it).
+// Points into url; not NUL-terminated.
 struct mg_str mg_url_host(const char *url);
 
 // The user name of a "scheme://user:pass@host" url; empty (len 0) when
