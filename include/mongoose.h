@@ -105,6 +105,29 @@ enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };
 // mg_io_send()/mg_io_recv() results other than a byte count.
 enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };
 
+// Build-time sizes are fixed in the prebuilt library: a program's own
+// value is reported and replaced by the library's.
+#if defined(MG_IO_SIZE) && (MG_IO_SIZE + 0) != 512
+#warning "mongoose.h: MG_IO_SIZE is 512 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_IO_SIZE
+#if defined(MG_MAX_RECV_SIZE) && (MG_MAX_RECV_SIZE + 0) != 3145728
+#warning "mongoose.h: MG_MAX_RECV_SIZE is 3145728 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_MAX_RECV_SIZE
+#if defined(MG_DATA_SIZE) && (MG_DATA_SIZE + 0) != 32
+#warning "mongoose.h: MG_DATA_SIZE is 32 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_DATA_SIZE
+#if defined(MG_MAX_HTTP_HEADERS) && (MG_MAX_HTTP_HEADERS + 0) != 30
+#warning "mongoose.h: MG_MAX_HTTP_HEADERS is 30 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_MAX_HTTP_HEADERS
+#if defined(MG_PATH_MAX) && (MG_PATH_MAX + 0) != 4096
+#warning "mongoose.h: MG_PATH_MAX is 4096 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_PATH_MAX
+
 
 // Granularity of the send and receive buffer growth, in bytes.
 #define MG_IO_SIZE 512
@@ -1092,6 +1115,11 @@ bool mg_wakeup(struct mg_mgr *mgr, unsigned long id, const void *buf, size_t len
 // stops at a NUL. Use as `"%m", MG_ESC(str)` to get a quoted JSON string.
 size_t mg_print_esc(mg_pfn_t fn, void *arg, va_list *ap);
 
+// Printer escaping text for HTML. Arguments: `int len, const char *str`:
+// writes `len` bytes of `str` with `&`, `<`, `>` and `"` as `&amp;`,
+// `&lt;`, `&gt;` and `&quot;`. Use as `"%M", mg_print_html_esc, len, str`.
+size_t mg_print_html_esc(mg_pfn_t fn, void *arg, va_list *ap);
+
 // Printer for base64. Arguments: `int len, const uint8_t *buf`.
 size_t mg_print_base64(mg_pfn_t fn, void *arg, va_list *ap);
 
@@ -1428,9 +1456,6 @@ void *mg_calloc(size_t count, size_t size);
 // free().
 void mg_free(void *ptr);
 
-// Zeroes `len` bytes at `buf` in a way the compiler does not remove; NULL is allowed.
-void mg_bzero(uint8_t *buf, size_t len);
-
 // Network to host byte order, 16 bits (mg_htons is the same function).
 uint16_t mg_ntohs(uint16_t net);
 
@@ -1461,6 +1486,23 @@ bool mg_path_is_sane(struct mg_str path);
 // Blocks the calling thread for at least ms milliseconds.
 void mg_delayms(unsigned int ms);
 
+// Seconds since the Unix epoch of a UTC date and time (month 1-12, day
+// 1-31). 0 for a year before 1970 or a month out of range.
+uint64_t mg_timegm(unsigned int year,
+                   unsigned int month,
+                   unsigned int day,
+                   unsigned int hour,
+                   unsigned int min,
+                   unsigned int sec);
+
+// Checks remote_ip against an access list: comma-separated entries
+// "+a.b.c.d[/bits]" (allow) or "-a.b.c.d[/bits]" (deny); the last match
+// decides. An empty list allows everyone; any other list denies by default.
+// Returns 1 allowed, 0 denied, -1 for an entry without + or - or for an
+// IPv6 remote_ip (IPv4 lists only, as in Mongoose), -2 for a malformed
+// network. E.g. "-0.0.0.0/0,+192.168.0.0/16".
+int mg_check_ip_acl(struct mg_str acl, struct mg_addr *remote_ip);
+
 // Sends one WebSocket frame (FIN set) with opcode `op` (WEBSOCKET_OP_*) and
 // `len` bytes of `buf` as payload; client connections mask it. The frame is
 // appended to `c->send`. Returns the bytes appended (header + len), 0 when
@@ -1489,8 +1531,8 @@ extern "C" {
 
 // Formats fmt and calls fn(ch, arg) for each output character. Returns the
 // number of characters produced. Supports %d %i %u %x %X %o %c %s %p %g %f %e
-// %%, flags, width, precision, `*`, the h/hh/l/ll/z length modifiers, and the
-// extensions %M (call a printer: `mg_pm_t fn, ...its args`) and %m (same, in
+// %%, flags, width, precision, `*`, the l/ll/z length modifiers (h and hh
+// are ignored, as in Mongoose), and the extensions %M (call a printer: `mg_pm_t fn, ...its args`) and %m (same, in
 // double quotes).
 size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...);
 
@@ -1584,6 +1626,10 @@ void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...);
 // is empty or does not fit.
 size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 
+// Zeroes len bytes at buf in a way the compiler does not remove; NULL is
+// allowed. (Declared here: the Rust side cannot spell `volatile`.)
+void mg_bzero(volatile unsigned char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
@@ -1639,6 +1685,45 @@ size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 #define MG_U8P(ADDR) ((uint8_t *) (ADDR))
 #define MG_IPADDR_PARTS(ADDR) \
   MG_U8P(ADDR)[0], MG_U8P(ADDR)[1], MG_U8P(ADDR)[2], MG_U8P(ADDR)[3]
+// Big-endian loads from and stores to any byte address (no alignment needed).
+#define MG_LOAD_BE16(p) \
+  ((uint16_t) ((uint16_t) MG_U8P(p)[0] << 8 | (uint16_t) MG_U8P(p)[1]))
+#define MG_LOAD_BE24(p) \
+  ((uint32_t) MG_U8P(p)[0] << 16 | (uint32_t) MG_U8P(p)[1] << 8 | MG_U8P(p)[2])
+#define MG_LOAD_BE32(p) \
+  ((uint32_t) MG_LOAD_BE16(p) << 16 | (uint32_t) MG_LOAD_BE16(MG_U8P(p) + 2))
+#define MG_LOAD_BE64(p) \
+  ((uint64_t) MG_LOAD_BE32(p) << 32 | (uint64_t) MG_LOAD_BE32(MG_U8P(p) + 4))
+#define MG_STORE_BE16(p, n)                          \
+  do {                                               \
+    uint8_t *p16_ = MG_U8P(p);                       \
+    uint16_t n16_ = (uint16_t) (n);                  \
+    p16_[0] = (uint8_t) (n16_ >> 8);                 \
+    p16_[1] = (uint8_t) n16_;                        \
+  } while (0)
+#define MG_STORE_BE24(p, n)                          \
+  do {                                               \
+    uint8_t *p24_ = MG_U8P(p);                       \
+    uint32_t n24_ = (uint32_t) (n);                  \
+    p24_[0] = (uint8_t) (n24_ >> 16);                \
+    p24_[1] = (uint8_t) (n24_ >> 8);                 \
+    p24_[2] = (uint8_t) n24_;                        \
+  } while (0)
+#define MG_STORE_BE32(p, n)                          \
+  do {                                               \
+    uint8_t *p32_ = MG_U8P(p);                       \
+    uint32_t n32_ = (uint32_t) (n);                  \
+    MG_STORE_BE16(p32_, n32_ >> 16);                 \
+    MG_STORE_BE16(p32_ + 2, n32_);                   \
+  } while (0)
+#define MG_STORE_BE64(p, n)                          \
+  do {                                               \
+    uint8_t *p64_ = MG_U8P(p);                       \
+    uint64_t n64_ = (uint64_t) (n);                  \
+    MG_STORE_BE32(p64_, n64_ >> 32);                 \
+    MG_STORE_BE32(p64_ + 4, n64_);                   \
+  } while (0)
+
 #define MG_BIT(x) (((uint32_t) 1U) << (x))
 #define MG_ROUND_UP(x, a) ((a) == 0 ? (x) : ((((x) + (a) - 1) / (a)) * (a)))
 #define MG_ROUND_DOWN(x, a) ((a) == 0 ? (x) : (((x) / (a)) * (a)))

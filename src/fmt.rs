@@ -538,6 +538,23 @@ pub fn json_escape(s: &[u8], out: &mut dyn FnMut(u8)) -> usize {
     n
 }
 
+/// HTML escaping of `s`: `& < > "` as entities, other bytes as they are.
+pub fn html_escape(s: &[u8], out: &mut dyn FnMut(u8)) -> usize {
+    let mut n = 0;
+    for &c in s {
+        let esc: &[u8] = match c {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            _ => std::slice::from_ref(&c),
+        };
+        esc.iter().for_each(|&b| out(b));
+        n += esc.len();
+    }
+    n
+}
+
 /// Lowercase hex, two digits per byte.
 pub fn hex(data: &[u8], out: &mut dyn FnMut(u8)) -> usize {
     const HEX: &[u8; 16] = b"0123456789abcdef";

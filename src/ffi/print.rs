@@ -110,6 +110,32 @@ pub unsafe extern "C" fn mg_print_esc(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut
     })
 }
 
+/// Printer escaping text for HTML. Arguments: `int len, const char *str`:
+/// writes `len` bytes of `str` with `&`, `<`, `>` and `"` as `&amp;`,
+/// `&lt;`, `&gt;` and `&quot;`. Use as `"%M", mg_print_html_esc, len, str`.
+#[no_mangle]
+pub unsafe extern "C" fn mg_print_html_esc(
+    r#fn: mg_pfn_t,
+    arg: *mut c_void,
+    ap: *mut va_list,
+) -> usize {
+    guard("mg_print_html_esc", 0, || {
+        // SAFETY: ap holds this printer's arguments, per the %M contract.
+        let Some(mut a) = (unsafe { args("mg_print_html_esc", ap) }) else {
+            return 0;
+        };
+        let (len, p) = len_and_ptr(&mut a);
+        let Some(mut out) = Out::new("mg_print_html_esc", r#fn, arg) else {
+            return 0;
+        };
+        // SAFETY: the caller passes `len` readable bytes (NULL only with 0).
+        let Some(s) = (unsafe { bytes("mg_print_html_esc", "str", p, len) }) else {
+            return 0;
+        };
+        fmt::html_escape(s, &mut |b| out.put(b))
+    })
+}
+
 /// Printer for base64. Arguments: `int len, const uint8_t *buf`.
 #[no_mangle]
 pub unsafe extern "C" fn mg_print_base64(

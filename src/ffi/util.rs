@@ -5,7 +5,7 @@
 #![allow(clippy::missing_safety_doc)]
 use super::{guard, null_arg};
 use crate::str::mg_str;
-use std::os::raw::{c_char, c_uint, c_void};
+use std::os::raw::{c_char, c_int, c_uint, c_void};
 
 /// Milliseconds from a monotonic clock.
 #[no_mangle]
@@ -59,7 +59,11 @@ pub unsafe extern "C" fn mg_free(ptr: *mut c_void) {
     unsafe { libc::free(ptr) }
 }
 
-/// Zeroes `len` bytes at `buf` in a way the compiler does not remove; NULL is allowed.
+/// Zeroes `len` bytes at `buf` in a way the compiler does not remove; NULL is
+/// allowed. Declared in the header as in Mongoose 7.22:
+/// `void mg_bzero(volatile unsigned char *buf, size_t len);`
+///
+/// cbindgen:ignore
 #[no_mangle]
 pub unsafe extern "C" fn mg_bzero(buf: *mut u8, len: usize) {
     guard("mg_bzero", (), || {
@@ -160,4 +164,45 @@ pub unsafe extern "C" fn mg_path_is_sane(path: mg_str) -> bool {
 #[no_mangle]
 pub extern "C" fn mg_delayms(ms: c_uint) {
     guard("mg_delayms", (), || crate::util::delay_ms(ms))
+}
+
+/// Seconds since the Unix epoch of a UTC date and time (month 1-12, day
+/// 1-31). 0 for a year before 1970 or a month out of range.
+#[no_mangle]
+pub extern "C" fn mg_timegm(
+    year: c_uint,
+    month: c_uint,
+    day: c_uint,
+    hour: c_uint,
+    min: c_uint,
+    sec: c_uint,
+) -> u64 {
+    crate::util::timegm(year, month, day, hour, min, sec)
+}
+
+/// Checks remote_ip against an access list: comma-separated entries
+/// "+a.b.c.d[/bits]" (allow) or "-a.b.c.d[/bits]" (deny); the last match
+/// decides. An empty list allows everyone; any other list denies by default.
+/// Returns 1 allowed, 0 denied, -1 for an entry without + or - or for an
+/// IPv6 remote_ip (IPv4 lists only, as in Mongoose), -2 for a malformed
+/// network. E.g. "-0.0.0.0/0,+192.168.0.0/16".
+#[no_mangle]
+pub unsafe extern "C" fn mg_check_ip_acl(
+    acl: mg_str,
+    remote_ip: *mut crate::addr::mg_addr,
+) -> c_int {
+    guard("mg_check_ip_acl", -1, || {
+        if remote_ip.is_null() {
+            null_arg("mg_check_ip_acl", "remote_ip");
+            return -1;
+        }
+        // SAFETY: a valid view (NULL only with length 0) and the caller's address.
+        let Some(list) =
+            (unsafe { super::bytes("mg_check_ip_acl", "acl", acl.buf.cast(), acl.len) })
+        else {
+            return -1;
+        };
+        // SAFETY: non-NULL pointer to the caller's mg_addr.
+        crate::addr::check_ip_acl(list, unsafe { &*remote_ip })
+    })
 }
