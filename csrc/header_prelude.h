@@ -89,6 +89,10 @@ struct mg_mgr;
 struct mg_queue;
 struct mg_rpc_req;
 
+// The curve handle of the mg_uecc_* key helpers (see mg_uecc_secp256r1()).
+struct MG_UECC_Curve_t;
+typedef const struct MG_UECC_Curve_t *MG_UECC_Curve;
+
 // Mongoose names the hash contexts by typedef; C programs declare them as
 // `mg_sha1_ctx ctx;`.
 typedef struct mg_md5_ctx mg_md5_ctx;

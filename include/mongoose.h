@@ -92,6 +92,10 @@ struct mg_mgr;
 struct mg_queue;
 struct mg_rpc_req;
 
+// The curve handle of the mg_uecc_* key helpers (see mg_uecc_secp256r1()).
+struct MG_UECC_Curve_t;
+typedef const struct MG_UECC_Curve_t *MG_UECC_Curve;
+
 // Mongoose names the hash contexts by typedef; C programs declare them as
 // `mg_sha1_ctx ctx;`.
 typedef struct mg_md5_ctx mg_md5_ctx;
@@ -268,6 +272,9 @@ enum mg_event {
   // First number free for user-defined events.
   MG_EV_USER,
 };
+
+// An elliptic curve, for the mg_uecc_* helpers (only P-256 is provided).
+struct MG_UECC_Curve_t;
 
 // Character output function: called with each output character and `arg`.
 typedef void (*mg_pfn_t)(char ch, void *arg);
@@ -572,6 +579,25 @@ struct mg_http_message {
   struct mg_str head;
   // Head plus body.
   struct mg_str message;
+};
+
+// Options of the mg_jwt_* functions.
+struct mg_jwt_opts {
+  // The JSON claims (payload) to sign.
+  struct mg_str claims;
+  // Extra header members, JSON without braces (`"cty":"x"`); alg and typ
+  // are set by the library.
+  struct mg_str header;
+  // Key id: adds a "kid" header member when not empty.
+  struct mg_str kid;
+  // HS256: the shared secret.
+  struct mg_str secret;
+  // ES256 signing: the 32-byte P-256 private key (see
+  // mg_uecc_parse_private_key()).
+  const uint8_t *private_key;
+  // ES256 verifying: the 64-byte public key x || y (see
+  // mg_uecc_compute_public_key()).
+  const uint8_t *public_key;
 };
 
 // One part of a multipart body, as `mg_http_next_multipart` fills it in.
@@ -1013,6 +1039,49 @@ size_t mg_json_unescape(struct mg_str json, const char *path, char *buf, size_t 
 //   struct mg_str key, val;
 //   while ((ofs = mg_json_next(obj, ofs, &key, &val)) > 0) { ... }
 size_t mg_json_next(struct mg_str obj, size_t ofs, struct mg_str *key, struct mg_str *val);
+
+// Signs opts->claims (JSON) with HS256 and opts->secret into a compact JWT
+// in buf, NUL-terminated, with a "kid" header member when opts->kid is set
+// and opts->header's members. Returns the token's length, or 0 on error
+// (also when it does not fit in len bytes).
+size_t mg_jwt_sign_hs256(const struct mg_jwt_opts *opts, char *buf, size_t len);
+
+// Verifies an HS256 JWT with opts->secret and writes its decoded claims into
+// buf, NUL-terminated. Returns the claims' length, or 0 when the token is
+// malformed, its header's alg is not HS256 ("none" included), the
+// signature does not match, the claims have an "exp" in the past or an
+// "nbf" in the future (checked against mg_now()), or they do not fit.
+size_t mg_jwt_verify_hs256(struct mg_str jwt,
+                           const struct mg_jwt_opts *opts,
+                           char *buf,
+                           size_t len);
+
+// Signs opts->claims with ES256 (deterministic ECDSA P-256, RFC 6979) and
+// the 32-byte opts->private_key into a compact JWT in buf, NUL-terminated.
+// Returns the token's length, or 0 on error.
+size_t mg_jwt_sign_es256(const struct mg_jwt_opts *opts, char *buf, size_t len);
+
+// Verifies an ES256 JWT with the 64-byte opts->public_key (x || y) and
+// writes its decoded claims into buf, NUL-terminated. Returns the claims'
+// length, or 0 (same refusals as mg_jwt_verify_hs256()).
+size_t mg_jwt_verify_es256(struct mg_str jwt,
+                           const struct mg_jwt_opts *opts,
+                           char *buf,
+                           size_t len);
+
+// The NIST P-256 curve (secp256r1), the one ES256 uses.
+const struct MG_UECC_Curve_t *mg_uecc_secp256r1(void);
+
+// Reads a PEM P-256 private key (SEC1 "EC PRIVATE KEY" or PKCS#8 "PRIVATE
+// KEY") into buf as its 32-byte scalar. Returns 32, or 0 on error (also
+// when len < 32).
+size_t mg_uecc_parse_private_key(struct mg_str key, uint8_t *buf, size_t len);
+
+// Computes the 64-byte public key (x || y) of a 32-byte private key on
+// curve (mg_uecc_secp256r1()). Returns 1, or 0 on error.
+int mg_uecc_compute_public_key(const uint8_t *private_key,
+                               uint8_t *public_key,
+                               const struct MG_UECC_Curve_t *curve);
 
 // Prints the start of a log line: time, level, source file, line and function.
 // Used by the MG_ERROR/MG_INFO/... macros before mg_log().

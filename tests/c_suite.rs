@@ -46,6 +46,7 @@ c_tests! {
     test_tls,
     test_sntp,
     test_helpers,
+    test_jwt,
 }
 
 /// A program built with its own `MG_MAX_HTTP_HEADERS` (as Mongoose's test

@@ -16,6 +16,7 @@ pub mod http;
 pub mod http_util;
 pub mod iobuf;
 pub mod json;
+pub mod jwt;
 pub mod log;
 pub mod multipart;
 pub mod net;
