@@ -60,13 +60,13 @@
 #define MG_HTTP_INDEX "index.html"
 #define MG_SOCK_LISTEN_BACKLOG_SIZE 128
 
-// Firmware update targets. This library runs on hosts with an operating
-// system and has no firmware to update: MG_OTA is MG_OTA_NONE, and the
-// mg_ota_*() functions refuse (see their declarations).
+// Firmware update targets. On this host an update writes a file (see
+// mg_ota_begin()): MG_OTA is MG_OTA_CUSTOM, so programs that test
+// `MG_OTA != MG_OTA_NONE` offer their firmware upload.
 #define MG_OTA_NONE 0
 #define MG_OTA_CUSTOM 1000
 #ifndef MG_OTA
-#define MG_OTA MG_OTA_NONE
+#define MG_OTA MG_OTA_CUSTOM
 #endif
 
 // TLS back-ends, as Mongoose numbers them. MG_TLS names the one this
@@ -1508,14 +1508,21 @@ uint64_t mg_millis(void);
 // time carried forward by mg_millis().
 uint64_t mg_now(void);
 
-// Starts a firmware update (MG_OTA_NONE: there is no firmware to update
-// on this platform). Always false, with an MG_ERROR log line.
+// Starts a firmware update of new_firmware_size bytes. On this host the
+// image goes to a file: $MG_OTA_FILE, or "firmware.bin" in the current
+// directory when that variable is not set, written as that name plus
+// ".tmp" and renamed into place by mg_ota_end(). An unfinished update is
+// dropped. False (logged) when the temporary file cannot be created.
 bool mg_ota_begin(size_t new_firmware_size);
 
-// Writes a chunk of a firmware update. Always false (MG_OTA_NONE).
+// Appends len bytes to the update started by mg_ota_begin(). False
+// (logged) without one, past the announced size (the update is then
+// dropped) or on a write error.
 bool mg_ota_write(const void *buf, size_t len);
 
-// Ends a firmware update. Always false (MG_OTA_NONE).
+// Finishes the update: when all the announced bytes were written, the file
+// replaces the target and the result is true. Otherwise the partial file is
+// removed, the target is left as it was, and the result is false (logged).
 bool mg_ota_end(void);
 
 // calloc(); memory the library hands out comes from here and goes back

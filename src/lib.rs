@@ -24,6 +24,7 @@ pub mod log;
 pub mod mgr;
 pub mod multipart;
 pub mod net;
+pub mod ota;
 pub mod poller;
 pub mod queue;
 pub mod rpc;

@@ -47,6 +47,7 @@ c_tests! {
     test_sntp,
     test_helpers,
     test_jwt,
+    test_ota,
 }
 
 /// A program built with its own `MG_MAX_HTTP_HEADERS` (as Mongoose's test

@@ -21,27 +21,57 @@ pub extern "C" fn mg_now() -> u64 {
     crate::sntp::now()
 }
 
-/// Starts a firmware update (MG_OTA_NONE: there is no firmware to update
-/// on this platform). Always false, with an MG_ERROR log line.
+/// Starts a firmware update of new_firmware_size bytes. On this host the
+/// image goes to a file: $MG_OTA_FILE, or "firmware.bin" in the current
+/// directory when that variable is not set, written as that name plus
+/// ".tmp" and renamed into place by mg_ota_end(). An unfinished update is
+/// dropped. False (logged) when the temporary file cannot be created.
 #[no_mangle]
 pub extern "C" fn mg_ota_begin(new_firmware_size: usize) -> bool {
-    crate::log_error!("mg_ota_begin", "no OTA on this platform ({new_firmware_size} bytes)");
-    false
+    guard("mg_ota_begin", false, || match crate::ota::begin(new_firmware_size) {
+        Ok(()) => true,
+        Err(e) => {
+            crate::log_error!("mg_ota_begin", "{e}");
+            false
+        }
+    })
 }
 
-/// Writes a chunk of a firmware update. Always false (MG_OTA_NONE).
+/// Appends len bytes to the update started by mg_ota_begin(). False
+/// (logged) without one, past the announced size (the update is then
+/// dropped) or on a write error.
 #[no_mangle]
-pub extern "C" fn mg_ota_write(buf: *const c_void, len: usize) -> bool {
-    let _ = buf;
-    crate::log_error!("mg_ota_write", "no OTA on this platform ({len} bytes)");
-    false
+pub unsafe extern "C" fn mg_ota_write(buf: *const c_void, len: usize) -> bool {
+    guard("mg_ota_write", false, || {
+        // SAFETY: the caller passes len readable bytes (NULL only with 0).
+        let Some(data) = (unsafe { super::bytes("mg_ota_write", "buf", buf.cast(), len) }) else {
+            return false;
+        };
+        match crate::ota::write(data) {
+            Ok(()) => true,
+            Err(e) => {
+                crate::log_error!("mg_ota_write", "{e}");
+                false
+            }
+        }
+    })
 }
 
-/// Ends a firmware update. Always false (MG_OTA_NONE).
+/// Finishes the update: when all the announced bytes were written, the file
+/// replaces the target and the result is true. Otherwise the partial file is
+/// removed, the target is left as it was, and the result is false (logged).
 #[no_mangle]
 pub extern "C" fn mg_ota_end() -> bool {
-    crate::log_error!("mg_ota_end", "no OTA on this platform");
-    false
+    guard("mg_ota_end", false, || match crate::ota::end() {
+        Ok(path) => {
+            crate::log_info!("mg_ota_end", "firmware written to {}", path.display());
+            true
+        }
+        Err(e) => {
+            crate::log_error!("mg_ota_end", "{e}");
+            false
+        }
+    })
 }
 
 /// calloc(); memory the library hands out comes from here and goes back
