@@ -890,9 +890,13 @@ struct mg_connection *mg_http_connect(struct mg_mgr *mgr,
                                       void *fn_data);
 
 // Parses the HTTP request or response in `s` into `hm`. Returns the length
-// of the head, 0 when the head is incomplete, or -1 when it is malformed.
-// `hm->body.len` is the announced body length, which may exceed what `s`
-// holds yet.
+// of the head, 0 when the head is incomplete, or -1 when it is malformed
+// (or starts with bytes no request can start with). Lines may end with
+// CRLF or LF. `hm->body.len` is the announced body length, which may
+// exceed what `s` holds yet; a request without Content-Length has an empty
+// body. A response without Content-Length or chunked coding (its body runs
+// until the close) reports the bytes that follow the head in `s`, 0 when
+// none, where Mongoose reports (size_t) -1. A chunked body is reported raw.
 int mg_http_parse(const char *s, size_t len, struct mg_http_message *hm);
 
 // Length of the head at the start of `buf` (through the blank line after
