@@ -916,10 +916,13 @@ void mg_http_write_chunk(struct mg_connection *c, const char *buf, size_t len);
 // Returns the value of parameter `v` in the header value `s`, which is a
 // list of `name=value` pairs separated by `;` or `,`, as in a `Cookie`
 // header (`a=1; b=2`) or `Content-Disposition` (`form-data; name="x"`).
-// The name must match exactly; a quoted value is returned without its
-// quotes. The result points into `s`; `{NULL, 0}` when there is no such
+// A parameter with exactly that name is preferred (`Digest user="a"`
+// finds `user`); when there is none, the first `v=` anywhere is taken, as
+// in Mongoose (`access_token` then finds `secure_access_token=...`). A
+// quoted value is returned without its quotes. The result points into `s`; `{NULL, 0}` when there is no such
 // parameter (an empty value gives a non-NULL `buf` with `len` 0).
-struct mg_str mg_http_get_header_var(struct mg_str s, struct mg_str v);
+struct mg_str mg_http_get_header_var(struct mg_str s,
+                                     struct mg_str v);
 
 // Returns the raw, still URL-encoded value of variable `name` in `buf`, a
 // query string or form body (`a=1&b=2`); names compare case-insensitively.

@@ -53,12 +53,28 @@ enum Expect {
 
 /// Vectors where our expectation differs from llhttp's, and why.
 const OVERRIDES: &[(&str, Expect, &str)] = &[
-    ("Only LFs present and no body", Expect::BareLf, "bare LF line ends are accepted (RFC 9112 section 2.2)"),
-    ("Only LFs present and no body (lenient)", Expect::BareLf, "bare LF line ends are accepted (RFC 9112 section 2.2)"),
+    (
+        "Only LFs present and no body",
+        Expect::BareLf,
+        "bare LF line ends are accepted (RFC 9112 section 2.2)",
+    ),
+    (
+        "Only LFs present and no body (lenient)",
+        Expect::BareLf,
+        "bare LF line ends are accepted (RFC 9112 section 2.2)",
+    ),
     ("Only LFs present", Expect::BareLf, "bare LF line ends are accepted (RFC 9112 section 2.2)"),
-    ("Only LFs present (lenient)", Expect::BareLf, "bare LF line ends are accepted (RFC 9112 section 2.2)"),
+    (
+        "Only LFs present (lenient)",
+        Expect::BareLf,
+        "bare LF line ends are accepted (RFC 9112 section 2.2)",
+    ),
     ("No carriage ret", Expect::BareLf, "bare LF line ends are accepted (RFC 9112 section 2.2)"),
-    ("No carriage ret (lenient)", Expect::BareLf, "bare LF line ends are accepted (RFC 9112 section 2.2)"),
+    (
+        "No carriage ret (lenient)",
+        Expect::BareLf,
+        "bare LF line ends are accepted (RFC 9112 section 2.2)",
+    ),
     ("RTSP response", Expect::Reject, "RTSP/1.1 is not HTTP; llhttp also parses RTSP"),
     ("ICE response", Expect::Reject, "ICE/1.1 is not HTTP; llhttp also parses ICE"),
     (

@@ -433,25 +433,24 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
     }
     // SAFETY: method points into buf.
     let method = unsafe { hm.method.as_bytes() };
-    let framing =
-        if is_request && method == b"CONNECT" {
-            // RFC 9110 section 9.3.6: a CONNECT request has no content; what
-            // follows its head is tunnel data, whatever the headers say.
-            Framing::Length(0)
-        } else if !is_request && (status < 200 || status == 204 || status == 304) {
-            // RFC 9112 section 6.3: these end at the empty line after the
-            // head, whatever Content-Length or Transfer-Encoding say (a 304
-            // announces the length the full response would have).
-            Framing::Length(0)
-        } else if chunked {
-            Framing::Chunked
-        } else if let Some(n) = length {
-            Framing::Length(n)
-        } else if is_request {
-            Framing::Length(0)
-        } else {
-            Framing::UntilClose
-        };
+    let framing = if is_request && method == b"CONNECT" {
+        // RFC 9110 section 9.3.6: a CONNECT request has no content; what
+        // follows its head is tunnel data, whatever the headers say.
+        Framing::Length(0)
+    } else if !is_request && (status < 200 || status == 204 || status == 304) {
+        // RFC 9112 section 6.3: these end at the empty line after the
+        // head, whatever Content-Length or Transfer-Encoding say (a 304
+        // announces the length the full response would have).
+        Framing::Length(0)
+    } else if chunked {
+        Framing::Chunked
+    } else if let Some(n) = length {
+        Framing::Length(n)
+    } else if is_request {
+        Framing::Length(0)
+    } else {
+        Framing::UntilClose
+    };
     Ok(Some(Head { start, len, framing, keep_alive, expect_continue, status, hm }))
 }
 
@@ -465,9 +464,7 @@ impl Head {
     pub fn announce_body(&mut self, base: *const u8, available: usize) {
         let len = match self.framing {
             Framing::Length(n) => n,
-            Framing::Chunked | Framing::UntilClose => {
-                available - self.len
-            }
+            Framing::Chunked | Framing::UntilClose => available - self.len,
         };
         self.hm.body = mg_str { buf: base.wrapping_add(self.len) as *mut _, len };
         self.hm.message = mg_str {
