@@ -433,7 +433,19 @@ unsafe fn write_stream(c: *mut mg_connection) {
 pub(crate) unsafe fn send_datagram(c: *mut mg_connection, data: &[u8]) -> bool {
     // SAFETY: c is live.
     match unsafe { datagram_to_peer(c, data) } {
-        Ok(n) => n == data.len(),
+        Ok(n) => {
+            // SAFETY: c is live; the handler may use it (not free it).
+            unsafe {
+                if (*c).is_hexdumping() {
+                    hexdump(c, "->", &data[..n]);
+                }
+                // As in Mongoose, a sent datagram is reported at once with
+                // the bytes sent (programs count datagrams this way).
+                let mut sent = n as c_long;
+                conn::call(c, ev::WRITE, (&mut sent as *mut c_long).cast());
+            }
+            n == data.len()
+        }
         Err(e) => {
             // SAFETY: c is live.
             crate::log_debug!("mg_send", "{} sendto: {e}", unsafe { (*c).id });

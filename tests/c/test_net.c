@@ -126,7 +126,14 @@ static void udp_client(struct mg_connection *c, int ev, void *ev_data) {
   (void) ev_data;
   if (ev == MG_EV_CONNECT) {
     e->connect++;
+    CHECK(e->write == 0);
     CHECK(mg_send(c, "ping", 4));
+    // As in Mongoose, the datagram is reported at once with its size.
+    CHECK(e->write == 1 && e->got_len == 4);
+  }
+  if (ev == MG_EV_WRITE) {
+    e->write++;
+    e->got_len = (size_t) *(long *) ev_data;
   }
   if (ev == MG_EV_READ) {
     memcpy(e->got, c->recv.buf, c->recv.len);
@@ -150,7 +157,7 @@ static void test_udp_echo(void) {
   CHECK(mg_connect(&mgr, url, udp_client, &ce) != NULL);
   end = mg_millis() + 3000;
   while (ce.read == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
-  CHECK(ce.connect == 1);
+  CHECK(ce.connect == 1 && ce.write == 1);
   CHECK(ce.got_len == 4 && memcmp(ce.got, "ping", 4) == 0);
   mg_mgr_free(&mgr);
 }
