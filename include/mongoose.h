@@ -1142,6 +1142,16 @@ struct mg_connection *mg_connect(struct mg_mgr *mgr,
                                  mg_event_handler_t fn,
                                  void *fn_data);
 
+// Like mg_connect(), with a protocol handler: `pfn(c, ev, ev_data)` (with
+// `c->pfn_data` = pfn_data) is set before MG_EV_OPEN and runs before `fn`
+// for every event, as the library's own protocols do.
+struct mg_connection *mg_connect_svc(struct mg_mgr *mgr,
+                                     const char *url,
+                                     mg_event_handler_t fn,
+                                     void *fn_data,
+                                     mg_event_handler_t pfn,
+                                     void *pfn_data);
+
 // Wraps an open, connected descriptor (a socket or one end of a
 // socketpair) into a connection served like a TCP stream: it is made
 // non-blocking, sent MG_EV_OPEN and closed with the connection. `c->loc` and

@@ -113,6 +113,29 @@ pub unsafe extern "C" fn mg_connect(
     })
 }
 
+/// Like mg_connect(), with a protocol handler: `pfn(c, ev, ev_data)` (with
+/// `c->pfn_data` = pfn_data) is set before MG_EV_OPEN and runs before `fn`
+/// for every event, as the library's own protocols do.
+#[no_mangle]
+pub unsafe extern "C" fn mg_connect_svc(
+    mgr: *mut mg_mgr,
+    url: *const c_char,
+    r#fn: mg_event_handler_t,
+    fn_data: *mut c_void,
+    pfn: mg_event_handler_t,
+    pfn_data: *mut c_void,
+) -> *mut mg_connection {
+    guard("mg_connect_svc", ptr::null_mut(), || {
+        // SAFETY: arguments checked; mgr initialised.
+        unsafe {
+            let Some(url) = mgr_and_url("mg_connect_svc", mgr, url) else {
+                return ptr::null_mut();
+            };
+            net::connect_svc(mgr, url, r#fn, fn_data, pfn, pfn_data)
+        }
+    })
+}
+
 /// Wraps an open, connected descriptor (a socket or one end of a
 /// socketpair) into a connection served like a TCP stream: it is made
 /// non-blocking, sent MG_EV_OPEN and closed with the connection. `c->loc` and
