@@ -77,11 +77,8 @@ pub fn store_part(
     }
     let end = usize::try_from(offset).ok().and_then(|o| o.checked_add(body.len()));
     if end.is_none_or(|e| e > max_size) {
-        // Refused parts leave nothing behind: the earlier parts of this
-        // upload are removed too. (Mongoose leaves them.)
-        if offset > 0 {
-            fs.remove(&path);
-        }
+        // The file keeps its earlier parts, as in Mongoose: a client can
+        // retry from the last good offset.
         return Err(refuse(-4, format!("{shown}: over max size of {max_size}")));
     }
     if offset == 0 {

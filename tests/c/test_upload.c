@@ -1,7 +1,7 @@
 // mg_http_upload over loopback, the way Mongoose's file-upload-multiple-posts
 // tutorial uses it: a client sends a file in parts (POST
 // /upload?file=NAME&offset=N), the server appends them. Also: restarting at
-// offset 0, offset mismatches, oversize uploads (refused, nothing left), bad
+// offset 0, offset mismatches, oversize uploads (refused, file kept), bad
 // names and traversal attempts (refused, nothing written outside the upload
 // directory), a custom mg_fs table, and NULL arguments.
 #include "http_test_util.h"
@@ -147,12 +147,17 @@ static void test_parts(void) {
 static void test_oversize(void) {
   char out[256], *buf = (char *) calloc(1, MAX_SIZE + 1);
   // Parts that fit, then one that would pass max_size: refused, and the
-  // upload's earlier parts are gone.
+  // file keeps its earlier parts (as in Mongoose), so the client can retry
+  // from the last good offset.
   CHECK(post("/upload?file=o.bin&offset=0", buf, 60000, out, sizeof(out)) == 200);
   CHECK(file_size("o.bin") == 60000);
   CHECK(post("/upload?file=o.bin&offset=60000", buf, 40001, out, sizeof(out)) == 400);
   CHECK(strstr(out, "over max size of 100000") != NULL && s_res.value == -4);
-  CHECK(file_size("o.bin") == -1);
+  CHECK(file_size("o.bin") == 60000);
+  CHECK(post("/upload?file=o.bin&offset=70000", buf, 10, out, sizeof(out)) == 400);
+  CHECK(s_res.value == -5 && file_size("o.bin") == 60000);  // wrong offset: kept
+  CHECK(post("/upload?file=o.bin&offset=60000", buf, 40000, out, sizeof(out)) == 200);
+  CHECK(file_size("o.bin") == 100000);
   // One request larger than max_size: nothing created.
   CHECK(post("/upload?file=o2.bin", buf, MAX_SIZE + 1, out, sizeof(out)) == 400);
   CHECK(file_size("o2.bin") == -1);
@@ -161,7 +166,7 @@ static void test_oversize(void) {
   CHECK(file_size("o3.bin") == MAX_SIZE);
   // An offset so large that offset + length overflows.
   CHECK(post("/upload?file=o3.bin&offset=9223372036854775807", "x", 1, out, sizeof(out)) == 400);
-  CHECK(s_res.value == -4 && file_size("o3.bin") == -1);
+  CHECK(s_res.value == -4 && file_size("o3.bin") == MAX_SIZE);
   free(buf);
 }
 
