@@ -20,6 +20,7 @@ pub mod http_util;
 pub mod iobuf;
 pub mod json;
 pub mod jwt;
+pub mod layer;
 pub mod log;
 pub mod mgr;
 pub mod multipart;

@@ -1,5 +1,5 @@
 //! HTTP entry points.
-use super::{bytes, cstr, guard, null_arg};
+use super::{bytes, conn_arg, cstr, guard, null_arg};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::http::{self, mg_http_message};
 use crate::mgr::mg_mgr;
@@ -179,9 +179,7 @@ pub unsafe extern "C" fn mg_http_write_chunk(
     len: usize,
 ) {
     guard("mg_http_write_chunk", (), || {
-        if c.is_null() {
-            return null_arg("mg_http_write_chunk", "c");
-        }
+        let c = &mut conn_arg!(c);
         // SAFETY: live connection; buf holds len bytes.
         unsafe {
             let Some(data) = bytes("mg_http_write_chunk", "buf", buf.cast(), len) else { return };
@@ -201,9 +199,7 @@ pub unsafe extern "C" fn mgrs_http_vreply(
     ap: *mut super::fmt::va_list,
 ) {
     guard("mg_http_reply", (), || {
-        if c.is_null() {
-            return null_arg("mg_http_reply", "c");
-        }
+        let c = &mut conn_arg!(c);
         // SAFETY: live connection; strings and ap from the C caller.
         unsafe {
             let headers = super::cstr_or_empty(headers);
@@ -226,9 +222,7 @@ pub unsafe extern "C" fn mgrs_http_vprintf_chunk(
     ap: *mut super::fmt::va_list,
 ) {
     guard("mg_http_printf_chunk", (), || {
-        if c.is_null() {
-            return null_arg("mg_http_printf_chunk", "c");
-        }
+        let c = &mut conn_arg!(c);
         // SAFETY: live connection; fmt and ap from the C caller.
         unsafe {
             super::fmt::format_c_scratch("mg_http_printf_chunk", fmt, ap, |data| {
