@@ -1481,13 +1481,29 @@ long mg_io_recv(struct mg_connection *c, void *buf, size_t len);
 // stores nothing (200, returns 0). Refused parts get 400 and a negative
 // return: -1 no file name, -2 a name that is not sane (mg_path_is_sane),
 // -3 a negative offset, -4 the file would exceed `max_size` bytes (the
-// upload's earlier parts are then deleted, so no partial file is left),
+// file keeps its earlier parts, so the client can retry from there),
 // -5 the offset differs from the stored size, -6 the file cannot be opened.
 long mg_http_upload(struct mg_connection *c,
                     struct mg_http_message *hm,
                     struct mg_fs *fs,
                     const char *dir,
                     size_t max_size);
+
+// Streams the body of the request `hm` (call it from MG_EV_HTTP_HDRS, or
+// MG_EV_HTTP_MSG) into the file `dir/name` on `fs` while it arrives, and
+// takes the connection over: `c->fn` becomes the library's upload handler
+// and `c->pfn` is cleared. Once the announced body is stored, or on a
+// failure, `fn(c, status)` is called with status NULL on success or a short
+// reason ("bad name", "open failed", "write error", "connection closed").
+// With `fn` NULL the library replies 200 "ok" or 500 with the reason. A
+// name that is not a plain file name (mg_path_is_sane, no `/`) is refused;
+// the file is written afresh.
+void mg_http_start_upload(struct mg_connection *c,
+                          struct mg_http_message *hm,
+                          struct mg_str name,
+                          struct mg_str dir,
+                          struct mg_fs *fs,
+                          void (*fn)(struct mg_connection *c, const char *status));
 
 // The port of url: the one written in it, else the scheme's default
 // (http/ws 80, https/wss 443, mqtt 1883, mqtts 8883), else 0.

@@ -88,6 +88,7 @@ enum Len {
 /// - `%f` of a value above 0.1 rounds half up: half a unit of the last digit
 ///   is added (in double arithmetic) and the digits are cut, so `%.1f` of
 ///   0.15 is `0.2`.
+///
 /// Where Mongoose's output is malformed (a truncated exponent or digits, a
 /// `.` after `%.0f`, garbage for `%.1g`, `00-42` for `%05d` of -42,
 /// lower-case `%X`), C's output is kept.

@@ -21,7 +21,7 @@
 use mongoose::http::{parse_head, Framing, HttpError};
 
 mod common;
-use common::llhttp::{framed_body, load, parse_log, show, trim, Case, End, Log, LogMsg};
+use common::llhttp::{framed_body, load, parse_log, show, trim, Case, End, LogMsg};
 
 /// What a vector must do with our parser.
 #[derive(Clone, Copy, Debug, PartialEq)]
