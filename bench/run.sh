@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|data|http|http-idle|https|ws|files]
+#   bash bench/run.sh [all|wakeup|data|http|http-idle|https|ws|files|mqtt]
+#
+# mqtt: bench/mqtt.sh (c_examples/mqtt_broker against mosquitto; see there).
 #
 # ws: c_examples/websocket_server (release build) under bench/ws_load.c, a
 # load client on this library: 100 connections echoing 64-byte and 64 KiB
@@ -464,4 +466,9 @@ print(repr(u.urlopen('https://127.0.0.1:$1/bench', context=ctx).read()))"
   echo "   server RSS at the end: mongoose-rs $(awk '/VmHWM/ {print $2, $3}' /proc/"${ours_pids[0]}"/status) peak;" \
     "nginx worker $(awk '/VmHWM/ {print $2, $3}' /proc/"${nginx_pids[1]}"/status) peak"
   echo "   (full wrk output in $out/wrk-https-*.txt)"
+fi
+
+# ---- MQTT: mqtt_broker vs mosquitto (bench/mqtt.sh) ------------------------
+if [[ $what == all || $what == mqtt ]]; then
+  bash bench/mqtt.sh
 fi

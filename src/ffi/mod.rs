@@ -8,6 +8,7 @@
 //! asks for would only repeat that, in every header comment.
 #![allow(clippy::missing_safety_doc)]
 pub mod base64;
+pub mod dns;
 pub mod fmt;
 pub mod fs;
 pub mod fs_packed;
@@ -18,6 +19,7 @@ pub mod iobuf;
 pub mod json;
 pub mod jwt;
 pub mod log;
+pub mod mqtt;
 pub mod multipart;
 pub mod net;
 pub mod panic;
