@@ -28,6 +28,7 @@ pub mod mqtt;
 pub mod multipart;
 pub mod net;
 pub mod ota;
+pub mod panic;
 pub mod poller;
 pub mod queue;
 pub mod rpc;

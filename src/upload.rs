@@ -13,8 +13,11 @@ use std::os::raw::{c_char, c_long};
 /// value `mg_http_upload` returns, as Mongoose numbers them.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refusal {
+    /// What `mg_http_upload` returns.
     pub code: c_long,
+    /// The HTTP status of the reply.
     pub status: i32,
+    /// The reply body.
     pub message: String,
 }
 
@@ -224,8 +227,8 @@ pub unsafe fn start_upload(
 ) {
     let cb = cb.or(Some(default_cb));
     let fail = |msg: &std::ffi::CStr| {
-        // SAFETY: the callback with a live connection.
         if let Some(f) = cb {
+            // SAFETY: the program's callback, with a live connection.
             unsafe { f(c, msg.as_ptr()) };
         }
     };

@@ -130,7 +130,7 @@ pub unsafe extern "C" fn mg_jwt_sign_hs256(
     buf: *mut c_char,
     len: usize,
 ) -> usize {
-    guard("mg_jwt_sign_hs256", 0, || {
+    guard!("mg_jwt_sign_hs256", 0, || {
         // SAFETY: per the C contract.
         unsafe {
             sign_into("mg_jwt_sign_hs256", opts, buf, len, |o, claims, kid, extra| {
@@ -153,7 +153,7 @@ pub unsafe extern "C" fn mg_jwt_verify_hs256(
     buf: *mut c_char,
     len: usize,
 ) -> usize {
-    guard("mg_jwt_verify_hs256", 0, || {
+    guard!("mg_jwt_verify_hs256", 0, || {
         if opts.is_null() {
             null_arg("mg_jwt_verify_hs256", "opts");
             return 0;
@@ -179,7 +179,7 @@ pub unsafe extern "C" fn mg_jwt_sign_es256(
     buf: *mut c_char,
     len: usize,
 ) -> usize {
-    guard("mg_jwt_sign_es256", 0, || {
+    guard!("mg_jwt_sign_es256", 0, || {
         // SAFETY: per the C contract.
         unsafe {
             sign_into("mg_jwt_sign_es256", opts, buf, len, |o, claims, kid, extra| {
@@ -202,7 +202,7 @@ pub unsafe extern "C" fn mg_jwt_verify_es256(
     buf: *mut c_char,
     len: usize,
 ) -> usize {
-    guard("mg_jwt_verify_es256", 0, || {
+    guard!("mg_jwt_verify_es256", 0, || {
         if opts.is_null() {
             null_arg("mg_jwt_verify_es256", "opts");
             return 0;
@@ -238,7 +238,7 @@ pub extern "C" fn mg_uecc_secp256r1() -> *const MG_UECC_Curve_t {
 /// when len < 32).
 #[no_mangle]
 pub unsafe extern "C" fn mg_uecc_parse_private_key(key: mg_str, buf: *mut u8, len: usize) -> usize {
-    guard("mg_uecc_parse_private_key", 0, || {
+    guard!("mg_uecc_parse_private_key", 0, || {
         if buf.is_null() || len < 32 {
             crate::log_error!("mg_uecc_parse_private_key", "buf is NULL or shorter than 32");
             return 0;
@@ -266,7 +266,7 @@ pub unsafe extern "C" fn mg_uecc_compute_public_key(
     public_key: *mut u8,
     curve: *const MG_UECC_Curve_t,
 ) -> c_int {
-    guard("mg_uecc_compute_public_key", 0, || {
+    guard!("mg_uecc_compute_public_key", 0, || {
         if !std::ptr::eq(curve, &SECP256R1) || public_key.is_null() {
             crate::log_error!("mg_uecc_compute_public_key", "unsupported curve or NULL key");
             return 0;

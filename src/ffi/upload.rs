@@ -25,7 +25,7 @@ pub unsafe extern "C" fn mg_http_upload(
     max_size: usize,
 ) -> c_long {
     const F: &str = "mg_http_upload";
-    guard(F, -1, || {
+    guard!(F, -1, || {
         if c.is_null() || hm.is_null() {
             null_arg(F, if c.is_null() { "c" } else { "hm" });
             return -1;
@@ -64,7 +64,7 @@ pub unsafe extern "C" fn mg_http_start_upload(
     r#fn: Option<unsafe extern "C" fn(c: *mut mg_connection, status: *const c_char)>,
 ) {
     const F: &str = "mg_http_start_upload";
-    guard(F, (), || {
+    guard!(F, (), || {
         if c.is_null() || hm.is_null() || fs.is_null() {
             return null_arg(
                 F,
