@@ -309,7 +309,7 @@ static void test_subprotocol(struct mg_mgr *mgr) {
       fprintf(stderr, "subprotocol %s: %d [%s]\n", paths[i], cl.protos, cl.proto);
     if (c != NULL) c->is_closing = 1;
     while (!cl.closed && mg_millis() < end) mg_mgr_poll(mgr, 10);
-    client_free(&cl);
+    client_free(mgr, &cl);
   }
   {
     // Without an offer, no subprotocol.
@@ -321,7 +321,7 @@ static void test_subprotocol(struct mg_mgr *mgr) {
     CHECK(cl.opened && cl.protos == 0);
     c->is_closing = 1;
     while (!cl.closed && mg_millis() < end) mg_mgr_poll(mgr, 10);
-    client_free(&cl);
+    client_free(mgr, &cl);
   }
 }
 
