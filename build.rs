@@ -4,6 +4,11 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The library's compile-time sizes, shared with the crate.
+#[allow(dead_code)]
+#[path = "src/config.rs"]
+mod config;
+
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     compile_shim(&root);
@@ -119,7 +124,7 @@ fn generate_header(root: &Path) {
     }
     let mut config =
         cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml");
-    config.after_includes = Some(read(root, "csrc/header_prelude.h"));
+    config.after_includes = Some(read(root, "csrc/header_prelude.h") + &size_checks());
     config.trailer = Some(read(root, "csrc/header_trailer.h"));
     let bindings = match cbindgen::Builder::new().with_crate(root).with_config(config).generate() {
         Ok(b) => b,
@@ -140,6 +145,34 @@ fn generate_header(root: &Path) {
                 .unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
         }
     }
+}
+
+/// Preprocessor checks for the build-time sizes: a program that defines one
+/// (`-DMG_MAX_HTTP_HEADERS=7`, as Mongoose's own test build does) gets a
+/// warning saying the prebuilt library's value applies, not a silent
+/// override. The header then defines the library's value.
+fn size_checks() -> String {
+    let sizes = [
+        ("MG_IO_SIZE", config::MG_IO_SIZE),
+        ("MG_MAX_RECV_SIZE", config::MG_MAX_RECV_SIZE),
+        ("MG_DATA_SIZE", config::MG_DATA_SIZE),
+        ("MG_MAX_HTTP_HEADERS", config::MG_MAX_HTTP_HEADERS),
+        ("MG_PATH_MAX", config::MG_PATH_MAX),
+    ];
+    let mut s = String::from(
+        "\n// Build-time sizes are fixed in the prebuilt library: a program's own\n\
+         // value is reported and replaced by the library's.\n",
+    );
+    for (name, value) in sizes {
+        s += &format!(
+            "#if defined({name}) && ({name} + 0) != {value}\n\
+             #warning \"mongoose.h: {name} is {value} in the prebuilt library; \
+             the program's value is ignored\"\n\
+             #endif\n\
+             #undef {name}\n"
+        );
+    }
+    s
 }
 
 fn read(root: &Path, rel: &str) -> String {

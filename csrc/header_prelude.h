@@ -57,13 +57,13 @@
 #define MG_HTTP_INDEX "index.html"
 #define MG_SOCK_LISTEN_BACKLOG_SIZE 128
 
-// Firmware update targets. This library runs on hosts with an operating
-// system and has no firmware to update: MG_OTA is MG_OTA_NONE, and the
-// mg_ota_*() functions refuse (see their declarations).
+// Firmware update targets. On this host an update writes a file (see
+// mg_ota_begin()): MG_OTA is MG_OTA_CUSTOM, so programs that test
+// `MG_OTA != MG_OTA_NONE` offer their firmware upload.
 #define MG_OTA_NONE 0
 #define MG_OTA_CUSTOM 1000
 #ifndef MG_OTA
-#define MG_OTA MG_OTA_NONE
+#define MG_OTA MG_OTA_CUSTOM
 #endif
 
 // TLS back-ends, as Mongoose numbers them. MG_TLS names the one this
@@ -88,6 +88,10 @@ struct mg_connection;
 struct mg_mgr;
 struct mg_queue;
 struct mg_rpc_req;
+
+// The curve handle of the mg_uecc_* key helpers (see mg_uecc_secp256r1()).
+struct MG_UECC_Curve_t;
+typedef const struct MG_UECC_Curve_t *MG_UECC_Curve;
 
 // Mongoose names the hash contexts by typedef; C programs declare them as
 // `mg_sha1_ctx ctx;`.

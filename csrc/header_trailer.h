@@ -7,8 +7,8 @@ extern "C" {
 
 // Formats fmt and calls fn(ch, arg) for each output character. Returns the
 // number of characters produced. Supports %d %i %u %x %X %o %c %s %p %g %f %e
-// %%, flags, width, precision, `*`, the h/hh/l/ll/z length modifiers, and the
-// extensions %M (call a printer: `mg_pm_t fn, ...its args`) and %m (same, in
+// %%, flags, width, precision, `*`, the l/ll/z length modifiers (h and hh
+// are ignored, as in Mongoose), and the extensions %M (call a printer: `mg_pm_t fn, ...its args`) and %m (same, in
 // double quotes).
 size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...);
 
@@ -102,6 +102,10 @@ void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...);
 // is empty or does not fit.
 size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 
+// Zeroes len bytes at buf in a way the compiler does not remove; NULL is
+// allowed. (Declared here: the Rust side cannot spell `volatile`.)
+void mg_bzero(volatile unsigned char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
@@ -157,6 +161,45 @@ size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 #define MG_U8P(ADDR) ((uint8_t *) (ADDR))
 #define MG_IPADDR_PARTS(ADDR) \
   MG_U8P(ADDR)[0], MG_U8P(ADDR)[1], MG_U8P(ADDR)[2], MG_U8P(ADDR)[3]
+// Big-endian loads from and stores to any byte address (no alignment needed).
+#define MG_LOAD_BE16(p) \
+  ((uint16_t) ((uint16_t) MG_U8P(p)[0] << 8 | (uint16_t) MG_U8P(p)[1]))
+#define MG_LOAD_BE24(p) \
+  ((uint32_t) MG_U8P(p)[0] << 16 | (uint32_t) MG_U8P(p)[1] << 8 | MG_U8P(p)[2])
+#define MG_LOAD_BE32(p) \
+  ((uint32_t) MG_LOAD_BE16(p) << 16 | (uint32_t) MG_LOAD_BE16(MG_U8P(p) + 2))
+#define MG_LOAD_BE64(p) \
+  ((uint64_t) MG_LOAD_BE32(p) << 32 | (uint64_t) MG_LOAD_BE32(MG_U8P(p) + 4))
+#define MG_STORE_BE16(p, n)                          \
+  do {                                               \
+    uint8_t *p16_ = MG_U8P(p);                       \
+    uint16_t n16_ = (uint16_t) (n);                  \
+    p16_[0] = (uint8_t) (n16_ >> 8);                 \
+    p16_[1] = (uint8_t) n16_;                        \
+  } while (0)
+#define MG_STORE_BE24(p, n)                          \
+  do {                                               \
+    uint8_t *p24_ = MG_U8P(p);                       \
+    uint32_t n24_ = (uint32_t) (n);                  \
+    p24_[0] = (uint8_t) (n24_ >> 16);                \
+    p24_[1] = (uint8_t) (n24_ >> 8);                 \
+    p24_[2] = (uint8_t) n24_;                        \
+  } while (0)
+#define MG_STORE_BE32(p, n)                          \
+  do {                                               \
+    uint8_t *p32_ = MG_U8P(p);                       \
+    uint32_t n32_ = (uint32_t) (n);                  \
+    MG_STORE_BE16(p32_, n32_ >> 16);                 \
+    MG_STORE_BE16(p32_ + 2, n32_);                   \
+  } while (0)
+#define MG_STORE_BE64(p, n)                          \
+  do {                                               \
+    uint8_t *p64_ = MG_U8P(p);                       \
+    uint64_t n64_ = (uint64_t) (n);                  \
+    MG_STORE_BE32(p64_, n64_ >> 32);                 \
+    MG_STORE_BE32(p64_ + 4, n64_);                   \
+  } while (0)
+
 #define MG_BIT(x) (((uint32_t) 1U) << (x))
 #define MG_ROUND_UP(x, a) ((a) == 0 ? (x) : ((((x) + (a) - 1) / (a)) * (a)))
 #define MG_ROUND_DOWN(x, a) ((a) == 0 ? (x) : (((x) / (a)) * (a)))

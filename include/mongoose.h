@@ -60,13 +60,13 @@
 #define MG_HTTP_INDEX "index.html"
 #define MG_SOCK_LISTEN_BACKLOG_SIZE 128
 
-// Firmware update targets. This library runs on hosts with an operating
-// system and has no firmware to update: MG_OTA is MG_OTA_NONE, and the
-// mg_ota_*() functions refuse (see their declarations).
+// Firmware update targets. On this host an update writes a file (see
+// mg_ota_begin()): MG_OTA is MG_OTA_CUSTOM, so programs that test
+// `MG_OTA != MG_OTA_NONE` offer their firmware upload.
 #define MG_OTA_NONE 0
 #define MG_OTA_CUSTOM 1000
 #ifndef MG_OTA
-#define MG_OTA MG_OTA_NONE
+#define MG_OTA MG_OTA_CUSTOM
 #endif
 
 // TLS back-ends, as Mongoose numbers them. MG_TLS names the one this
@@ -92,6 +92,10 @@ struct mg_mgr;
 struct mg_queue;
 struct mg_rpc_req;
 
+// The curve handle of the mg_uecc_* key helpers (see mg_uecc_secp256r1()).
+struct MG_UECC_Curve_t;
+typedef const struct MG_UECC_Curve_t *MG_UECC_Curve;
+
 // Mongoose names the hash contexts by typedef; C programs declare them as
 // `mg_sha1_ctx ctx;`.
 typedef struct mg_md5_ctx mg_md5_ctx;
@@ -104,6 +108,29 @@ enum { MG_JSON_TOO_DEEP = -1, MG_JSON_INVALID = -2, MG_JSON_NOT_FOUND = -3 };
 
 // mg_io_send()/mg_io_recv() results other than a byte count.
 enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };
+
+// Build-time sizes are fixed in the prebuilt library: a program's own
+// value is reported and replaced by the library's.
+#if defined(MG_IO_SIZE) && (MG_IO_SIZE + 0) != 512
+#warning "mongoose.h: MG_IO_SIZE is 512 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_IO_SIZE
+#if defined(MG_MAX_RECV_SIZE) && (MG_MAX_RECV_SIZE + 0) != 3145728
+#warning "mongoose.h: MG_MAX_RECV_SIZE is 3145728 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_MAX_RECV_SIZE
+#if defined(MG_DATA_SIZE) && (MG_DATA_SIZE + 0) != 32
+#warning "mongoose.h: MG_DATA_SIZE is 32 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_DATA_SIZE
+#if defined(MG_MAX_HTTP_HEADERS) && (MG_MAX_HTTP_HEADERS + 0) != 30
+#warning "mongoose.h: MG_MAX_HTTP_HEADERS is 30 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_MAX_HTTP_HEADERS
+#if defined(MG_PATH_MAX) && (MG_PATH_MAX + 0) != 4096
+#warning "mongoose.h: MG_PATH_MAX is 4096 in the prebuilt library; the program's value is ignored"
+#endif
+#undef MG_PATH_MAX
 
 
 // Granularity of the send and receive buffer growth, in bytes.
@@ -419,6 +446,9 @@ enum mg_event {
   // First number free for user-defined events.
   MG_EV_USER,
 };
+
+// An elliptic curve, for the mg_uecc_* helpers (only P-256 is provided).
+struct MG_UECC_Curve_t;
 
 // The address bytes of `struct mg_addr`, viewable three ways.
 union mg_addr_bytes {
@@ -748,6 +778,25 @@ struct mg_http_message {
   struct mg_str head;
   // Head plus body.
   struct mg_str message;
+};
+
+// Options of the mg_jwt_* functions.
+struct mg_jwt_opts {
+  // The JSON claims (payload) to sign.
+  struct mg_str claims;
+  // Extra header members, JSON without braces (`"cty":"x"`); alg and typ
+  // are set by the library.
+  struct mg_str header;
+  // Key id: adds a "kid" header member when not empty.
+  struct mg_str kid;
+  // HS256: the shared secret.
+  struct mg_str secret;
+  // ES256 signing: the 32-byte P-256 private key (see
+  // mg_uecc_parse_private_key()).
+  const uint8_t *private_key;
+  // ES256 verifying: the 64-byte public key x || y (see
+  // mg_uecc_compute_public_key()).
+  const uint8_t *public_key;
 };
 
 // One MQTT 5 property, for `mg_mqtt_opts.props`/`will_props` and from
@@ -1222,9 +1271,13 @@ struct mg_connection *mg_http_connect(struct mg_mgr *mgr,
                                       void *fn_data);
 
 // Parses the HTTP request or response in `s` into `hm`. Returns the length
-// of the head, 0 when the head is incomplete, or -1 when it is malformed.
-// `hm->body.len` is the announced body length, which may exceed what `s`
-// holds yet.
+// of the head, 0 when the head is incomplete, or -1 when it is malformed
+// (or starts with bytes no request can start with). Lines may end with
+// CRLF or LF. `hm->body.len` is the announced body length, which may
+// exceed what `s` holds yet; a request without Content-Length has an empty
+// body. A response without Content-Length or chunked coding (its body runs
+// until the close) reports the bytes that follow the head in `s`, 0 when
+// none, where Mongoose reports (size_t) -1. A chunked body is reported raw.
 int mg_http_parse(const char *s, size_t len, struct mg_http_message *hm);
 
 // Length of the head at the start of `buf` (through the blank line after
@@ -1244,10 +1297,13 @@ void mg_http_write_chunk(struct mg_connection *c, const char *buf, size_t len);
 // Returns the value of parameter `v` in the header value `s`, which is a
 // list of `name=value` pairs separated by `;` or `,`, as in a `Cookie`
 // header (`a=1; b=2`) or `Content-Disposition` (`form-data; name="x"`).
-// The name must match exactly; a quoted value is returned without its
-// quotes. The result points into `s`; `{NULL, 0}` when there is no such
+// A parameter with exactly that name is preferred (`Digest user="a"`
+// finds `user`); when there is none, the first `v=` anywhere is taken, as
+// in Mongoose (`access_token` then finds `secure_access_token=...`). A
+// quoted value is returned without its quotes. The result points into `s`; `{NULL, 0}` when there is no such
 // parameter (an empty value gives a non-NULL `buf` with `len` 0).
-struct mg_str mg_http_get_header_var(struct mg_str s, struct mg_str v);
+struct mg_str mg_http_get_header_var(struct mg_str s,
+                                     struct mg_str v);
 
 // Returns the raw, still URL-encoded value of variable `name` in `buf`, a
 // query string or form body (`a=1&b=2`); names compare case-insensitively.
@@ -1347,7 +1403,8 @@ char *mg_json_get_str(struct mg_str json, const char *path);
 
 // The string at path decoded from hex digits, in new memory from malloc()
 // (NUL-terminated; release with free()), its length in *len (len may be
-// NULL). NULL if there is no string there or it is not valid hex.
+// NULL). NULL if there is no string there or it is not valid hex; *len is
+// then left untouched.
 char *mg_json_get_hex(struct mg_str json, const char *path, int *len);
 
 // The string at path decoded from base64, in new memory from malloc()
@@ -1370,6 +1427,49 @@ size_t mg_json_unescape(struct mg_str json, const char *path, char *buf, size_t 
 //   struct mg_str key, val;
 //   while ((ofs = mg_json_next(obj, ofs, &key, &val)) > 0) { ... }
 size_t mg_json_next(struct mg_str obj, size_t ofs, struct mg_str *key, struct mg_str *val);
+
+// Signs opts->claims (JSON) with HS256 and opts->secret into a compact JWT
+// in buf, NUL-terminated, with a "kid" header member when opts->kid is set
+// and opts->header's members. Returns the token's length, or 0 on error
+// (also when it does not fit in len bytes).
+size_t mg_jwt_sign_hs256(const struct mg_jwt_opts *opts, char *buf, size_t len);
+
+// Verifies an HS256 JWT with opts->secret and writes its decoded claims into
+// buf, NUL-terminated. Returns the claims' length, or 0 when the token is
+// malformed, its header's alg is not HS256 ("none" included), the
+// signature does not match, the claims have an "exp" in the past or an
+// "nbf" in the future (checked against mg_now()), or they do not fit.
+size_t mg_jwt_verify_hs256(struct mg_str jwt,
+                           const struct mg_jwt_opts *opts,
+                           char *buf,
+                           size_t len);
+
+// Signs opts->claims with ES256 (deterministic ECDSA P-256, RFC 6979) and
+// the 32-byte opts->private_key into a compact JWT in buf, NUL-terminated.
+// Returns the token's length, or 0 on error.
+size_t mg_jwt_sign_es256(const struct mg_jwt_opts *opts, char *buf, size_t len);
+
+// Verifies an ES256 JWT with the 64-byte opts->public_key (x || y) and
+// writes its decoded claims into buf, NUL-terminated. Returns the claims'
+// length, or 0 (same refusals as mg_jwt_verify_hs256()).
+size_t mg_jwt_verify_es256(struct mg_str jwt,
+                           const struct mg_jwt_opts *opts,
+                           char *buf,
+                           size_t len);
+
+// The NIST P-256 curve (secp256r1), the one ES256 uses.
+const struct MG_UECC_Curve_t *mg_uecc_secp256r1(void);
+
+// Reads a PEM P-256 private key (SEC1 "EC PRIVATE KEY" or PKCS#8 "PRIVATE
+// KEY") into buf as its 32-byte scalar. Returns 32, or 0 on error (also
+// when len < 32).
+size_t mg_uecc_parse_private_key(struct mg_str key, uint8_t *buf, size_t len);
+
+// Computes the 64-byte public key (x || y) of a 32-byte private key on
+// curve (mg_uecc_secp256r1()). Returns 1, or 0 on error.
+int mg_uecc_compute_public_key(const uint8_t *private_key,
+                               uint8_t *public_key,
+                               const struct MG_UECC_Curve_t *curve);
 
 // Prints the start of a log line: time, level, source file, line and function.
 // Used by the MG_ERROR/MG_INFO/... macros before mg_log().
@@ -1484,6 +1584,16 @@ struct mg_connection *mg_connect(struct mg_mgr *mgr,
                                  mg_event_handler_t fn,
                                  void *fn_data);
 
+// Like mg_connect(), with a protocol handler: `pfn(c, ev, ev_data)` (with
+// `c->pfn_data` = pfn_data) is set before MG_EV_OPEN and runs before `fn`
+// for every event, as the library's own protocols do.
+struct mg_connection *mg_connect_svc(struct mg_mgr *mgr,
+                                     const char *url,
+                                     mg_event_handler_t fn,
+                                     void *fn_data,
+                                     mg_event_handler_t pfn,
+                                     void *pfn_data);
+
 // Wraps an open, connected descriptor (a socket or one end of a
 // socketpair) into a connection served like a TCP stream: it is made
 // non-blocking, sent MG_EV_OPEN and closed with the connection. `c->loc` and
@@ -1532,6 +1642,11 @@ bool mg_wakeup(struct mg_mgr *mgr, unsigned long id, const void *buf, size_t len
 // `len` 0 means up to the NUL. Escapes `"` `\` and control characters;
 // stops at a NUL. Use as `"%m", MG_ESC(str)` to get a quoted JSON string.
 size_t mg_print_esc(mg_pfn_t fn, void *arg, va_list *ap);
+
+// Printer escaping text for HTML. Arguments: `int len, const char *str`:
+// writes `len` bytes of `str` with `&`, `<`, `>` and `"` as `&amp;`,
+// `&lt;`, `&gt;` and `&quot;`. Use as `"%M", mg_print_html_esc, len, str`.
+size_t mg_print_html_esc(mg_pfn_t fn, void *arg, va_list *ap);
 
 // Printer for base64. Arguments: `int len, const uint8_t *buf`.
 size_t mg_print_base64(mg_pfn_t fn, void *arg, va_list *ap);
@@ -1601,8 +1716,10 @@ void mg_rpc_del(struct mg_rpc **head, void (*handler)(struct mg_rpc_req *r));
 
 // Dispatches r->frame. A request goes to the first handler whose pattern
 // matches its "method" (r->rpc is set to it); with no match the response is
-// error -32601 "<method> not found". A response frame ("result" or "error")
-// goes to the "" handler, if any. Valid JSON that is neither gets -32600;
+// error -32601 "<method> not found". A response frame ("result" or "error",
+// no "method") goes to the "" handler, if any; without one nothing at all
+// is written (Mongoose answers -32601 " not found", which two peers can
+// bounce back and forth forever). Valid JSON that is neither gets -32600;
 // a frame that is not JSON (truncated ones too) gets -32700, with the frame
 // as the message. Errors echo the
 // frame's "id" when it has one.
@@ -1717,8 +1834,9 @@ bool mg_str_to_num(struct mg_str str, int base, void *val, size_t val_len);
 
 // Adds a timer to the manager calling `fn(arg)` every `milliseconds`
 // (MG_TIMER_REPEAT) or once (MG_TIMER_ONCE); MG_TIMER_RUN_NOW also calls it
-// at the next poll. mg_mgr_poll() wakes in time for it. The timer is freed by
-// mg_mgr_free(), or when done if MG_TIMER_AUTODELETE is set.
+// at the next poll. mg_mgr_poll() wakes in time for it. The timer gets
+// MG_TIMER_AUTODELETE: a one-shot timer leaves mgr->timers and is freed once
+// it has run; the others are freed by mg_mgr_free().
 struct mg_timer *mg_timer_add(struct mg_mgr *mgr,
                               uint64_t milliseconds,
                               unsigned int flags,
@@ -1805,13 +1923,29 @@ long mg_io_recv(struct mg_connection *c, void *buf, size_t len);
 // stores nothing (200, returns 0). Refused parts get 400 and a negative
 // return: -1 no file name, -2 a name that is not sane (mg_path_is_sane),
 // -3 a negative offset, -4 the file would exceed `max_size` bytes (the
-// upload's earlier parts are then deleted, so no partial file is left),
+// file keeps its earlier parts, so the client can retry from there),
 // -5 the offset differs from the stored size, -6 the file cannot be opened.
 long mg_http_upload(struct mg_connection *c,
                     struct mg_http_message *hm,
                     struct mg_fs *fs,
                     const char *dir,
                     size_t max_size);
+
+// Streams the body of the request `hm` (call it from MG_EV_HTTP_HDRS, or
+// MG_EV_HTTP_MSG) into the file `dir/name` on `fs` while it arrives, and
+// takes the connection over: `c->fn` becomes the library's upload handler
+// and `c->pfn` is cleared. Once the announced body is stored, or on a
+// failure, `fn(c, status)` is called with status NULL on success or a short
+// reason ("bad name", "open failed", "write error", "connection closed").
+// With `fn` NULL the library replies 200 "ok" or 500 with the reason. A
+// name that is not a plain file name (mg_path_is_sane, no `/`) is refused;
+// the file is written afresh.
+void mg_http_start_upload(struct mg_connection *c,
+                          struct mg_http_message *hm,
+                          struct mg_str name,
+                          struct mg_str dir,
+                          struct mg_fs *fs,
+                          void (*fn)(struct mg_connection *c, const char *status));
 
 // The port of url: the one written in it, else the scheme's default
 // (http/ws 80, https/wss 443, mqtt 1883, mqtts 8883), else 0.
@@ -1820,8 +1954,9 @@ unsigned short mg_url_port(const char *url);
 // True if url's scheme uses TLS: https, wss, mqtts, ssl, tls or tcps.
 bool mg_url_is_ssl(const char *url);
 
-// The host part of url, without port and without the brackets of an IPv6
-// address: "http://[::1]:80/" gives "::1". Points into url; not NUL-terminated.
+// The host part of url, without port; an IPv6 address keeps its brackets,
+// as in Mongoose: "http://[::1]:80/" gives "[::1]" (mg_aton() accepts it).
+// Points into url; not NUL-terminated.
 struct mg_str mg_url_host(const char *url);
 
 // The user name of a "scheme://user:pass@host" url; empty (len 0) when
@@ -1851,14 +1986,21 @@ uint64_t mg_millis(void);
 // until then.
 uint64_t mg_now(void);
 
-// Starts a firmware update (MG_OTA_NONE: there is no firmware to update
-// on this platform). Always false, with an MG_ERROR log line.
+// Starts a firmware update of new_firmware_size bytes. On this host the
+// image goes to a file: $MG_OTA_FILE, or "firmware.bin" in the current
+// directory when that variable is not set, written as that name plus
+// ".tmp" and renamed into place by mg_ota_end(). An unfinished update is
+// dropped. False (logged) when the temporary file cannot be created.
 bool mg_ota_begin(size_t new_firmware_size);
 
-// Writes a chunk of a firmware update. Always false (MG_OTA_NONE).
+// Appends len bytes to the update started by mg_ota_begin(). False
+// (logged) without one, past the announced size (the update is then
+// dropped) or on a write error.
 bool mg_ota_write(const void *buf, size_t len);
 
-// Ends a firmware update. Always false (MG_OTA_NONE).
+// Finishes the update: when all the announced bytes were written, the file
+// replaces the target and the result is true. Otherwise the partial file is
+// removed, the target is left as it was, and the result is false (logged).
 bool mg_ota_end(void);
 
 // calloc(); memory the library hands out comes from here and goes back
@@ -1867,9 +2009,6 @@ void *mg_calloc(size_t count, size_t size);
 
 // free().
 void mg_free(void *ptr);
-
-// Zeroes `len` bytes at `buf` in a way the compiler does not remove; NULL is allowed.
-void mg_bzero(uint8_t *buf, size_t len);
 
 // Network to host byte order, 16 bits (mg_htons is the same function).
 uint16_t mg_ntohs(uint16_t net);
@@ -1901,6 +2040,23 @@ bool mg_path_is_sane(struct mg_str path);
 // Blocks the calling thread for at least ms milliseconds.
 void mg_delayms(unsigned int ms);
 
+// Seconds since the Unix epoch of a UTC date and time (month 1-12, day
+// 1-31). 0 for a year before 1970 or a month out of range.
+uint64_t mg_timegm(unsigned int year,
+                   unsigned int month,
+                   unsigned int day,
+                   unsigned int hour,
+                   unsigned int min,
+                   unsigned int sec);
+
+// Checks remote_ip against an access list: comma-separated entries
+// "+a.b.c.d[/bits]" (allow) or "-a.b.c.d[/bits]" (deny); the last match
+// decides. An empty list allows everyone; any other list denies by default.
+// Returns 1 allowed, 0 denied, -1 for an entry without + or - or for an
+// IPv6 remote_ip (IPv4 lists only, as in Mongoose), -2 for a malformed
+// network. E.g. "-0.0.0.0/0,+192.168.0.0/16".
+int mg_check_ip_acl(struct mg_str acl, struct mg_addr *remote_ip);
+
 // Sends one WebSocket frame (FIN set) with opcode `op` (WEBSOCKET_OP_*) and
 // `len` bytes of `buf` as payload; client connections mask it. The frame is
 // appended to `c->send`. Returns the bytes appended (header + len), 0 when
@@ -1929,8 +2085,8 @@ extern "C" {
 
 // Formats fmt and calls fn(ch, arg) for each output character. Returns the
 // number of characters produced. Supports %d %i %u %x %X %o %c %s %p %g %f %e
-// %%, flags, width, precision, `*`, the h/hh/l/ll/z length modifiers, and the
-// extensions %M (call a printer: `mg_pm_t fn, ...its args`) and %m (same, in
+// %%, flags, width, precision, `*`, the l/ll/z length modifiers (h and hh
+// are ignored, as in Mongoose), and the extensions %M (call a printer: `mg_pm_t fn, ...its args`) and %m (same, in
 // double quotes).
 size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...);
 
@@ -2024,6 +2180,10 @@ void mg_rpc_err(struct mg_rpc_req *r, int code, const char *fmt, ...);
 // is empty or does not fit.
 size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 
+// Zeroes len bytes at buf in a way the compiler does not remove; NULL is
+// allowed. (Declared here: the Rust side cannot spell `volatile`.)
+void mg_bzero(volatile unsigned char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif
@@ -2079,6 +2239,45 @@ size_t mg_queue_printf(struct mg_queue *q, const char *fmt, ...);
 #define MG_U8P(ADDR) ((uint8_t *) (ADDR))
 #define MG_IPADDR_PARTS(ADDR) \
   MG_U8P(ADDR)[0], MG_U8P(ADDR)[1], MG_U8P(ADDR)[2], MG_U8P(ADDR)[3]
+// Big-endian loads from and stores to any byte address (no alignment needed).
+#define MG_LOAD_BE16(p) \
+  ((uint16_t) ((uint16_t) MG_U8P(p)[0] << 8 | (uint16_t) MG_U8P(p)[1]))
+#define MG_LOAD_BE24(p) \
+  ((uint32_t) MG_U8P(p)[0] << 16 | (uint32_t) MG_U8P(p)[1] << 8 | MG_U8P(p)[2])
+#define MG_LOAD_BE32(p) \
+  ((uint32_t) MG_LOAD_BE16(p) << 16 | (uint32_t) MG_LOAD_BE16(MG_U8P(p) + 2))
+#define MG_LOAD_BE64(p) \
+  ((uint64_t) MG_LOAD_BE32(p) << 32 | (uint64_t) MG_LOAD_BE32(MG_U8P(p) + 4))
+#define MG_STORE_BE16(p, n)                          \
+  do {                                               \
+    uint8_t *p16_ = MG_U8P(p);                       \
+    uint16_t n16_ = (uint16_t) (n);                  \
+    p16_[0] = (uint8_t) (n16_ >> 8);                 \
+    p16_[1] = (uint8_t) n16_;                        \
+  } while (0)
+#define MG_STORE_BE24(p, n)                          \
+  do {                                               \
+    uint8_t *p24_ = MG_U8P(p);                       \
+    uint32_t n24_ = (uint32_t) (n);                  \
+    p24_[0] = (uint8_t) (n24_ >> 16);                \
+    p24_[1] = (uint8_t) (n24_ >> 8);                 \
+    p24_[2] = (uint8_t) n24_;                        \
+  } while (0)
+#define MG_STORE_BE32(p, n)                          \
+  do {                                               \
+    uint8_t *p32_ = MG_U8P(p);                       \
+    uint32_t n32_ = (uint32_t) (n);                  \
+    MG_STORE_BE16(p32_, n32_ >> 16);                 \
+    MG_STORE_BE16(p32_ + 2, n32_);                   \
+  } while (0)
+#define MG_STORE_BE64(p, n)                          \
+  do {                                               \
+    uint8_t *p64_ = MG_U8P(p);                       \
+    uint64_t n64_ = (uint64_t) (n);                  \
+    MG_STORE_BE32(p64_, n64_ >> 32);                 \
+    MG_STORE_BE32(p64_ + 4, n64_);                   \
+  } while (0)
+
 #define MG_BIT(x) (((uint32_t) 1U) << (x))
 #define MG_ROUND_UP(x, a) ((a) == 0 ? (x) : ((((x) + (a) - 1) / (a)) * (a)))
 #define MG_ROUND_DOWN(x, a) ((a) == 0 ? (x) : (((x) / (a)) * (a)))

@@ -141,6 +141,56 @@ impl mg_addr {
     }
 }
 
+/// Checks `ip` against an access list of comma-separated entries `+NET` (allow)
+/// or `-NET` (deny), NET being `a.b.c.d` or `a.b.c.d/bits`; the last entry
+/// that matches decides. Mongoose's rules: an empty list allows everyone,
+/// any other list denies by default, and an entry matches when the address
+/// masked to `bits` equals `a.b.c.d` exactly. Returns 1 (allowed), 0
+/// (denied), -1 (an entry not starting with `+` or `-`, or an IPv6 address:
+/// IPv4 lists only) or -2 (a malformed network).
+pub fn check_ip_acl(acl: &[u8], ip: &mg_addr) -> i32 {
+    let mut allowed = false;
+    if ip.is_ip6 {
+        return -1;
+    }
+    let b = ip.bytes();
+    let v4 = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    if acl.is_empty() {
+        return 1;
+    }
+    for entry in acl.split(|&c| c == b',') {
+        let allow = match entry.first() {
+            Some(b'+') => true,
+            Some(b'-') => false,
+            _ => return -1,
+        };
+        let Some((net, mask)) = parse_net(&entry[1..]) else {
+            return -2;
+        };
+        if v4 & mask == net {
+            allowed = allow;
+        }
+    }
+    i32::from(allowed)
+}
+
+/// `a.b.c.d` or `a.b.c.d/bits` (0-32) as (address, mask).
+fn parse_net(s: &[u8]) -> Option<(u32, u32)> {
+    let (addr, bits) = match s.iter().position(|&c| c == b'/') {
+        Some(i) => {
+            let b = &s[i + 1..];
+            if b.is_empty() || b.len() > 2 || !b.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            (&s[..i], std::str::from_utf8(b).ok()?.parse::<u32>().ok().filter(|&n| n <= 32)?)
+        }
+        None => (s, 32),
+    };
+    let net = u32::from_be_bytes(parse_ipv4(addr)?);
+    let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+    Some((net, mask))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

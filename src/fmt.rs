@@ -1,8 +1,9 @@
 //! The printf engine behind `mg_snprintf`, `mg_xprintf`, `mg_printf`,
 //! `mg_log` and friends, plus the renderers the `%M` printers use.
 //!
-//! The engine parses a C format string and renders it exactly as glibc's
-//! `snprintf` does for the conversions it supports:
+//! The engine parses a C format string and renders it as glibc's `snprintf`
+//! does for the conversions it supports, except where Mongoose programs rely
+//! on Mongoose's own rules (see [`format`]):
 //! `%d %i %u %x %X %o %c %s %p %f %F %e %E %g %G %%`, the flags `- + space 0 #`,
 //! width and precision (also as `*`), and the length modifiers
 //! `hh h l ll z j t` (`L` and `q` are accepted as `ll`).
@@ -77,6 +78,20 @@ enum Len {
 /// Formats `fmt` with arguments from `args`, sending each output byte to
 /// `out`. Returns the number of bytes produced. Formatting stops at the end
 /// of `fmt` or at its first NUL byte.
+///
+/// Where Mongoose's printf differs from C and programs depend on it, this
+/// follows Mongoose:
+/// - `h` and `hh` are ignored: the `int` argument is printed whole.
+/// - `%s` of NULL prints nothing (only the padding).
+/// - `%g` with a precision P above 1 uses fixed notation for a decimal
+///   exponent X with -P < X < P (C: -4 <= X < P), so 0.00001 is `0.00001`.
+/// - `%f` of a value above 0.1 rounds half up: half a unit of the last digit
+///   is added (in double arithmetic) and the digits are cut, so `%.1f` of
+///   0.15 is `0.2`.
+///
+/// Where Mongoose's output is malformed (a truncated exponent or digits, a
+/// `.` after `%.0f`, garbage for `%.1g`, `00-42` for `%05d` of -42,
+/// lower-case `%X`), C's output is kept.
 pub fn format<A: ArgSource + ?Sized>(fmt: &[u8], args: &mut A, out: &mut dyn FnMut(u8)) -> usize {
     let mut n = 0usize;
     let mut put = |b: u8| {
@@ -192,13 +207,8 @@ pub fn format<A: ArgSource + ?Sized>(fmt: &[u8], args: &mut A, out: &mut dyn FnM
                 pad_plain(&mut put, &spec, &[ch]);
             }
             b's' => {
-                // glibc prints "(null)" for NULL unless the precision is too
-                // small to hold it, in which case it prints nothing.
-                let s: &[u8] = match args.string(spec.prec) {
-                    Some(s) => s,
-                    None if spec.prec.is_none_or(|p| p >= 6) => b"(null)",
-                    None => b"",
-                };
+                // NULL prints nothing, as with Mongoose (glibc: "(null)").
+                let s: &[u8] = args.string(spec.prec).unwrap_or(b"");
                 pad_plain(&mut put, &spec, s);
             }
             b'f' | b'F' | b'e' | b'E' | b'g' | b'G' | b'a' | b'A' => {
@@ -257,8 +267,8 @@ fn parse_num(fmt: &[u8], i: &mut usize) -> usize {
 fn signed_arg<A: ArgSource + ?Sized>(args: &mut A, len: Len) -> i64 {
     match len {
         Len::Int => args.int() as i64,
-        Len::Char => args.int() as i8 as i64,
-        Len::Short => args.int() as i16 as i64,
+        // Mongoose ignores `h` and `hh`: the promoted int is printed whole.
+        Len::Char | Len::Short => args.int() as i64,
         Len::Long => args.long(),
         Len::LongLong | Len::Max | Len::LongDouble => args.llong(),
         Len::Size | Len::PtrDiff => args.size() as isize as i64,
@@ -268,8 +278,7 @@ fn signed_arg<A: ArgSource + ?Sized>(args: &mut A, len: Len) -> i64 {
 fn unsigned_arg<A: ArgSource + ?Sized>(args: &mut A, len: Len) -> u64 {
     match len {
         Len::Int => args.uint() as u64,
-        Len::Char => args.uint() as u8 as u64,
-        Len::Short => args.uint() as u16 as u64,
+        Len::Char | Len::Short => args.uint() as u64,
         Len::Long => args.ulong(),
         Len::LongLong | Len::Max | Len::LongDouble => args.ullong(),
         Len::Size | Len::PtrDiff => args.size() as u64,
@@ -365,10 +374,24 @@ fn float_body(v: f64, conv: u8, spec: &Spec) -> (bool, String, bool) {
     (neg, s, true)
 }
 
-/// `%f`: Rust's formatting rounds the exact binary value correctly, with
-/// ties to even, as glibc does.
+/// `%f`. Above 0.1, Mongoose's rounding: add half a unit of the last digit
+/// (0.5 divided by ten `prec` times, in double arithmetic) and cut the exact
+/// digits of the sum. At or below 0.1, Mongoose adds less than that, which
+/// cuts 0.019 to `0.01` with `%.2f`; there the exact binary value is rounded
+/// correctly (ties to even), as glibc does.
 fn fixed(a: f64, prec: usize, alt: bool) -> String {
-    let mut s = format!("{a:.prec$}");
+    let mut s = if a > 0.1 {
+        let mut half = 0.5f64;
+        (0..prec).for_each(|_| half /= 10.0);
+        // 30 more digits than kept: cutting them equals cutting the exact
+        // expansion unless 30 nines follow, which no double's does here.
+        let mut s = format!("{:.*}", prec + 30, a + half);
+        let dot = s.find('.').unwrap_or(s.len());
+        s.truncate(if prec == 0 { dot } else { dot + 1 + prec });
+        s
+    } else {
+        format!("{a:.prec$}")
+    };
     if alt && prec == 0 {
         s.push('.');
     }
@@ -456,11 +479,14 @@ fn exponential(a: f64, prec: usize, alt: bool) -> String {
 }
 
 /// `%g`: `%e` or `%f` style depending on the exponent after rounding to P
-/// significant digits; trailing zeros go unless `#` is given.
+/// significant digits; trailing zeros go unless `#` is given. Fixed style
+/// covers exponents in (-P, P) as in Mongoose (C: [-4, P)); with P = 1,
+/// where Mongoose's output is garbage, C's rule.
 fn general(a: f64, prec: usize, alt: bool) -> String {
     let p = if prec == 0 { 1 } else { prec };
     let (mut m, exp) = split_exp(a, p - 1);
-    let exp_style = exp < -4 || exp >= p as i32;
+    let low = if p > 1 { -(p as i32) } else { -5 };
+    let exp_style = a != 0.0 && (exp <= low || exp >= p as i32);
     if !exp_style {
         m = format!("{a:.*}", (p as i32 - 1 - exp) as usize);
     } else if alt && exp == p as i32 && exact_exponent(a) == exp - 1 {
@@ -509,6 +535,23 @@ pub fn json_escape(s: &[u8], out: &mut dyn FnMut(u8)) -> usize {
             }
             c => emit(&[c]),
         }
+    }
+    n
+}
+
+/// HTML escaping of `s`: `& < > "` as entities, other bytes as they are.
+pub fn html_escape(s: &[u8], out: &mut dyn FnMut(u8)) -> usize {
+    let mut n = 0;
+    for &c in s {
+        let esc: &[u8] = match c {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            _ => std::slice::from_ref(&c),
+        };
+        esc.iter().for_each(|&b| out(b));
+        n += esc.len();
     }
     n
 }
@@ -686,10 +729,10 @@ mod tests {
     #[test]
     fn length_modifiers() {
         assert_eq!(
-            f("%hhd|%hhu|%hd|%hu", vec![I(300), I(300), I(70000), I(70000)]),
-            "44|44|4464|4464"
+            f("%hhd|%hhu|%hd|%hu", vec![I(300), I(300), I(70000), I(-70000)]),
+            "300|300|70000|4294897296"
         );
-        assert_eq!(f("%hhx", vec![I(-1)]), "ff");
+        assert_eq!(f("%hhx", vec![I(-1)]), "ffffffff");
         assert_eq!(f("%lld", vec![I(i64::MIN)]), "-9223372036854775808");
         assert_eq!(f("%llu", vec![U(u64::MAX)]), "18446744073709551615");
         assert_eq!(
@@ -718,7 +761,7 @@ mod tests {
             ),
             "x|   ab|ab   |ab"
         );
-        assert_eq!(f("%s|%.3s|%8s|", vec![S(None), S(None), S(None)]), "(null)||  (null)|");
+        assert_eq!(f("%s|%.3s|%8s|", vec![S(None), S(None), S(None)]), "||        |");
         assert_eq!(f("%p|%8p|%p", vec![P(0), P(0), P(0x1234)]), "(nil)|   (nil)|0x1234");
         assert_eq!(
             f("%+p|%010p|%.6p", vec![P(0x12), P(0x12), P(0x12)]),
@@ -728,8 +771,16 @@ mod tests {
 
     #[test]
     fn floats_fixed_and_exponent() {
-        assert_eq!(f("%f|%.2f|%.0f", vec![F(1.23456), F(2.675), F(2.5)]), "1.234560|2.67|2");
-        assert_eq!(f("%.0f %.0f %.0f %.0f", vec![F(0.5), F(1.5), F(2.5), F(3.5)]), "0 2 2 4");
+        assert_eq!(f("%f|%.2f|%.0f", vec![F(1.23456), F(2.675), F(2.5)]), "1.234560|2.67|3");
+        assert_eq!(f("%.0f %.0f %.0f %.0f", vec![F(0.5), F(1.5), F(2.5), F(3.5)]), "1 2 3 4");
+        // Mongoose's rounding above 0.1, C's at or below it.
+        assert_eq!(
+            f(
+                "%.1f|%.1f|%.1f|%.2f|%.2f|%.1f",
+                vec![F(0.15), F(1.15), F(0.95), F(0.015), F(0.019), F(0.05)]
+            ),
+            "0.2|1.1|1.0|0.01|0.02|0.1"
+        );
         assert_eq!(
             f("%e|%E|%.2e", vec![F(123456.0), F(0.000123), F(9.999)]),
             "1.234560e+05|1.230000E-04|1.00e+01"
@@ -749,7 +800,12 @@ mod tests {
             ("%g", 100000.0, "100000"),
             ("%g", 1000000.0, "1e+06"),
             ("%g", 0.0001, "0.0001"),
-            ("%g", 0.00001, "1e-05"),
+            ("%g", 0.00001, "0.00001"),
+            ("%g", 0.000001, "1e-06"),
+            ("%g", 0.000123456, "0.000123456"),
+            ("%.3g", 0.000123456, "1.23e-04"),
+            ("%.1g", 0.00001, "1e-05"),
+            ("%g", 1e100, "1e+100"),
             ("%g", 0.1, "0.1"),
             ("%g", 0.0, "0"),
             ("%g", 123456789.0, "1.23457e+08"),
@@ -760,7 +816,7 @@ mod tests {
             ("%#.3g", 100.0, "100."),
             ("%G", 1e-10, "1E-10"),
             ("%.3g", 1.23456, "1.23"),
-            ("%10.3g|", 0.0001234, "  0.000123|"),
+            ("%10.3g|", 0.0001234, "  1.23e-04|"),
         ];
         for (fmt, v, want) in cases {
             assert_eq!(f(fmt, vec![F(*v)]), *want, "{fmt} {v}");

@@ -22,18 +22,48 @@ fn is_ws(b: u8) -> bool {
 }
 
 /// The value of parameter `name` in a header value made of `name=value`
-/// pairs separated by `;` or `,`, as in `Cookie: a=1; b=2` or
-/// `Content-Disposition: form-data; name="f"; filename="a b.txt"`.
+/// pairs separated by `;` or `,`, as in `Cookie: a=1; b=2`,
+/// `Content-Disposition: form-data; name="f"; filename="a b.txt"` or
+/// `Authorization: Digest username="a", realm="b"`.
 ///
-/// Names compare exactly (cookie names are case-sensitive) and must match a
-/// whole parameter name: `id` does not match `xid=1`. Items without `=` (like
-/// `form-data`) are skipped. A quoted value is returned without its quotes
-/// (backslash escapes are kept as they are, the result is a view); an
-/// unquoted value ends at `;`, `,` or whitespace. None when absent.
+/// Names compare exactly (cookie names are case-sensitive) and a whole
+/// parameter name is preferred: `id` finds `id=2` in `xid=1; id=2`. Items
+/// without `=` (like `form-data` or the scheme `Digest`) are skipped. A
+/// quoted value is returned without its quotes (backslash escapes are kept
+/// as they are, the result is a view); an unquoted value ends at `;`, `,` or
+/// whitespace. When no parameter has that exact name, Mongoose's rule
+/// applies, which programs rely on: the first `name=` anywhere, so that
+/// `access_token` finds the value of `secure_access_token` (Mongoose's
+/// device-dashboard reads its login cookie that way). None when absent.
 pub fn header_var<'a>(s: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     if name.is_empty() {
         return None;
     }
+    exact_var(s, name).or_else(|| suffix_var(s, name))
+}
+
+/// The value starting at `s[i]` (just after `=` and any whitespace), and the
+/// offset after it.
+fn value_at(s: &[u8], mut i: usize) -> (&[u8], usize) {
+    if s.get(i) == Some(&b'"') {
+        let begin = i + 1;
+        let mut j = begin;
+        while j < s.len() && s[j] != b'"' {
+            j += if s[j] == b'\\' { 2 } else { 1 };
+        }
+        let end = j.min(s.len());
+        (&s[begin..end], (end + 1).min(s.len()))
+    } else {
+        let begin = i;
+        while i < s.len() && !matches!(s[i], b';' | b',') && !is_ws(s[i]) {
+            i += 1;
+        }
+        (&s[begin..i], i)
+    }
+}
+
+/// [`header_var`] by whole parameter names.
+fn exact_var<'a>(s: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
     let mut i = 0;
     loop {
         while i < s.len() && (is_ws(s[i]) || s[i] == b';' || s[i] == b',') {
@@ -51,40 +81,32 @@ pub fn header_var<'a>(s: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
             i += 1;
         }
         if i >= s.len() || s[i] != b'=' {
-            // A bare item; skip to the next separator.
-            while i < s.len() && s[i] != b';' && s[i] != b',' {
-                i += 1;
-            }
+            // A bare item (a scheme such as `Digest`, or `form-data`): the
+            // next item may follow after whitespace alone.
             continue;
         }
         i += 1;
         while i < s.len() && is_ws(s[i]) {
             i += 1;
         }
-        let value = if s.get(i) == Some(&b'"') {
-            let begin = i + 1;
-            let mut j = begin;
-            while j < s.len() && s[j] != b'"' {
-                j += if s[j] == b'\\' { 2 } else { 1 };
-            }
-            let end = j.min(s.len());
-            i = (end + 1).min(s.len());
-            &s[begin..end]
-        } else {
-            let begin = i;
-            while i < s.len() && !matches!(s[i], b';' | b',') && !is_ws(s[i]) {
-                i += 1;
-            }
-            &s[begin..i]
-        };
+        let (value, next) = value_at(s, i);
+        i = next;
         if key == name {
             return Some(value);
         }
         // Skip whatever follows the value up to the next separator.
-        while i < s.len() && s[i] != b';' && s[i] != b',' {
+        while i < s.len() && s[i] != b';' && s[i] != b',' && !is_ws(s[i]) {
             i += 1;
         }
     }
+}
+
+/// Mongoose's rule: the value after the first `name=` anywhere in `s`.
+fn suffix_var<'a>(s: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
+    let at = s
+        .windows(name.len() + 1)
+        .position(|w| w[..name.len()] == *name && w[name.len()] == b'=')?;
+    Some(value_at(s, at + name.len() + 1).0)
 }
 
 /// The raw (still percent-encoded) value of variable `name` in a query
@@ -276,6 +298,8 @@ mod tests {
         assert_eq!(header_var(cd, b"form-data"), None);
         assert_eq!(header_var(b"blah; access_token=hello", b"access_token"), Some(&b"hello"[..]));
         assert_eq!(header_var(b"xid=1; id=2", b"id"), Some(&b"2"[..]));
+        assert_eq!(header_var(b"xid=1", b"id"), Some(&b"1"[..]));
+        assert_eq!(header_var(br#"Digest username="a", realm="b""#, b"username"), Some(&b"a"[..]));
         assert_eq!(header_var(b"a=", b"a"), Some(&b""[..]));
         assert_eq!(header_var(b"a=\"x;y\"; b=2", b"b"), Some(&b"2"[..]));
         assert_eq!(header_var(b"a=\"unterminated", b"a"), Some(&b"unterminated"[..]));

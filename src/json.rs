@@ -358,9 +358,10 @@ pub fn get_b64(json: &[u8], path: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Decodes the escapes of a JSON string's content: `\" \\ \/ \b \f \n \r \t`
-/// and `\uXXXX`, written as UTF-8 (a surrogate pair as one character; a lone
-/// surrogate as U+FFFD, since UTF-8 cannot hold it). None on a malformed
-/// escape.
+/// and `\uXXXX`. `\u0000`-`\u00FF` give the single byte 0x00-0xFF, as in
+/// Mongoose; larger code points are written as UTF-8 (a surrogate pair as
+/// one character; a lone surrogate as U+FFFD, since UTF-8 cannot hold it),
+/// where Mongoose fails. None on a malformed escape.
 pub fn unescape(s: &[u8]) -> Option<Vec<u8>> {
     fn hex4(s: &[u8], at: usize) -> Option<u32> {
         let h = s.get(at..at + 4)?;
@@ -402,6 +403,12 @@ pub fn unescape(s: &[u8]) -> Option<Vec<u8>> {
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
                 i += 6;
             }
+        }
+        if cp <= 0xFF {
+            // Mongoose's rule, which programs size buffers by: \u00XX is
+            // the single byte 0xXX.
+            out.push(cp as u8);
+            continue;
         }
         let ch = char::from_u32(cp).unwrap_or(char::REPLACEMENT_CHARACTER);
         out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
@@ -501,7 +508,7 @@ mod tests {
         assert_eq!(get_num(j, b"$.t"), None);
         assert_eq!(get_bool(j, b"$.t"), Some(true));
         assert_eq!(get_long(j, b"$.n"), Some(-150));
-        assert_eq!(get_str(j, b"$.s").unwrap(), "a\"é😀".as_bytes());
+        assert_eq!(get_str(j, b"$.s").unwrap(), b"a\"\xe9\xf0\x9f\x98\x80");
         assert_eq!(get_hex(j, b"$.h").unwrap(), [0x0a, 0xff]);
         assert_eq!(get_b64(j, b"$.b").unwrap(), b"foo");
         assert_eq!(unescape(br"\ud800x").unwrap(), "\u{fffd}x".as_bytes());

@@ -204,6 +204,23 @@ pub unsafe fn connect(
     f: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
+    // SAFETY: per the contract.
+    unsafe { connect_svc(mgr, url, f, fn_data, None, ptr::null_mut()) }
+}
+
+/// [`connect`] with a protocol handler `pfn` (and its `pfn_data`) set before
+/// MG_EV_OPEN, so it sees every event, as Mongoose's `mg_connect_svc`.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn connect_svc(
+    mgr: *mut mg_mgr,
+    url: &str,
+    f: mg_event_handler_t,
+    fn_data: *mut c_void,
+    pfn: mg_event_handler_t,
+    pfn_data: *mut c_void,
+) -> *mut mg_connection {
     // SAFETY: mgr is initialised; c is fresh and live.
     unsafe {
         let c = new_conn(mgr, f, fn_data);
@@ -212,6 +229,8 @@ pub unsafe fn connect(
             return c;
         };
         h.set_client(true);
+        h.pfn = pfn;
+        h.pfn_data = pfn_data;
         h.call(ev::OPEN, ptr::null_mut());
         if h.is_closing() {
             return c;

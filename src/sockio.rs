@@ -411,7 +411,16 @@ fn write_stream(c: &mut Conn) {
 
 pub(crate) fn send_datagram(c: &mut Conn, data: &[u8]) -> bool {
     match datagram_to_peer(c, data) {
-        Ok(n) => n == data.len(),
+        Ok(n) => {
+            if c.is_hexdumping() {
+                hexdump(c, "->", &data[..n]);
+            }
+            // As in Mongoose, a sent datagram is reported at once with the
+            // bytes sent (programs count datagrams this way).
+            let mut sent = n as c_long;
+            c.call(ev::WRITE, (&mut sent as *mut c_long).cast());
+            n == data.len()
+        }
         Err(e) => {
             crate::log_debug!("mg_send", "{} sendto: {e}", c.id);
             false

@@ -167,3 +167,39 @@ mod tests {
         delay_ms(0);
     }
 }
+
+/// Seconds since the Unix epoch of a UTC date and time (month 1-12). 0 for a
+/// year before 1970 or a month out of range, as Mongoose's `mg_timegm`
+/// returns 0 for years before 1970. Days and times out of their usual range
+/// carry over (day 32 of January is February 1st).
+pub fn timegm(year: u32, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> u64 {
+    if year < 1970 || !(1..=12).contains(&month) {
+        return 0;
+    }
+    // Days from 1970-01-01 to the 1st of the month (a civil-calendar count
+    // with March as the first month, so February's leap day comes last).
+    let (y, m) = if month <= 2 {
+        (year as i64 - 1, month as i64 + 9)
+    } else {
+        (year as i64, month as i64 - 3)
+    };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * m + 2) / 5;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468 + day as i64 - 1;
+    let secs = days * 86_400 + hour as i64 * 3600 + min as i64 * 60 + sec as i64;
+    u64::try_from(secs).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod timegm_tests {
+    #[test]
+    fn known_dates() {
+        assert_eq!(super::timegm(1970, 1, 1, 0, 0, 0), 0);
+        assert_eq!(super::timegm(2023, 1, 1, 0, 0, 0), 1_672_531_200);
+        assert_eq!(super::timegm(2024, 2, 29, 12, 0, 0), 1_709_208_000);
+        assert_eq!(super::timegm(1969, 12, 31, 0, 0, 0), 0);
+        assert_eq!(super::timegm(2024, 13, 1, 0, 0, 0), 0);
+    }
+}

@@ -20,6 +20,29 @@ macro_rules! c_tests {
 // so a new C test runs here without being listed.
 include!(concat!(env!("OUT_DIR"), "/c_tests.rs"));
 
+/// A program built with its own `MG_MAX_HTTP_HEADERS` (as Mongoose's test
+/// build does with 7) gets a warning naming the prebuilt library's value,
+/// and the header's value applies (test_helpers.c asserts it statically).
+#[test]
+fn size_macro_redefinition_warns() {
+    let out = std::process::Command::new("cc")
+        .args(["-std=c11", "-fsyntax-only", "-DMG_MAX_HTTP_HEADERS=7", "-DMG_DATA_SIZE=32", "-I"])
+        .arg(root().join("include"))
+        .arg("-I")
+        .arg(root().join("tests/c"))
+        .arg(root().join("tests/c/test_helpers.c"))
+        .output()
+        .expect("run cc");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "compile failed:\n{err}");
+    assert!(
+        err.contains("MG_MAX_HTTP_HEADERS is 30 in the prebuilt library"),
+        "no warning for -DMG_MAX_HTTP_HEADERS=7:\n{err}"
+    );
+    // The same value as the library's is no surprise: no warning.
+    assert!(!err.contains("MG_DATA_SIZE"), "warned about an equal value:\n{err}");
+}
+
 /// The static library works too: the networking core, every variadic
 /// entry point of the C shim, and HTTP.
 #[test]

@@ -66,9 +66,13 @@ pub unsafe extern "C" fn mg_http_connect(
 }
 
 /// Parses the HTTP request or response in `s` into `hm`. Returns the length
-/// of the head, 0 when the head is incomplete, or -1 when it is malformed.
-/// `hm->body.len` is the announced body length, which may exceed what `s`
-/// holds yet.
+/// of the head, 0 when the head is incomplete, or -1 when it is malformed
+/// (or starts with bytes no request can start with). Lines may end with
+/// CRLF or LF. `hm->body.len` is the announced body length, which may
+/// exceed what `s` holds yet; a request without Content-Length has an empty
+/// body. A response without Content-Length or chunked coding (its body runs
+/// until the close) reports the bytes that follow the head in `s`, 0 when
+/// none, where Mongoose reports (size_t) -1. A chunked body is reported raw.
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_parse(
     s: *const c_char,

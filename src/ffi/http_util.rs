@@ -37,8 +37,10 @@ fn put_cstr(buf: &mut [u8], v: &[u8]) {
 /// Returns the value of parameter `v` in the header value `s`, which is a
 /// list of `name=value` pairs separated by `;` or `,`, as in a `Cookie`
 /// header (`a=1; b=2`) or `Content-Disposition` (`form-data; name="x"`).
-/// The name must match exactly; a quoted value is returned without its
-/// quotes. The result points into `s`; `{NULL, 0}` when there is no such
+/// A parameter with exactly that name is preferred (`Digest user="a"`
+/// finds `user`); when there is none, the first `v=` anywhere is taken, as
+/// in Mongoose (`access_token` then finds `secure_access_token=...`). A
+/// quoted value is returned without its quotes. The result points into `s`; `{NULL, 0}` when there is no such
 /// parameter (an empty value gives a non-NULL `buf` with `len` 0).
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_get_header_var(s: mg_str, v: mg_str) -> mg_str {

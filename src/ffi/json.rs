@@ -189,7 +189,8 @@ unsafe fn decoded(func: &str, data: Option<Vec<u8>>, len: *mut c_int) -> *mut c_
 
 /// The string at path decoded from hex digits, in new memory from malloc()
 /// (NUL-terminated; release with free()), its length in *len (len may be
-/// NULL). NULL if there is no string there or it is not valid hex.
+/// NULL). NULL if there is no string there or it is not valid hex; *len is
+/// then left untouched.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_hex(
     json: mg_str,
@@ -200,6 +201,10 @@ pub unsafe extern "C" fn mg_json_get_hex(
         // SAFETY: the caller passes a valid view and a C string.
         let data = unsafe { args("mg_json_get_hex", json, path) }
             .and_then(|(doc, path)| json::get_hex(doc, path));
+        if data.is_none() {
+            // As in Mongoose, a failure leaves *len as it was.
+            return std::ptr::null_mut();
+        }
         // SAFETY: NULL or the caller's int.
         unsafe { decoded("mg_json_get_hex", data, len) }
     })

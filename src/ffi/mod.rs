@@ -17,6 +17,7 @@ pub mod http;
 pub mod http_util;
 pub mod iobuf;
 pub mod json;
+pub mod jwt;
 pub mod log;
 pub mod mqtt;
 pub mod multipart;

@@ -1,5 +1,5 @@
 //! Entry points of the event manager and connections.
-use super::{bytes, cstr, entry, nonnull};
+use super::{bytes, cstr, entry, guard, nonnull};
 use crate::conn::{self, mg_connection, mg_event_handler_t};
 use crate::mgr::{self, mg_mgr};
 use crate::net;
@@ -105,6 +105,29 @@ pub unsafe extern "C" fn mg_connect(
                 return ptr::null_mut();
             };
             net::connect(mgr, url, r#fn, fn_data)
+        }
+    })
+}
+
+/// Like mg_connect(), with a protocol handler: `pfn(c, ev, ev_data)` (with
+/// `c->pfn_data` = pfn_data) is set before MG_EV_OPEN and runs before `fn`
+/// for every event, as the library's own protocols do.
+#[no_mangle]
+pub unsafe extern "C" fn mg_connect_svc(
+    mgr: *mut mg_mgr,
+    url: *const c_char,
+    r#fn: mg_event_handler_t,
+    fn_data: *mut c_void,
+    pfn: mg_event_handler_t,
+    pfn_data: *mut c_void,
+) -> *mut mg_connection {
+    guard!("mg_connect_svc", ptr::null_mut(), || {
+        // SAFETY: arguments checked; mgr initialised.
+        unsafe {
+            let Some(url) = mgr_and_url("mg_connect_svc", mgr, url) else {
+                return ptr::null_mut();
+            };
+            net::connect_svc(mgr, url, r#fn, fn_data, pfn, pfn_data)
         }
     })
 }

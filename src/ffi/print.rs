@@ -6,7 +6,7 @@
 // mongoose.h for C callers; a Rust-style "# Safety" heading would only clutter it.
 #![allow(clippy::missing_safety_doc)]
 use super::fmt::{va_list, VaArgs};
-use super::{bytes, entry, null_arg};
+use super::{bytes, entry, guard, null_arg};
 use crate::addr::mg_addr;
 use crate::fmt::{self, ArgSource};
 use crate::log::mg_pfn_t;
@@ -107,6 +107,32 @@ pub unsafe extern "C" fn mg_print_esc(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut
         // SAFETY: the `n` bytes just scanned are readable.
         let s = unsafe { std::slice::from_raw_parts(p, n) };
         fmt::json_escape(s, &mut |b| out.put(b))
+    })
+}
+
+/// Printer escaping text for HTML. Arguments: `int len, const char *str`:
+/// writes `len` bytes of `str` with `&`, `<`, `>` and `"` as `&amp;`,
+/// `&lt;`, `&gt;` and `&quot;`. Use as `"%M", mg_print_html_esc, len, str`.
+#[no_mangle]
+pub unsafe extern "C" fn mg_print_html_esc(
+    r#fn: mg_pfn_t,
+    arg: *mut c_void,
+    ap: *mut va_list,
+) -> usize {
+    guard!("mg_print_html_esc", 0, || {
+        // SAFETY: ap holds this printer's arguments, per the %M contract.
+        let Some(mut a) = (unsafe { args("mg_print_html_esc", ap) }) else {
+            return 0;
+        };
+        let (len, p) = len_and_ptr(&mut a);
+        let Some(mut out) = Out::new("mg_print_html_esc", r#fn, arg) else {
+            return 0;
+        };
+        // SAFETY: the caller passes `len` readable bytes (NULL only with 0).
+        let Some(s) = (unsafe { bytes("mg_print_html_esc", "str", p, len) }) else {
+            return 0;
+        };
+        fmt::html_escape(s, &mut |b| out.put(b))
     })
 }
 

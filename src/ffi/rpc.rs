@@ -73,8 +73,10 @@ pub unsafe extern "C" fn mg_rpc_del(
 
 /// Dispatches r->frame. A request goes to the first handler whose pattern
 /// matches its "method" (r->rpc is set to it); with no match the response is
-/// error -32601 "<method> not found". A response frame ("result" or "error")
-/// goes to the "" handler, if any. Valid JSON that is neither gets -32600;
+/// error -32601 "<method> not found". A response frame ("result" or "error",
+/// no "method") goes to the "" handler, if any; without one nothing at all
+/// is written (Mongoose answers -32601 " not found", which two peers can
+/// bounce back and forth forever). Valid JSON that is neither gets -32600;
 /// a frame that is not JSON (truncated ones too) gets -32700, with the frame
 /// as the message. Errors echo the
 /// frame's "id" when it has one.

@@ -10,8 +10,9 @@ pub type mg_timer_fn = Option<unsafe extern "C" fn(arg: *mut c_void)>;
 
 /// Adds a timer to the manager calling `fn(arg)` every `milliseconds`
 /// (MG_TIMER_REPEAT) or once (MG_TIMER_ONCE); MG_TIMER_RUN_NOW also calls it
-/// at the next poll. mg_mgr_poll() wakes in time for it. The timer is freed by
-/// mg_mgr_free(), or when done if MG_TIMER_AUTODELETE is set.
+/// at the next poll. mg_mgr_poll() wakes in time for it. The timer gets
+/// MG_TIMER_AUTODELETE: a one-shot timer leaves mgr->timers and is freed once
+/// it has run; the others are freed by mg_mgr_free().
 #[no_mangle]
 pub unsafe extern "C" fn mg_timer_add(
     mgr: *mut mg_mgr,
@@ -33,6 +34,9 @@ pub unsafe extern "C" fn mg_timer_add(
                 return t;
             }
             st.owned_timers.insert(t);
+            // The library allocated it, so it frees it once done (a
+            // finished one-shot timer leaves mgr->timers), as Mongoose does.
+            let flags = flags | timer::MG_TIMER_AUTODELETE;
             timer::init(&mut (*mgr).timers, t, milliseconds, flags, r#fn, arg);
             t
         }

@@ -45,15 +45,28 @@ pub unsafe extern "C" fn mg_url_is_ssl(url: *const c_char) -> bool {
     })
 }
 
-/// The host part of url, without port and without the brackets of an IPv6
-/// address: "http://[::1]:80/" gives "::1". Points into url; not NUL-terminated.
+/// The host part of url, without port; an IPv6 address keeps its brackets,
+/// as in Mongoose: "http://[::1]:80/" gives "[::1]" (mg_aton() accepts it).
+/// Points into url; not NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mg_url_host(url: *const c_char) -> mg_str {
     entry!("mg_url_host", || {
         // SAFETY: NULL or a NUL-terminated string from the caller.
         unsafe { url_arg("mg_url_host", url) }
-            .map_or(mg_str::empty(), |(b, u)| part(url, b, u.host))
+            .map_or(mg_str::empty(), |(b, u)| part(url, b, bracketed(b, u.host)))
     })
+}
+
+/// `host` widened by one byte on each side when brackets surround it in
+/// `bytes` (an IPv6 literal).
+fn bracketed<'a>(bytes: &'a [u8], host: &'a [u8]) -> &'a [u8] {
+    let start = host.as_ptr() as usize - bytes.as_ptr() as usize;
+    let end = start + host.len();
+    if start > 0 && bytes[start - 1] == b'[' && bytes.get(end) == Some(&b']') {
+        &bytes[start - 1..end + 1]
+    } else {
+        host
+    }
 }
 
 /// The user name of a "scheme://user:pass@host" url; empty (len 0) when

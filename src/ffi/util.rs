@@ -3,9 +3,9 @@
 // The doc comment of each entry point is its C contract (it becomes the
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
-use super::{entry, guard, nonnull};
+use super::{entry, guard, nonnull, null_arg};
 use crate::str::mg_str;
-use std::os::raw::{c_char, c_uint, c_void};
+use std::os::raw::{c_char, c_int, c_uint, c_void};
 
 /// Milliseconds from a monotonic clock.
 #[no_mangle]
@@ -22,27 +22,57 @@ pub extern "C" fn mg_now() -> u64 {
     crate::sntp::now()
 }
 
-/// Starts a firmware update (MG_OTA_NONE: there is no firmware to update
-/// on this platform). Always false, with an MG_ERROR log line.
+/// Starts a firmware update of new_firmware_size bytes. On this host the
+/// image goes to a file: $MG_OTA_FILE, or "firmware.bin" in the current
+/// directory when that variable is not set, written as that name plus
+/// ".tmp" and renamed into place by mg_ota_end(). An unfinished update is
+/// dropped. False (logged) when the temporary file cannot be created.
 #[no_mangle]
 pub extern "C" fn mg_ota_begin(new_firmware_size: usize) -> bool {
-    crate::log_error!("mg_ota_begin", "no OTA on this platform ({new_firmware_size} bytes)");
-    false
+    guard!("mg_ota_begin", false, || match crate::ota::begin(new_firmware_size) {
+        Ok(()) => true,
+        Err(e) => {
+            crate::log_error!("mg_ota_begin", "{e}");
+            false
+        }
+    })
 }
 
-/// Writes a chunk of a firmware update. Always false (MG_OTA_NONE).
+/// Appends len bytes to the update started by mg_ota_begin(). False
+/// (logged) without one, past the announced size (the update is then
+/// dropped) or on a write error.
 #[no_mangle]
-pub extern "C" fn mg_ota_write(buf: *const c_void, len: usize) -> bool {
-    let _ = buf;
-    crate::log_error!("mg_ota_write", "no OTA on this platform ({len} bytes)");
-    false
+pub unsafe extern "C" fn mg_ota_write(buf: *const c_void, len: usize) -> bool {
+    guard!("mg_ota_write", false, || {
+        // SAFETY: the caller passes len readable bytes (NULL only with 0).
+        let Some(data) = (unsafe { super::bytes("mg_ota_write", "buf", buf.cast(), len) }) else {
+            return false;
+        };
+        match crate::ota::write(data) {
+            Ok(()) => true,
+            Err(e) => {
+                crate::log_error!("mg_ota_write", "{e}");
+                false
+            }
+        }
+    })
 }
 
-/// Ends a firmware update. Always false (MG_OTA_NONE).
+/// Finishes the update: when all the announced bytes were written, the file
+/// replaces the target and the result is true. Otherwise the partial file is
+/// removed, the target is left as it was, and the result is false (logged).
 #[no_mangle]
 pub extern "C" fn mg_ota_end() -> bool {
-    crate::log_error!("mg_ota_end", "no OTA on this platform");
-    false
+    guard!("mg_ota_end", false, || match crate::ota::end() {
+        Ok(path) => {
+            crate::log_info!("mg_ota_end", "firmware written to {}", path.display());
+            true
+        }
+        Err(e) => {
+            crate::log_error!("mg_ota_end", "{e}");
+            false
+        }
+    })
 }
 
 /// calloc(); memory the library hands out comes from here and goes back
@@ -60,7 +90,11 @@ pub unsafe extern "C" fn mg_free(ptr: *mut c_void) {
     unsafe { libc::free(ptr) }
 }
 
-/// Zeroes `len` bytes at `buf` in a way the compiler does not remove; NULL is allowed.
+/// Zeroes `len` bytes at `buf` in a way the compiler does not remove; NULL is
+/// allowed. Declared in the header as in Mongoose 7.22:
+/// `void mg_bzero(volatile unsigned char *buf, size_t len);`
+///
+/// cbindgen:ignore
 #[no_mangle]
 pub unsafe extern "C" fn mg_bzero(buf: *mut u8, len: usize) {
     entry!("mg_bzero", || {
@@ -155,4 +189,45 @@ pub unsafe extern "C" fn mg_path_is_sane(path: mg_str) -> bool {
 #[no_mangle]
 pub extern "C" fn mg_delayms(ms: c_uint) {
     entry!("mg_delayms", || crate::util::delay_ms(ms))
+}
+
+/// Seconds since the Unix epoch of a UTC date and time (month 1-12, day
+/// 1-31). 0 for a year before 1970 or a month out of range.
+#[no_mangle]
+pub extern "C" fn mg_timegm(
+    year: c_uint,
+    month: c_uint,
+    day: c_uint,
+    hour: c_uint,
+    min: c_uint,
+    sec: c_uint,
+) -> u64 {
+    crate::util::timegm(year, month, day, hour, min, sec)
+}
+
+/// Checks remote_ip against an access list: comma-separated entries
+/// "+a.b.c.d[/bits]" (allow) or "-a.b.c.d[/bits]" (deny); the last match
+/// decides. An empty list allows everyone; any other list denies by default.
+/// Returns 1 allowed, 0 denied, -1 for an entry without + or - or for an
+/// IPv6 remote_ip (IPv4 lists only, as in Mongoose), -2 for a malformed
+/// network. E.g. "-0.0.0.0/0,+192.168.0.0/16".
+#[no_mangle]
+pub unsafe extern "C" fn mg_check_ip_acl(
+    acl: mg_str,
+    remote_ip: *mut crate::addr::mg_addr,
+) -> c_int {
+    guard!("mg_check_ip_acl", -1, || {
+        if remote_ip.is_null() {
+            null_arg("mg_check_ip_acl", "remote_ip");
+            return -1;
+        }
+        // SAFETY: a valid view (NULL only with length 0) and the caller's address.
+        let Some(list) =
+            (unsafe { super::bytes("mg_check_ip_acl", "acl", acl.buf.cast(), acl.len) })
+        else {
+            return -1;
+        };
+        // SAFETY: non-NULL pointer to the caller's mg_addr.
+        crate::addr::check_ip_acl(list, unsafe { &*remote_ip })
+    })
 }

@@ -68,13 +68,7 @@ pub enum Framing {
     Chunked,
     /// Everything until the peer closes (responses only).
     UntilClose,
-    /// A POST or PUT without Content-Length or Transfer-Encoding: its body
-    /// cannot be delimited, so a server answers 411 Length Required.
-    LengthRequired,
 }
-
-/// The status a server answers a [`Framing::LengthRequired`] request with.
-pub const LENGTH_REQUIRED: HttpError = err(411, "POST and PUT need Content-Length or chunked");
 
 /// Why a message is refused: the status to answer with and a short reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,19 +118,22 @@ pub(crate) fn trim(mut b: &[u8]) -> &[u8] {
     b
 }
 
-/// Finds the end of the head: the offset just past "\r\n\r\n". A bare LF,
-/// or a CR followed by anything but LF, is refused at once, because peers
-/// that disagree on line endings can be made to see different messages.
+/// Finds the end of the head: the offset just past the empty line that ends
+/// it. A line ends with CRLF or, as RFC 9112 section 2.2 allows and
+/// Mongoose and nginx accept, a bare LF. A CR followed by anything but LF
+/// is refused at once, because peers that disagree on line endings can be
+/// made to see different messages. (Chunked framing stays strict: see
+/// [`chunked_extent`].)
 fn head_end(buf: &[u8]) -> Result<Option<usize>, HttpError> {
+    let mut line_start = 0;
     for (i, &b) in buf.iter().enumerate() {
         match b {
             b'\n' => {
-                if i == 0 || buf[i - 1] != b'\r' {
-                    return Err(err(400, "bare LF in head"));
-                }
-                if i >= 3 && &buf[i - 3..=i] == b"\r\n\r\n" {
+                let content = if i > line_start && buf[i - 1] == b'\r' { i - 1 } else { i };
+                if content == line_start && line_start > 0 {
                     return Ok(Some(i + 1));
                 }
+                line_start = i + 1;
             }
             b'\r' if buf.get(i + 1).is_some_and(|&n| n != b'\n') => {
                 return Err(err(400, "bare CR in head"));
@@ -147,13 +144,57 @@ fn head_end(buf: &[u8]) -> Result<Option<usize>, HttpError> {
     Ok(None)
 }
 
-/// Bytes of empty lines (CRLF pairs) before a request or status line. RFC
+/// Bytes of empty lines (CRLF or LF) before a request or status line. RFC
 /// 9112 section 2.2: a server should ignore at least one empty line before
 /// the request line (some clients send a CRLF after a POST body); some
 /// servers likewise send one after a response body (or after a 100
 /// Continue), which a client skips in the same way.
 fn empty_lines(buf: &[u8]) -> usize {
-    buf.chunks_exact(2).take_while(|p| *p == b"\r\n").count() * 2
+    let mut i = 0;
+    loop {
+        if buf[i..].starts_with(b"\r\n") {
+            i += 2;
+        } else if buf[i..].starts_with(b"\n") {
+            i += 1;
+        } else {
+            return i;
+        }
+    }
+}
+
+/// The start of a request that cannot become valid: a method character
+/// that is not a token character (`"\b23"`), so that mg_http_parse()
+/// reports an error at once rather than waiting for more bytes.
+fn bad_method_start(buf: &[u8]) -> bool {
+    buf.iter().take_while(|&&b| b != b' ').any(|&b| !is_tchar(b))
+}
+
+/// RFC 9112 section 3.2: the request-target is origin-form (`/path`),
+/// absolute-form (`http://host/path`), `*` (OPTIONS, or an extension
+/// method) or authority-form (`host:port`, CONNECT only).
+fn valid_target(method: &[u8], target: &[u8]) -> bool {
+    if method == b"CONNECT" {
+        return !target.is_empty() && !target.starts_with(b"/") && target.contains(&b':');
+    }
+    if target == b"*" {
+        // OPTIONS, or an extension method that may define it (SSDP's
+        // M-SEARCH and NOTIFY); never the other standard methods.
+        const STANDARD: [&[u8]; 7] =
+            [b"GET", b"HEAD", b"POST", b"PUT", b"DELETE", b"TRACE", b"PATCH"];
+        return !STANDARD.contains(&method);
+    }
+    if target.starts_with(b"/") {
+        return true;
+    }
+    // absolute-form: scheme "://" ...
+    match target.windows(3).position(|w| w == b"://") {
+        Some(i) if i > 0 => {
+            let scheme = &target[..i];
+            scheme[0].is_ascii_alphabetic()
+                && scheme.iter().all(|&c| c.is_ascii_alphanumeric() || b"+-.".contains(&c))
+        }
+        _ => false,
+    }
 }
 
 /// Whether `buf` holds a response (a status line, after any empty lines)
@@ -246,8 +287,10 @@ impl TransferCodings {
 ///
 /// Rules beyond httparse's syntax checks (each refusal closes the
 /// connection, so nothing after a bad message is ever read as a message):
-/// - A bare CR or LF anywhere in the head: 400. Empty lines before a
-///   request or status line are skipped.
+/// - Lines end with CRLF or a bare LF; a bare CR anywhere in the head: 400.
+///   Empty lines before a request or status line are skipped.
+/// - A request-target that is not origin-form, absolute-form, `*` (OPTIONS)
+///   or authority-form (CONNECT): 400.
 /// - Heads over 16 KiB or with more than MG_MAX_HTTP_HEADERS fields: 431.
 /// - A well-formed but unsupported version (`HTTP/2.0`): 505; other
 ///   malformed request lines: 400.
@@ -256,18 +299,17 @@ impl TransferCodings {
 /// - Transfer-Encoding together with Content-Length: 400; see
 ///   [`TransferCodings::check`] for the codings themselves.
 /// - More than one Host field in a request: 400 (RFC 9112 section 3.2).
-/// - A POST or PUT request with neither Content-Length nor
-///   Transfer-Encoding: 411 Length Required. RFC 9112 gives such a request
-///   an empty body, so a client that sends a body without a length would
-///   have its body read as the next request; browsers and curl always send
-///   a length for POST/PUT with a body (`Content-Length: 0` when empty), so
-///   this only refuses requests whose framing is ambiguous. (`curl -X POST`
-///   without data sends no length and gets 411, as from many servers.)
+/// - A request with neither Content-Length nor Transfer-Encoding has an
+///   empty body (RFC 9112 section 6.3, rule 7), POST and PUT too, as in
+///   Mongoose (`curl -X POST` without data sends no length).
 /// - Expect other than 100-continue: 417.
 /// - A CONNECT request has no body, whatever its headers say; nor has a
 ///   1xx, 204 or 304 response.
 pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpError> {
     let start = empty_lines(buf);
+    if is_request && bad_method_start(&buf[start..]) {
+        return Err(err(400, "malformed request line"));
+    }
     let limit = buf.len().min(MAX_HEAD_SIZE + 4);
     let Some(end) = head_end(&buf[start.min(limit)..limit])? else {
         if buf.len() > MAX_HEAD_SIZE {
@@ -280,7 +322,8 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
         return Err(err(431, "head too large"));
     }
     let head = &buf[start..len];
-    let line = &head[..head.iter().position(|&b| b == b'\r').unwrap_or(0)];
+    let line = &head[..head.iter().position(|&b| b == b'\n').unwrap_or(0)];
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
     let mut raw = [httparse::EMPTY_HEADER; MG_MAX_HTTP_HEADERS];
     let mut hm = mg_http_message { head: view(head), ..Default::default() };
     let (version, status, n_headers);
@@ -303,6 +346,9 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
         // httparse has checked the same line; make sure we read it alike.
         if Some(m) != req.method.map(str::as_bytes) || Some(target) != req.path.map(str::as_bytes) {
             return Err(err(400, "malformed request line"));
+        }
+        if !valid_target(m, target) {
+            return Err(err(400, "invalid request-target"));
         }
         hm.method = view(m);
         method = m;
@@ -380,27 +426,24 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             keep_alive = false;
         }
     }
-    let framing =
-        if is_request && !chunked && length.is_none() && (method == b"POST" || method == b"PUT") {
-            Framing::LengthRequired
-        } else if is_request && method == b"CONNECT" {
-            // RFC 9110 section 9.3.6: a CONNECT request has no content; what
-            // follows its head is tunnel data, whatever the headers say.
-            Framing::Length(0)
-        } else if !is_request && (status < 200 || status == 204 || status == 304) {
-            // RFC 9112 section 6.3: these end at the empty line after the
-            // head, whatever Content-Length or Transfer-Encoding say (a 304
-            // announces the length the full response would have).
-            Framing::Length(0)
-        } else if chunked {
-            Framing::Chunked
-        } else if let Some(n) = length {
-            Framing::Length(n)
-        } else if is_request {
-            Framing::Length(0)
-        } else {
-            Framing::UntilClose
-        };
+    let framing = if is_request && method == b"CONNECT" {
+        // RFC 9110 section 9.3.6: a CONNECT request has no content; what
+        // follows its head is tunnel data, whatever the headers say.
+        Framing::Length(0)
+    } else if !is_request && (status < 200 || status == 204 || status == 304) {
+        // RFC 9112 section 6.3: these end at the empty line after the
+        // head, whatever Content-Length or Transfer-Encoding say (a 304
+        // announces the length the full response would have).
+        Framing::Length(0)
+    } else if chunked {
+        Framing::Chunked
+    } else if let Some(n) = length {
+        Framing::Length(n)
+    } else if is_request {
+        Framing::Length(0)
+    } else {
+        Framing::UntilClose
+    };
     Ok(Some(Head { start, len, framing, keep_alive, expect_continue, status, hm }))
 }
 
@@ -414,9 +457,7 @@ impl Head {
     pub fn announce_body(&mut self, base: *const u8, available: usize) {
         let len = match self.framing {
             Framing::Length(n) => n,
-            Framing::Chunked | Framing::UntilClose | Framing::LengthRequired => {
-                available - self.len
-            }
+            Framing::Chunked | Framing::UntilClose => available - self.len,
         };
         self.hm.body = mg_str { buf: base.wrapping_add(self.len) as *mut _, len };
         self.hm.message = mg_str {
@@ -628,7 +669,6 @@ mod tests {
 
     fn status(req: &[u8]) -> Option<u16> {
         match parse_head(req, true) {
-            Ok(Some(h)) if h.framing == Framing::LengthRequired => Some(411),
             Ok(Some(_)) => None,
             Ok(None) => Some(0),
             Err(e) => Some(e.status),
@@ -661,8 +701,17 @@ mod tests {
         assert_eq!(status(b"GET / HTTP/2.0\r\n\r\n"), Some(505));
         assert_eq!(status(b"GET / HTTP/1.x\r\n\r\n"), Some(400));
         assert_eq!(status(b"GET / HTTP/1.1\rX: y\r\n\r\n"), Some(400));
-        assert_eq!(status(b"POST / HTTP/1.1\r\n\r\n"), Some(411));
-        assert_eq!(status(b"PUT / HTTP/1.0\r\n\r\n"), Some(411));
+        assert_eq!(status(b"POST / HTTP/1.1\r\n\r\n"), None);
+        assert_eq!(status(b"PUT / HTTP/1.0\r\n\r\n"), None);
+        assert_eq!(status(b"GET / HTTP/1.0\n\n"), None);
+        assert_eq!(status(b"GET / HTTP/1.1\nHost: x\r\n\n"), None);
+        assert_eq!(status(b"GET / HTTP/1.1\nHost: x\n"), Some(0));
+        assert_eq!(status(b"GET ! HTTP/1.1\r\n\r\n"), Some(400));
+        assert_eq!(status(b"GET * HTTP/1.1\r\n\r\n"), Some(400));
+        assert_eq!(status(b"OPTIONS * HTTP/1.1\r\n\r\n"), None);
+        assert_eq!(status(b"GET http://a/b HTTP/1.1\r\n\r\n"), None);
+        assert_eq!(status(b"GET a:443 HTTP/1.1\r\n\r\n"), Some(400));
+        assert_eq!(status(b"\x0823"), Some(400));
         assert_eq!(status(b"POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n"), None);
         assert_eq!(status(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), Some(400));
         let h = parse_head(b"\r\nCONNECT a:443 HTTP/1.1\r\nContent-Length: 5\r\n\r\n", true);
@@ -686,7 +735,9 @@ mod tests {
         };
         assert_eq!((version, code, reason), (&b"HTTP/1.1"[..], &b"200"[..], &b"OK"[..]));
         assert!(head.starts_with(b"HTTP/1.1 200 OK\r\n"));
-        assert!(parse_head(b"\nHTTP/1.1 200 OK\r\n\r\n", false).is_err());
+        // A bare LF is an empty line too; a bare CR is not.
+        assert!(parse_head(b"\nHTTP/1.1 200 OK\r\n\r\n", false).unwrap().is_some());
+        assert!(parse_head(b"\rHTTP/1.1 200 OK\r\n\r\n", false).is_err());
     }
 
     #[test]

@@ -4,7 +4,6 @@ use super::client::deliver_until_close;
 use super::mg_http_message;
 use super::parse::{
     chunked_extent, dechunk_in_place, err, parse_head, reason, view, Framing, HttpError,
-    LENGTH_REQUIRED,
 };
 use crate::config::MG_MAX_RECV_SIZE;
 use crate::conn::{self, ev, mg_connection, Conn};
@@ -117,7 +116,6 @@ fn process(c: &mut Conn) {
                 Err(e) => return fail(c, e),
             },
             Framing::UntilClose => return,
-            Framing::LengthRequired => return fail(c, LENGTH_REQUIRED),
         };
         let data = c.recv.data();
         head.hm.body = view(&data[head.len..head.len + body_len]);
@@ -153,9 +151,11 @@ fn fail(c: &mut Conn, e: HttpError) {
         return;
     }
     crate::log_debug!("http", "{} {} {}", c.id, e.status, e.reason);
+    // Kept short (no Content-Type, a few words of body): programs read
+    // such answers into small buffers, 100 bytes in Mongoose's tests.
     let body = format!("{}\n", e.reason);
     let resp = format!(
-        "HTTP/1.1 {} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
         e.status,
         reason(e.status as c_int),
         body.len(),

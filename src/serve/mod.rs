@@ -192,7 +192,9 @@ fn serve_directory(c: &mut Conn, req: &Request, o: &Opts, root: &[u8], path: &[u
             g.extend_from_slice(b".gz");
             stat_under(o.fs, Some(root), &g).is_some_and(|s| !s.is_dir())
         };
-        if st.is_some() || (req.accepts_gzip() && gz()) {
+        // An index.html.gz alone still makes this a page, not a listing:
+        // a client that does not take gzip gets 404, as from Mongoose.
+        if st.is_some() || gz() {
             return serve_path(c, req, &index, o, Some(root), st);
         }
     }

@@ -159,7 +159,21 @@ impl ServerCertVerifier for ServerCheck {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
+        match rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs) {
+            // With skip_verification, a certificate webpki cannot take (an
+            // X.509 v1 one) still proves the handshake: its key is read
+            // from the certificate directly. (TLS 1.2 has no such path.)
+            Err(_) if self.skip && cert_spki(cert.as_ref()).is_some() => {
+                let spki = cert_spki(cert.as_ref()).unwrap_or_default().to_vec();
+                rustls::crypto::verify_tls13_signature_with_raw_key(
+                    message,
+                    &spki.into(),
+                    dss,
+                    &self.algs,
+                )
+            }
+            r => r,
+        }
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -315,6 +329,68 @@ pub(super) fn server_conn(o: &Opts) -> Result<rustls::Connection, String> {
     Ok(c.into())
 }
 
+/// A server's one certificate chain and key, whatever the client asks.
+#[derive(Debug)]
+struct OneCert(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::server::ResolvesServerCert for OneCert {
+    fn resolve(
+        &self,
+        _hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
+
+/// One DER element at the start of `b`: (tag, whole element, contents).
+fn der_element(b: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let tag = *b.first()?;
+    let first = *b.get(1)? as usize;
+    let (len, hdr) = if first < 0x80 {
+        (first, 2)
+    } else {
+        let n = first & 0x7f;
+        if n == 0 || n > 4 {
+            return None;
+        }
+        let len = b.get(2..2 + n)?.iter().fold(0usize, |a, &x| a << 8 | x as usize);
+        (len, 2 + n)
+    };
+    let end = hdr.checked_add(len)?;
+    Some((tag, b.get(..end)?, b.get(hdr..end)?))
+}
+
+/// The subjectPublicKeyInfo element of an X.509 certificate of any version
+/// (v1 has no `[0] version` field).
+fn cert_spki(cert: &[u8]) -> Option<&[u8]> {
+    let (_, _, body) = der_element(cert)?; // Certificate
+    let (_, _, mut tbs) = der_element(body)?; // TBSCertificate
+    if tbs.first() == Some(&0xa0) {
+        tbs = &tbs[der_element(tbs)?.1.len()..]; // [0] version
+    }
+    // serialNumber, signature, issuer, validity, subject, then the key.
+    for _ in 0..5 {
+        tbs = &tbs[der_element(tbs)?.1.len()..];
+    }
+    let (tag, spki, _) = der_element(tbs)?;
+    (tag == 0x30).then_some(spki)
+}
+
+/// The private key must belong to the certificate: the same
+/// subjectPublicKeyInfo.
+fn check_key_matches(
+    cert: &CertificateDer<'_>,
+    key: &dyn rustls::sign::SigningKey,
+) -> Result<(), String> {
+    let spki = cert_spki(cert.as_ref()).ok_or("cert: not an X.509 certificate")?;
+    match key.public_key() {
+        Some(k) if k.as_ref() != spki => {
+            Err("cert/key: the key does not match the certificate".into())
+        }
+        _ => Ok(()),
+    }
+}
+
 fn build_server_config(o: &Opts) -> Result<rustls::ServerConfig, String> {
     let p = provider();
     let certs = parse_certs("cert", o.cert)?;
@@ -325,12 +401,20 @@ fn build_server_config(o: &Opts) -> Result<rustls::ServerConfig, String> {
     let builder = if o.ca.is_empty() || o.skip {
         builder.with_no_client_auth()
     } else {
-        let v = rustls::server::WebPkiClientVerifier::builder_with_provider(roots(o.ca)?, p)
-            .build()
-            .map_err(|e| format!("ca: {e}"))?;
+        let v =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(roots(o.ca)?, p.clone())
+                .build()
+                .map_err(|e| format!("ca: {e}"))?;
         builder.with_client_cert_verifier(v)
     };
-    let mut cfg = builder.with_single_cert(certs, key).map_err(|e| format!("cert/key: {e}"))?;
+    // The server's own certificate needs no path validation, so it is not
+    // parsed by webpki (which refuses X.509 v1 certificates, still shipped
+    // by old programs such as Mongoose's device-dashboard): only the key is
+    // checked against it.
+    let signing = p.key_provider.load_private_key(key).map_err(|e| format!("key: {e}"))?;
+    check_key_matches(certs.first().ok_or("cert: no certificate")?, &*signing)?;
+    let ck = Arc::new(rustls::sign::CertifiedKey::new(certs, signing));
+    let mut cfg = builder.with_cert_resolver(Arc::new(OneCert(ck)));
     // Stateless resumption tickets (keys rotated by rustls), so resumption
     // does not depend on how many clients the session storage can hold.
     cfg.ticketer = rustls::crypto::ring::Ticketer::new().map_err(|e| format!("tickets: {e}"))?;

@@ -49,6 +49,23 @@ fn check_upgrade_request(hm: &mg_http_message) -> Result<mg_str, &'static str> {
     }
 }
 
+/// The subprotocol to confirm when the handler's headers name none: the
+/// first one the client offered (RFC 6455 section 4.2.2 allows one), as
+/// Mongoose echoes the offer; browsers close a connection whose offered
+/// protocol is not confirmed.
+fn echoed_protocol<'a>(hm: &'a mg_http_message, extra_headers: &[u8]) -> Option<&'a [u8]> {
+    const NAME: &[u8] = b"sec-websocket-protocol:";
+    let own = extra_headers.windows(NAME.len()).any(|w| w.eq_ignore_ascii_case(NAME));
+    if own {
+        return None;
+    }
+    let offer = hm.header(b"Sec-WebSocket-Protocol")?;
+    // SAFETY: the header points into the request, alive for this call.
+    let offer = unsafe { offer.as_bytes() };
+    let first = http::trim(offer.split(|&b| b == b',').next()?);
+    (!first.is_empty()).then_some(first)
+}
+
 /// Server side of the opening handshake, called from MG_EV_HTTP_MSG with
 /// that event's request. A valid upgrade request is answered with 101 (plus
 /// `extra_headers`), the connection becomes a WebSocket one and
@@ -78,6 +95,12 @@ pub unsafe fn upgrade(c: &mut Conn, hm: *mut mg_http_message, extra_headers: &[u
     resp.extend_from_slice(accept.as_bytes());
     resp.extend_from_slice(b"\r\n");
     resp.extend_from_slice(extra_headers);
+    // SAFETY: hm is alive per the contract.
+    if let Some(proto) = echoed_protocol(unsafe { &*hm }, extra_headers) {
+        resp.extend_from_slice(b"Sec-WebSocket-Protocol: ");
+        resp.extend_from_slice(proto);
+        resp.extend_from_slice(b"\r\n");
+    }
     resp.extend_from_slice(b"\r\n");
     if !c.send_data(&resp) {
         return;

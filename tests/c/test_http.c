@@ -79,6 +79,10 @@ static void handler(struct mg_connection *c, int ev, void *ev_data) {
                 "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
                 "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nevil");
       c->is_resp = 0;
+    } else if (mg_match(hm->uri, mg_str("/bare-lf"), NULL)) {
+      // A response with bare LF line ends, as some embedded servers send.
+      mg_printf(c, "HTTP/1.1 200 OK\nContent-Length: 5\nX: y\n\nlf ok");
+      c->is_resp = 0;
     } else if (mg_match(hm->uri, mg_str("/until-close"), NULL)) {
       mg_printf(c, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nall of it");
       c->is_resp = 0;
@@ -338,6 +342,8 @@ static void test_client(void) {
   CHECK(cs.status == 200 && strcmp(cs.body, "ok") == 0 && cs.msgs == 1);
   fetch("/close-then-more", &cs);
   CHECK(cs.status == 200 && strcmp(cs.body, "ok") == 0 && cs.msgs == 1);
+  fetch("/bare-lf", &cs);
+  CHECK(cs.status == 200 && strcmp(cs.body, "lf ok") == 0 && cs.msgs == 1);
   fetch("/nope", &cs);
   CHECK(cs.status == 404 && cs.msgs == 1);
 }
@@ -347,11 +353,10 @@ static void test_parse(void) {
   const char *req = "POST /x?a=1 HTTP/1.1\r\nHost: h\r\nX-Y:  z \r\n\r\nbody";
   const char *resp = "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabc";
   struct mg_str *v;
-  // No length on a POST: a server answers 411, but the parser itself still
-  // reports the head, with whatever follows as the body.
+  // No length on a POST: an empty body, as in Mongoose (RFC 9112 6.3).
   int n = mg_http_parse(req, strlen(req), &hm);
   CHECK(n == (int) strlen(req) - 4);
-  CHECK(hm.body.len == 4 && memcmp(hm.body.buf, "body", 4) == 0);
+  CHECK(hm.body.len == 0 && hm.message.len == (size_t) n);
   CHECK(hm.method.len == 4 && memcmp(hm.method.buf, "POST", 4) == 0);
   CHECK(hm.uri.len == 2 && memcmp(hm.uri.buf, "/x", 2) == 0);
   CHECK(hm.query.len == 3 && memcmp(hm.query.buf, "a=1", 3) == 0);
@@ -370,6 +375,32 @@ static void test_parse(void) {
   CHECK(mg_http_get_request_len((const unsigned char *) "GET / HTTP/1.0\n\nxx", 18) == 16);
   CHECK(mg_http_get_request_len((const unsigned char *) "GET / HTTP/1.0\r\n", 16) == 0);
   CHECK(mg_http_get_request_len((const unsigned char *) "GET /\x01 HTTP/1.0\r\n\r\n", 21) == -1);
+  // Bare LF line ends: the parser agrees with mg_http_get_request_len().
+  {
+    const char *lf = "GET /a.txt HTTP/1.0\nHost: x\r\nX: y\n\nrest";
+    n = mg_http_parse(lf, strlen(lf), &hm);
+    CHECK(n == (int) strlen(lf) - 4);
+    CHECK(n == mg_http_get_request_len((const unsigned char *) lf, strlen(lf)));
+    CHECK(hm.proto.len == 8 && memcmp(hm.proto.buf, "HTTP/1.0", 8) == 0);
+    v = mg_http_get_header(&hm, "X");
+    CHECK(v != NULL && v->len == 1 && v->buf[0] == 'y');
+    v = mg_http_get_header(&hm, "Host");
+    CHECK(v != NULL && v->len == 1 && v->buf[0] == 'x');
+    CHECK(mg_http_parse("GET / HTTP/1.0\n\n", 16, &hm) == 16);
+    CHECK(mg_http_parse("GET / HTTP/1.0\rX: y\n\n", 22, &hm) == -1);  // bare CR
+    n = mg_http_parse("HTTP/1.1 200 OK\nContent-Length: 2\n\nok", 37, &hm);
+    CHECK(n == 35 && mg_http_status(&hm) == 200 && hm.body.len == 2);
+  }
+  // A response without a length: body.len is 0 (Mongoose: (size_t) -1).
+  n = mg_http_parse("HTTP/1.1 200 OK\r\n\r\nabc", 22, &hm);
+  CHECK(n == 19 && hm.body.len == 3);
+  n = mg_http_parse("HTTP/1.1 200 OK\r\n\r\n", 19, &hm);
+  CHECK(n == 19 && hm.body.len == 0);
+  // Junk that no more bytes can make valid is an error at once.
+  CHECK(mg_http_parse("\b23", 3, &hm) == -1);
+  CHECK(mg_http_parse("G(", 2, &hm) == -1);
+  CHECK(mg_http_parse("GET", 3, &hm) == 0);
+  CHECK(mg_http_parse("GET ! HTTP/1.1\r\n\r\n", 18, &hm) == -1);
 }
 
 // A port that was free a moment ago (mg_hello takes a URL, not port 0).

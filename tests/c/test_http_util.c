@@ -33,8 +33,16 @@ static void test_header_var(void) {
       {"a=1;b=2", "b", "2"},
       {"a=1, b=2", "b", "2"},
       {"blah; access_token=hello", "access_token", "hello"},
-      {"xid=1; id=2", "id", "2"},  // whole names only
-      {"xid=1", "id", NONE},
+      {"xid=1; id=2", "id", "2"},  // a whole name first
+      // No whole name: Mongoose's rule, the first "name=" anywhere, which
+      // Mongoose's device-dashboard relies on for its login cookie.
+      {"xid=1", "id", "1"},
+      {"secure_access_token=tok123; other=1", "access_token", "tok123"},
+      {"secure_access_token=x; access_token=y", "access_token", "y"},
+      // The first variable after an auth scheme.
+      {"Digest username=\"a\", realm=\"b\"", "username", "a"},
+      {"Digest username=\"a\", realm=\"b\"", "realm", "b"},
+      {"Digest  nonce=n1,qop=auth", "nonce", "n1"},
       {"ID=1", "id", NONE},  // case-sensitive
       {"form-data; name=\"foo\"; filename=\"a b.txt\"", "name", "foo"},
       {"form-data; name=\"foo\"; filename=\"a b.txt\"", "filename", "a b.txt"},

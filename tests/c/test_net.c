@@ -126,7 +126,14 @@ static void udp_client(struct mg_connection *c, int ev, void *ev_data) {
   (void) ev_data;
   if (ev == MG_EV_CONNECT) {
     e->connect++;
+    CHECK(e->write == 0);
     CHECK(mg_send(c, "ping", 4));
+    // As in Mongoose, the datagram is reported at once with its size.
+    CHECK(e->write == 1 && e->got_len == 4);
+  }
+  if (ev == MG_EV_WRITE) {
+    e->write++;
+    e->got_len = (size_t) *(long *) ev_data;
   }
   if (ev == MG_EV_READ) {
     memcpy(e->got, c->recv.buf, c->recv.len);
@@ -134,6 +141,46 @@ static void udp_client(struct mg_connection *c, int ev, void *ev_data) {
     c->recv.len = 0;
     e->read++;
   }
+}
+
+// mg_connect_svc: the protocol handler sees every event from MG_EV_OPEN on,
+// before the program's handler, with its own pfn_data.
+static int s_svc_order[64], s_svc_n;
+static void svc_pfn(struct mg_connection *c, int ev, void *ev_data) {
+  (void) ev_data;
+  CHECK(c->pfn_data == (void *) &s_svc_n);
+  if (s_svc_n < 64) s_svc_order[s_svc_n++] = 1000 + ev;
+}
+static void svc_fn(struct mg_connection *c, int ev, void *ev_data) {
+  (void) ev_data;
+  if (s_svc_n < 64) s_svc_order[s_svc_n++] = ev;
+  if (ev == MG_EV_CONNECT) c->is_closing = 1;
+}
+
+static void test_connect_svc(void) {
+  struct mg_mgr mgr;
+  struct mg_connection *l, *c;
+  char url[64];
+  uint64_t end;
+  int i, closes = 0;
+  mg_mgr_init(&mgr);
+  l = mg_listen(&mgr, "tcp://127.0.0.1:0", NULL, NULL);
+  CHECK(l != NULL);
+  snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", mg_ntohs(l->loc.port));
+  c = mg_connect_svc(&mgr, url, svc_fn, NULL, svc_pfn, &s_svc_n);
+  CHECK(c != NULL && c->pfn == svc_pfn && c->pfn_data == &s_svc_n);
+  end = mg_millis() + 3000;
+  while (mg_millis() < end) {
+    mg_mgr_poll(&mgr, 10);
+    for (closes = 0, i = 0; i < s_svc_n; i++) closes += s_svc_order[i] == MG_EV_CLOSE;
+    if (closes) break;
+  }
+  CHECK(s_svc_n >= 4 && s_svc_order[0] == 1000 + MG_EV_OPEN && s_svc_order[1] == MG_EV_OPEN);
+  // Each event reached pfn first, then fn.
+  for (i = 0; i + 1 < s_svc_n; i += 2) CHECK(s_svc_order[i] == 1000 + s_svc_order[i + 1]);
+  CHECK(closes == 1);
+  CHECK(mg_connect_svc(&mgr, NULL, svc_fn, NULL, svc_pfn, NULL) == NULL);
+  mg_mgr_free(&mgr);
 }
 
 static void test_udp_echo(void) {
@@ -150,7 +197,7 @@ static void test_udp_echo(void) {
   CHECK(mg_connect(&mgr, url, udp_client, &ce) != NULL);
   end = mg_millis() + 3000;
   while (ce.read == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 10);
-  CHECK(ce.connect == 1);
+  CHECK(ce.connect == 1 && ce.write == 1);
   CHECK(ce.got_len == 4 && memcmp(ce.got, "ping", 4) == 0);
   mg_mgr_free(&mgr);
 }
@@ -607,6 +654,7 @@ int main(void) {
   mg_log_set(MG_LL_ERROR);
   test_tcp_echo();
   test_udp_echo();
+  test_connect_svc();
   test_udp_printf();
   test_ipv6();
   test_refused();

@@ -10,7 +10,8 @@
 // What the program's packed_fs.c holds; compared with the files on disk
 // (the tests run from the crate root).
 static const char *s_files[] = {
-    "/packed_root/deep/a/b/c.txt", "/packed_root/img/bytes.bin",
+    "/packed_root/deep/a/b/c.txt", "/packed_root/gz/index.html.gz",
+    "/packed_root/img/bytes.bin",
     "/packed_root/index.html",     "/packed_root/js/app.js",
     "/packed_root/space name.txt", "/packed_root/style.css",
 };
@@ -80,7 +81,7 @@ static void test_table(void) {
   CHECK(fs->st("/packed_root/nope", NULL, NULL) == 0);
   CHECK(fs->st("/packed_root/style.css/x", NULL, NULL) == 0);
   // ls: each entry once, directories included.
-  CHECK_STR(ls("/packed_root"), "deep;img;index.html;js;space name.txt;style.css;");
+  CHECK_STR(ls("/packed_root"), "deep;gz;img;index.html;js;space name.txt;style.css;");
   CHECK_STR(ls("/packed_root/deep/"), "a;");
   CHECK_STR(ls("/"), "packed_root;");
   CHECK_STR(ls("/nothing"), "");
@@ -172,6 +173,20 @@ static size_t get(int port, const char *uri, char *resp, size_t size) {
   return n;
 }
 
+// GET with an Accept-Encoding field (NULL: none).
+static size_t get_enc(int port, const char *uri, const char *enc, char *resp, size_t size) {
+  char req[256];
+  bool closed;
+  int fd = client_connect(port, 3000);
+  size_t n;
+  snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\n%s%s%s\r\n", uri,
+           enc ? "Accept-Encoding: " : "", enc ? enc : "", enc ? "\r\n" : "");
+  send_all(fd, req, strlen(req));
+  n = recv_responses(fd, resp, size, 1, &closed);
+  close(fd);
+  return n;
+}
+
 static void test_serving(void) {
   struct server s;
   char resp[8192];
@@ -187,6 +202,13 @@ static void test_serving(void) {
   CHECK(strncmp(resp, "HTTP/1.1 200", 12) == 0 && strstr(resp, "\r\n\r\ndeep file\n"));
   get(s.port, "/js/", resp, sizeof(resp));  // a directory without index.html
   CHECK(strncmp(resp, "HTTP/1.1 200", 12) == 0 && strstr(resp, "app.js") != NULL);
+  // A directory holding only index.html.gz (Mongoose's wifi-router-dashboard
+  // packs its UI that way): the gzipped page for a client that takes gzip,
+  // 404 for one that does not, never a listing of the directory.
+  get_enc(s.port, "/gz/", NULL, resp, sizeof(resp));
+  CHECK(strncmp(resp, "HTTP/1.1 404", 12) == 0 && strstr(resp, "index.html") == NULL);
+  get_enc(s.port, "/gz/", "gzip", resp, sizeof(resp));
+  CHECK(strncmp(resp, "HTTP/1.1 200", 12) == 0 && strstr(resp, "Content-Encoding: gzip") != NULL);
   get(s.port, "/missing.txt", resp, sizeof(resp));
   CHECK(strncmp(resp, "HTTP/1.1 404", 12) == 0);
   get(s.port, "/../packed_root/index.html", resp, sizeof(resp));

@@ -142,6 +142,43 @@ static void test_notifications_and_responses(void) {
   EXPECT("{\"id\":1,\"result\":5}", "");
   EXPECT("{\"id\":2,\"error\":{\"code\":1,\"message\":\"x\"}}", "");
   CHECK(s_responses == 2);
+  // Notifications: no success answer, but errors are sent without an id, as
+  // Mongoose's mg_rpc_err() does.
+  EXPECT("{\"method\":\"nope\"}", "{\"error\":{\"code\":-32601,\"message\":\"nope not found\"}}");
+  EXPECT("{\"method\":\"sum\",\"params\":[]}",
+         "{\"error\":{\"code\":-32602,\"message\":\"expected two numbers\"}}");
+  EXPECT("{\"method\":\"echo\",\"params\":[]}", "");
+  // An empty params array reaches the handler, which answers its error.
+  EXPECT("{\"id\":3,\"method\":\"sum\",\"params\":[]}",
+         "{\"id\":3,\"error\":{\"code\":-32602,\"message\":\"expected two numbers\"}}");
+  EXPECT("{\"id\":3,\"method\":\"echo\",\"params\":[]}", "{\"id\":3,\"result\":[]}");
+  // A response without an id still goes to the "" handler only.
+  EXPECT("{\"result\":5}", "");
+  CHECK(s_responses == 3);
+}
+
+// A response frame with no "" handler: nothing is written at all (Mongoose
+// answers -32601 " not found", which two peers could bounce forever), so
+// the reply buffer stays NULL.
+static void test_response_without_handler(void) {
+  struct mg_rpc *head = NULL;
+  struct mg_iobuf io = {0, 0, 0, 64};
+  struct mg_rpc_req r;
+  static const char *frames[] = {"{\"id\":1,\"result\":123}",
+                                 "{\"id\":1,\"error\":{\"code\":-1,\"message\":\"x\"}}",
+                                 "{\"result\":null}"};
+  size_t i;
+  mg_rpc_add(&head, mg_str("sum"), rpc_sum, NULL);
+  for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+    memset(&r, 0, sizeof(r));
+    r.head = &head;
+    r.pfn = mg_pfn_iobuf;
+    r.pfn_data = &io;
+    r.frame = mg_str(frames[i]);
+    mg_rpc_process(&r);
+    CHECK(io.buf == NULL && io.len == 0);
+  }
+  mg_rpc_del(&head, NULL);
 }
 
 static void test_list_and_del(void) {
@@ -207,6 +244,7 @@ int main(void) {
   test_round_trips();
   test_errors();
   test_notifications_and_responses();
+  test_response_without_handler();
   test_list_and_del();
   test_struct_init();
   // NULL arguments are logged, not fatal.

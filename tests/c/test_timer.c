@@ -40,18 +40,30 @@ static void test_once_and_repeat(void) {
   CHECK(rep.first >= start + 20 && rep.first <= start + 20 + 100);
   CHECK(now.calls == 1 && now.first <= start + 100);
   CHECK(autod.calls == 1);
-  // The autodelete timer left the list; the others remain.
-  {
-    int n = 0;
-    struct mg_timer *p;
-    for (p = mgr.timers; p != NULL; p = p->next) {
-      CHECK(p != t);
-      n++;
-    }
-    CHECK(n == 3);
-  }
+  // As in Mongoose, the library's timers are MG_TIMER_AUTODELETE: the
+  // finished one-shot ones (ONCE, RUN_NOW without REPEAT) left the list and
+  // were freed; only the repeating one remains.
+  CHECK(mgr.timers != NULL && mgr.timers->next == NULL);
+  CHECK(mgr.timers != NULL && mgr.timers->fn == tick && mgr.timers->arg == &rep);
+  CHECK(mgr.timers != NULL && (mgr.timers->flags & MG_TIMER_AUTODELETE));
   mg_mgr_free(&mgr);
   CHECK(mgr.timers == NULL);
+}
+
+// A program whose only timer is one-shot finds mgr.timers NULL once it fired.
+static void test_once_leaves_list(void) {
+  struct mg_mgr mgr;
+  struct tstate once;
+  uint64_t end;
+  memset(&once, 0, sizeof(once));
+  mg_mgr_init(&mgr);
+  mg_timer_add(&mgr, 5, MG_TIMER_ONCE, tick, &once);
+  CHECK(mgr.timers != NULL);
+  end = mg_millis() + 2000;
+  while (once.calls == 0 && mg_millis() < end) mg_mgr_poll(&mgr, 50);
+  CHECK(once.calls == 1);
+  CHECK(mgr.timers == NULL);
+  mg_mgr_free(&mgr);
 }
 
 static void test_lateness(void) {
@@ -112,6 +124,7 @@ static void test_expired(void) {
 int main(void) {
   mg_log_set(MG_LL_ERROR);
   test_once_and_repeat();
+  test_once_leaves_list();
   test_lateness();
   test_user_list();
   test_expired();

@@ -9,7 +9,7 @@
 #include "test_util.h"
 
 static struct mg_str s_ca, s_other_ca, s_cert, s_key, s_client_cert,
-    s_client_key;
+    s_client_key, s_v1_cert, s_v1_key;
 
 // What a server requires of its clients.
 struct server_cfg {
@@ -409,6 +409,45 @@ static void test_bad_opts(void) {
   mg_log_set(saved);
 }
 
+// A server presents an X.509 version 1 certificate (as Mongoose's
+// device-dashboard ships): its own certificate needs no path validation,
+// only its key must match. A client trusting it as a CA still refuses it as
+// an end-entity certificate (webpki, like browsers, takes v3 only); with
+// skip_verification it connects.
+static void test_v1_cert(void) {
+  struct mg_mgr mgr;
+  struct server_cfg cfg;
+  struct client cl;
+  char base[64], url[128];
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.cert = s_v1_cert, cfg.key = s_v1_key;
+  mg_mgr_init(&mgr);
+  listen_https(&mgr, &cfg, base, sizeof(base));
+  snprintf(url, sizeof(url), "https://%s/v1", base);
+  init_client(&cl, url);
+  cl.opts.skip_verification = 1;
+  run_client(&mgr, &cl, false);
+  CHECK(cl.errors == 0 && cl.msgs == 1 && cl.hs == 1 && cfg.errors == 0);
+  CHECK_STR(cl.body, "secret /v1");
+  init_client(&cl, url);
+  cl.opts.ca = s_v1_cert;
+  run_client(&mgr, &cl, false);
+  CHECK(cl.errors == 1 && cl.msgs == 0);
+  CHECK(strstr(cl.error_msg, "certificate") != NULL);
+  // A key that is not the certificate's: refused at setup. (First let the
+  // server see the refused client's alert, which it counts as an error.)
+  {
+    uint64_t end = mg_millis() + 200;
+    while (mg_millis() < end) mg_mgr_poll(&mgr, 10);
+  }
+  cfg.key = s_key, cfg.errors = 0;
+  init_client(&cl, url);
+  cl.opts.skip_verification = 1;
+  run_client(&mgr, &cl, false);
+  CHECK(cfg.errors == 1 && cl.msgs == 0);
+  mg_mgr_free(&mgr);
+}
+
 static void test_is_tls_from_url(void) {
   struct mg_mgr mgr;
   struct mg_connection *l, *c;
@@ -472,6 +511,8 @@ int main(void) {
   s_key = file("tests/tls/server.key");
   s_client_cert = file("tests/tls/client.pem");
   s_client_key = file("tests/tls/client.key");
+  s_v1_cert = file("tests/tls/v1.pem");
+  s_v1_key = file("tests/tls/v1.key");
   test_is_tls_from_url();
   test_resumption();  // first: it counts full handshakes
   test_https_roundtrip();
@@ -482,5 +523,6 @@ int main(void) {
   test_garbage();
   test_bad_opts();
   test_io_send_recv();
+  test_v1_cert();
   return test_summary("test_tls");
 }

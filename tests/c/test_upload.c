@@ -1,7 +1,7 @@
 // mg_http_upload over loopback, the way Mongoose's file-upload-multiple-posts
 // tutorial uses it: a client sends a file in parts (POST
 // /upload?file=NAME&offset=N), the server appends them. Also: restarting at
-// offset 0, offset mismatches, oversize uploads (refused, nothing left), bad
+// offset 0, offset mismatches, oversize uploads (refused, file kept), bad
 // names and traversal attempts (refused, nothing written outside the upload
 // directory), a custom mg_fs table, and NULL arguments.
 #include "http_test_util.h"
@@ -27,11 +27,32 @@ struct result {
   long value;  // what mg_http_upload returned for the last request
 };
 
+// mg_http_start_upload's callback: records the status, then replies.
+static char s_stream_status[64];
+static int s_stream_calls;
+static void stream_cb(struct mg_connection *c, const char *status) {
+  s_stream_calls++;
+  snprintf(s_stream_status, sizeof(s_stream_status), "%s", status ? status : "(ok)");
+  mg_http_reply(c, status ? 400 : 201, "", "stream %s\n", status ? status : "done");
+}
+
 static void handler(struct mg_connection *c, int ev, void *ev_data) {
-  if (ev == MG_EV_HTTP_MSG) {
+  if (ev == MG_EV_HTTP_HDRS) {
+    // Streaming uploads (Mongoose 7.22): taken over at the head.
+    struct mg_http_message *hm = (struct mg_http_message *) ev_data;
+    char name[64];
+    mg_http_get_var(&hm->query, "name", name, sizeof(name));
+    if (mg_match(hm->uri, mg_str("/stream"), NULL)) {
+      mg_http_start_upload(c, hm, mg_str(name), mg_str(s_dir), &mg_fs_posix, NULL);
+    } else if (mg_match(hm->uri, mg_str("/stream-cb"), NULL)) {
+      mg_http_start_upload(c, hm, mg_str(name), mg_str(s_dir), &mg_fs_posix, stream_cb);
+    }
+  } else if (ev == MG_EV_HTTP_MSG) {
     struct mg_http_message *hm = (struct mg_http_message *) ev_data;
     struct result *r = (struct result *) c->fn_data;
-    if (mg_match(hm->uri, mg_str("/upload"), NULL)) {
+    if (mg_match(hm->uri, mg_str("/stream#"), NULL)) {
+      // Answered at MG_EV_HTTP_HDRS (a refused name stays plain HTTP).
+    } else if (mg_match(hm->uri, mg_str("/upload"), NULL)) {
       r->value = mg_http_upload(c, hm, &mg_fs_posix, s_dir, MAX_SIZE);
     } else if (mg_match(hm->uri, mg_str("/counted"), NULL)) {
       r->value = mg_http_upload(c, hm, &s_counting_fs, s_dir, MAX_SIZE);
@@ -147,12 +168,17 @@ static void test_parts(void) {
 static void test_oversize(void) {
   char out[256], *buf = (char *) calloc(1, MAX_SIZE + 1);
   // Parts that fit, then one that would pass max_size: refused, and the
-  // upload's earlier parts are gone.
+  // file keeps its earlier parts (as in Mongoose), so the client can retry
+  // from the last good offset.
   CHECK(post("/upload?file=o.bin&offset=0", buf, 60000, out, sizeof(out)) == 200);
   CHECK(file_size("o.bin") == 60000);
   CHECK(post("/upload?file=o.bin&offset=60000", buf, 40001, out, sizeof(out)) == 400);
   CHECK(strstr(out, "over max size of 100000") != NULL && s_res.value == -4);
-  CHECK(file_size("o.bin") == -1);
+  CHECK(file_size("o.bin") == 60000);
+  CHECK(post("/upload?file=o.bin&offset=70000", buf, 10, out, sizeof(out)) == 400);
+  CHECK(s_res.value == -5 && file_size("o.bin") == 60000);  // wrong offset: kept
+  CHECK(post("/upload?file=o.bin&offset=60000", buf, 40000, out, sizeof(out)) == 200);
+  CHECK(file_size("o.bin") == 100000);
   // One request larger than max_size: nothing created.
   CHECK(post("/upload?file=o2.bin", buf, MAX_SIZE + 1, out, sizeof(out)) == 400);
   CHECK(file_size("o2.bin") == -1);
@@ -161,7 +187,7 @@ static void test_oversize(void) {
   CHECK(file_size("o3.bin") == MAX_SIZE);
   // An offset so large that offset + length overflows.
   CHECK(post("/upload?file=o3.bin&offset=9223372036854775807", "x", 1, out, sizeof(out)) == 400);
-  CHECK(s_res.value == -4 && file_size("o3.bin") == -1);
+  CHECK(s_res.value == -4 && file_size("o3.bin") == MAX_SIZE);
   free(buf);
 }
 
@@ -218,6 +244,34 @@ static void test_custom_fs_and_nulls(void) {
   CHECK(mg_http_upload(NULL, NULL, &mg_fs_posix, s_dir, 1) == -1);
 }
 
+static void test_start_upload(void) {
+  char out[256];
+  size_t i, big = 300000;
+  char *buf = (char *) malloc(big);
+  for (i = 0; i < big; i++) buf[i] = (char) (i * 7 % 251);
+  // The default callback answers 200 "ok"; the file holds the body.
+  CHECK(post("/stream?name=s1.bin", buf, big, out, sizeof(out)) == 200);
+  CHECK(strcmp(out, "ok\n") == 0);
+  CHECK(file_is("s1.bin", buf, big));
+  // Written afresh, not appended.
+  CHECK(post("/stream?name=s1.bin", "abc", 3, out, sizeof(out)) == 200);
+  CHECK(file_is("s1.bin", "abc", 3));
+  // An empty body makes an empty file.
+  CHECK(post("/stream?name=empty.bin", "", 0, out, sizeof(out)) == 200);
+  CHECK(file_size("empty.bin") == 0);
+  // A custom callback: called once, with NULL on success.
+  s_stream_calls = 0;
+  CHECK(post("/stream-cb?name=s2.bin", buf, 5000, out, sizeof(out)) == 201);
+  CHECK(s_stream_calls == 1 && strcmp(s_stream_status, "(ok)") == 0);
+  CHECK(file_is("s2.bin", buf, 5000));
+  // Names that are not plain file names are refused, nothing written.
+  CHECK(post("/stream?name=../s3.bin", "x", 1, out, sizeof(out)) == 500);
+  CHECK(strcmp(out, "bad name\n") == 0);
+  CHECK(post("/stream-cb?name=", "x", 1, out, sizeof(out)) == 400);
+  CHECK(strcmp(s_stream_status, "bad name") == 0);
+  free(buf);
+}
+
 int main(void) {
   char cmd[200], escaped[128];
   snprintf(s_base, sizeof(s_base), "/tmp/mg_upload_XXXXXX");
@@ -231,6 +285,7 @@ int main(void) {
   test_oversize();
   test_bad_requests();
   test_custom_fs_and_nulls();
+  test_start_upload();
   server_stop(&s_srv);
   // A name that escaped root/ would have created s_base/outside.txt.
   snprintf(escaped, sizeof(escaped), "%s/outside.txt", s_base);

@@ -46,12 +46,12 @@ static const struct url_case s_urls[] = {
     {"tcp://0.0.0.0:8000", "0.0.0.0", 8000, false, "", "", "/"},
     {"udp://8.8.8.8:53", "8.8.8.8", 53, false, "", "", "/"},
     {"tcp://:8000", "", 8000, false, "", "", "/"},
-    {"http://u:p@[::1]/abc", "::1", 80, false, "u", "p", "/abc"},
-    {"http://u:p@[::1]:2121/abc/cd:ef", "::1", 2121, false, "u", "p",
+    {"http://u:p@[::1]/abc", "[::1]", 80, false, "u", "p", "/abc"},
+    {"http://u:p@[::1]:2121/abc/cd:ef", "[::1]", 2121, false, "u", "p",
      "/abc/cd:ef"},
-    {"p://u:p@[1:2::3]:1234/a", "1:2::3", 1234, false, "u", "p", "/a"},
-    {"https://[2001:db8::1]", "2001:db8::1", 443, true, "", "", "/"},
-    {"p://[ab::1]:12/a/b/c", "ab::1", 12, false, "", "", "/a/b/c"},
+    {"p://u:p@[1:2::3]:1234/a", "[1:2::3]", 1234, false, "u", "p", "/a"},
+    {"https://[2001:db8::1]", "[2001:db8::1]", 443, true, "", "", "/"},
+    {"p://[ab::1]:12/a/b/c", "[ab::1]", 12, false, "", "", "/a/b/c"},
     {"p://:@foo", "foo", 0, false, "", "", "/"},
     {"p://u@foo", "foo", 0, false, "u", "", "/"},
     {"p://u:@foo", "foo", 0, false, "u", "", "/"},
@@ -177,6 +177,16 @@ static void test_aton(void) {
     // Only len bytes are parsed.
     CHECK(mg_aton(mg_str_n("10.0.0.1xyz", 8), &a));
     CHECK(a.addr.ip4 == MG_IPV4(10, 0, 0, 1));
+  }
+  {
+    // mg_url_host() keeps an IPv6 literal's brackets; mg_aton() takes the
+    // host with or without them.
+    struct mg_addr a, b;
+    struct mg_str h = mg_url_host("ws://[::1]:9000/x");
+    CHECK(h.len == 5 && memcmp(h.buf, "[::1]", 5) == 0);
+    CHECK(mg_aton(h, &a) && a.is_ip6 && a.addr.ip[15] == 1);
+    CHECK(mg_aton(mg_str_n(h.buf + 1, h.len - 2), &b) && b.is_ip6);
+    CHECK(memcmp(a.addr.ip, b.addr.ip, 16) == 0);
   }
 }
 

@@ -47,6 +47,8 @@ static void server_fn(struct mg_connection *c, int ev, void *ev_data) {
           2,    'p', '2',  0x80, 4,    0xb6, 'r',  'l',  'd'};
       mg_ws_upgrade(c, hm, NULL);
       mg_send(c, frames, sizeof(frames));
+    } else if (mg_match(hm->uri, mg_str("/ownproto"), NULL)) {
+      mg_ws_upgrade(c, hm, "Sec-WebSocket-Protocol: chat\r\n");
     } else if (mg_match(hm->uri, mg_str("/noupgrade"), NULL)) {
       mg_ws_upgrade(c, hm, NULL);  // plain GET: must answer 400
     } else {
@@ -207,6 +209,8 @@ struct client {
   int send_op;
   bool opened, got_msg, got_close, closed, error;
   int status;              // of the 101 response
+  char proto[32];          // its Sec-WebSocket-Protocol
+  int protos;              // how many such fields it had
   unsigned char *msg;      // copy of the first message received
   size_t msg_len;
   int msg_flags;
@@ -222,6 +226,16 @@ static void client_fn(struct mg_connection *c, int ev, void *ev_data) {
     struct mg_http_message *hm = (struct mg_http_message *) ev_data;
     cl->opened = true;
     cl->status = mg_http_status(hm);
+    {
+      size_t i;
+      for (i = 0; i < MG_MAX_HTTP_HEADERS && hm->headers[i].name.len > 0; i++) {
+        if (mg_strcasecmp(hm->headers[i].name, mg_str("Sec-WebSocket-Protocol")) == 0) {
+          mg_snprintf(cl->proto, sizeof(cl->proto), "%.*s", (int) hm->headers[i].value.len,
+                      hm->headers[i].value.buf);
+          cl->protos++;
+        }
+      }
+    }
     CHECK(c->is_websocket);
     if (cl->send_data != NULL) mg_ws_send(c, cl->send_data, cl->send_len, cl->send_op);
   } else if (ev == MG_EV_WS_MSG) {
@@ -271,6 +285,44 @@ static void client_free(struct mg_mgr *mgr, struct client *cl) {
   CHECK(cl->conn == NULL || cl->closed);
   free(cl->msg);
   memset(cl, 0, sizeof(*cl));
+}
+
+// An offered subprotocol is confirmed (the first of several) when the
+// server's handler names none; the handler's own choice wins otherwise.
+static void test_subprotocol(struct mg_mgr *mgr) {
+  static const char *paths[] = {"/frag", "/ownproto"};
+  static const char *want[] = {"mqtt", "chat"};
+  struct mg_connection *c;
+  size_t i;
+  for (i = 0; i < 2; i++) {
+    struct client cl;
+    char url[100];
+    uint64_t end = mg_millis() + 3000;
+    memset(&cl, 0, sizeof(cl));
+    mg_snprintf(url, sizeof(url), "ws://127.0.0.1:%d%s", s_srv.port, paths[i]);
+    c = mg_ws_connect(mgr, url, client_fn, &cl, "Sec-WebSocket-Protocol: mqtt, chat\r\n");
+    CHECK(c != NULL);
+    while (!cl.opened && !cl.closed && mg_millis() < end) mg_mgr_poll(mgr, 10);
+    CHECK(cl.opened && cl.status == 101);
+    CHECK(cl.protos == 1 && strcmp(cl.proto, want[i]) == 0);
+    if (cl.protos != 1 || strcmp(cl.proto, want[i]) != 0)
+      fprintf(stderr, "subprotocol %s: %d [%s]\n", paths[i], cl.protos, cl.proto);
+    if (c != NULL) c->is_closing = 1;
+    while (!cl.closed && mg_millis() < end) mg_mgr_poll(mgr, 10);
+    client_free(mgr, &cl);
+  }
+  {
+    // Without an offer, no subprotocol.
+    struct client cl;
+    uint64_t end = mg_millis() + 3000;
+    memset(&cl, 0, sizeof(cl));
+    c = client_open(mgr, "/frag", &cl);
+    while (!cl.opened && !cl.closed && mg_millis() < end) mg_mgr_poll(mgr, 10);
+    CHECK(cl.opened && cl.protos == 0);
+    c->is_closing = 1;
+    while (!cl.closed && mg_millis() < end) mg_mgr_poll(mgr, 10);
+    client_free(mgr, &cl);
+  }
 }
 
 // Our client sends one message of each size and op and gets it back whole.
@@ -732,6 +784,7 @@ int main(void) {
   mg_mgr_init(&mgr);
   test_null_args(&mgr);
   test_handshake();
+  test_subprotocol(&mgr);
   test_echo_sizes(&mgr);
   test_fragmentation(&mgr);
   test_close(&mgr);

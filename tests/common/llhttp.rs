@@ -285,7 +285,7 @@ pub fn framed_body(framing: Framing, rest: &[u8]) -> Result<(Vec<u8>, usize), En
             Ok(None) => Err(End::Incomplete),
             Err(HttpError { status, reason }) => Err(End::Error(status, reason)),
         },
-        Framing::UntilClose | Framing::LengthRequired => {
+        Framing::UntilClose => {
             unreachable!("{framing:?} has no framed body")
         }
     }

@@ -104,8 +104,17 @@ async def many(n):
     check(all(results), f"{n} concurrent clients echoed")
 
 
+async def subprotocol():
+    """The server calls mg_ws_upgrade(c, hm, NULL): it confirms the offered
+    subprotocol, as Mongoose does (websockets refuses an unconfirmed one)."""
+    async with connect(URL, subprotocols=["mqtt"]) as ws:
+        check(ws.subprotocol == "mqtt", f"subprotocol confirmed: {ws.subprotocol!r}")
+        await ws.send("hi")
+        check(await recv_echo(ws) == "hi", "echo with a subprotocol")
+
+
 async def main():
-    for t in [sizes, fragmented_with_pings, close_code, too_big, invalid_utf8, lambda: many(200)]:
+    for t in [subprotocol, sizes, fragmented_with_pings, close_code, too_big, invalid_utf8, lambda: many(200)]:
         await asyncio.wait_for(t(), 60)
 
 

@@ -5,6 +5,8 @@
 #   server.pem / server.key  "localhost" and 127.0.0.1, signed by the CA
 #   client.pem / client.key  a client certificate, signed by the CA
 #   other-ca.pem / .key      an unrelated CA (for verification failures)
+#   v1.pem / v1.key          a self-signed X.509 version 1 certificate for
+#                            "localhost" (no extensions), as old programs ship
 set -euo pipefail
 cd "$(dirname "$0")"
 days=36500
@@ -31,4 +33,8 @@ subjectAltName=DNS:localhost,IP:127.0.0.1"
 leaf client "test client" "basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature
 extendedKeyUsage=clientAuth"
+key v1.key
+openssl req -new -key v1.key -subj "/CN=localhost" -out v1.csr
+openssl x509 -req -in v1.csr -signkey v1.key -days $days -out v1.pem  # no extensions: v1
+rm -f v1.csr
 rm -f ca.srl
