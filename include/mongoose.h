@@ -928,6 +928,9 @@ void mg_iobuf_free(struct mg_iobuf *io);
 // Inserts len bytes from buf at offset ofs, moving later data up and growing
 // the buffer as needed. An ofs past io->len pads the gap with zeros; a NULL
 // buf inserts zeros. Returns len, or 0 on allocation failure.
+// Growth is amortized: a full buffer grows by half its size (at most 64 MiB
+// of spare room), rounded up to io->align, so appending N bytes in any
+// pattern costs O(N). mg_iobuf_resize() still sets an exact size.
 size_t mg_iobuf_add(struct mg_iobuf *io, size_t ofs, const void *buf, size_t len);
 
 // Removes up to len bytes at offset ofs (both clamped to io->len), moving

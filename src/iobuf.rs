@@ -23,6 +23,20 @@ impl Default for mg_iobuf {
     }
 }
 
+/// Largest spare room one growth step adds beyond what is needed, so a huge
+/// buffer does not reserve half as much again of memory it may never use.
+pub(crate) const MAX_GROWTH_SLACK: usize = 64 * 1024 * 1024;
+
+/// The size a buffer of `size` bytes grows to when it must hold `need`
+/// bytes: at least half as much again as it had (capped at
+/// [`MAX_GROWTH_SLACK`] of spare room), so appending N bytes in any pattern
+/// reallocates O(log N) times and copies O(N) bytes, where growing to exactly
+/// `need` would copy the whole buffer on every small append (quadratic).
+pub(crate) fn grown_size(size: usize, need: usize) -> usize {
+    let geometric = size.saturating_add(size / 2);
+    need.max(geometric.min(need.saturating_add(MAX_GROWTH_SLACK)))
+}
+
 fn round_up(n: usize, align: usize) -> Option<usize> {
     if align == 0 {
         Some(n)
@@ -103,13 +117,22 @@ impl mg_iobuf {
         true
     }
 
-    /// Makes room for at least `extra` more bytes. False on OOM or overflow.
+    /// Makes room for at least `extra` more bytes, growing geometrically (see
+    /// [`grown_size`]). False on OOM or overflow.
     pub fn reserve(&mut self, extra: usize) -> bool {
         match self.len.checked_add(extra) {
             Some(need) if need <= self.size => true,
-            Some(need) => self.resize(need),
+            Some(need) => self.grow_to(need),
             None => false,
         }
+    }
+
+    /// Grows the allocation to hold at least `need` bytes, amortized: the
+    /// new size is [`grown_size`] (then rounded up to `align`). When that
+    /// much memory is not available, it retries with exactly `need`.
+    fn grow_to(&mut self, need: usize) -> bool {
+        let roomy = grown_size(self.size, need);
+        (roomy > need && self.resize(roomy)) || self.resize(need)
     }
 
     /// Inserts `len` bytes at `ofs` (past the end pads with zeros); `src` of
@@ -121,7 +144,7 @@ impl mg_iobuf {
         if total == 0 {
             return 0;
         }
-        if total > self.size && !self.resize(total) {
+        if total > self.size && !self.grow_to(total) {
             return 0;
         }
         // SAFETY: after resize, buf holds at least `total` bytes.
@@ -181,6 +204,16 @@ mod tests {
         assert_eq!(io.add(0, None, 0), 0);
         assert!(io.buf.is_null());
         assert_eq!((io.size, io.len), (0, 0));
+    }
+
+    #[test]
+    fn growth_is_geometric_with_capped_slack() {
+        assert_eq!(grown_size(0, 10), 10);
+        assert_eq!(grown_size(100, 101), 150);
+        assert_eq!(grown_size(100, 1000), 1000);
+        let big = 1 << 30;
+        assert_eq!(grown_size(big, big + 1), big + 1 + MAX_GROWTH_SLACK);
+        assert_eq!(grown_size(usize::MAX - 1, usize::MAX), usize::MAX);
     }
 
     #[test]
