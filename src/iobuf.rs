@@ -2,6 +2,8 @@
 //! allocator, because C code reads, writes and resizes `c->recv`/`c->send`
 //! directly and may free them with the `mg_iobuf_*` functions.
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// A byte buffer: `len` bytes used out of `size` allocated at `buf`.
 #[repr(C)]
@@ -109,6 +111,7 @@ impl mg_iobuf {
                 }
                 ptr::write_bytes(self.buf, 0, self.size);
                 libc::free(self.buf.cast());
+                note_freed(self.size);
             }
         }
         self.buf = new_buf;
@@ -192,6 +195,47 @@ impl mg_iobuf {
         self.len = 0;
     }
 }
+
+/// Buffer bytes freed since memory was last given back to the system.
+static FREED_SINCE_TRIM: AtomicUsize = AtomicUsize::new(0);
+
+/// Freed buffer bytes after which [`give_back_memory`] trims the heap.
+const TRIM_AFTER_FREED: usize = 4 * 1024 * 1024;
+
+/// Shortest time between two trims while the manager stays busy.
+const TRIM_INTERVAL: Duration = Duration::from_secs(1);
+
+fn note_freed(size: usize) {
+    FREED_SINCE_TRIM.fetch_add(size, Ordering::Relaxed);
+}
+
+/// Gives freed heap memory back to the system once buffers of at least
+/// [`TRIM_AFTER_FREED`] bytes in all were freed since the last time, when the
+/// manager is idle (or at most once per [`TRIM_INTERVAL`] while it is busy).
+/// glibc keeps freed memory inside its heap: after an attack's connections
+/// close, the process would otherwise stay at its peak size. `last` is the
+/// caller's time of its last trim. Returns true when it trimmed.
+pub fn give_back_memory(idle: bool, last: &mut Option<Instant>) -> bool {
+    if FREED_SINCE_TRIM.load(Ordering::Relaxed) < TRIM_AFTER_FREED {
+        return false;
+    }
+    if !idle && last.is_some_and(|t| t.elapsed() < TRIM_INTERVAL) {
+        return false;
+    }
+    FREED_SINCE_TRIM.store(0, Ordering::Relaxed);
+    *last = Some(Instant::now());
+    trim_heap();
+    true
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trim_heap() {
+    // SAFETY: malloc_trim only releases free pages of the allocator's heap.
+    unsafe { libc::malloc_trim(0) };
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim_heap() {}
 
 #[cfg(test)]
 mod tests {

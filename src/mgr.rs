@@ -100,6 +100,8 @@ pub struct MgrState {
     /// ended a response from code other than their own handlers, in the
     /// current iteration; see `net::touch`.
     pub touched: Vec<(*mut mg_connection, c_ulong)>,
+    /// When freed memory was last given back to the system.
+    last_trim: Option<Instant>,
 }
 
 /// I/O rounds after the pass over all connections (see [`extra_io_rounds`])
@@ -170,6 +172,7 @@ pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
         serving: std::ptr::null_mut(),
         tracking: false,
         touched: Vec::new(),
+        last_trim: None,
     });
     // SAFETY: mgr is writable per the contract.
     unsafe {
@@ -231,6 +234,7 @@ pub unsafe fn free(mgr: *mut mg_mgr) {
             (*mgr).ifp = std::ptr::null_mut();
         }
         (*mgr).timers = std::ptr::null_mut();
+        crate::iobuf::give_back_memory(true, &mut None);
         (*mgr).epoll_fd = -1;
     }
 }
@@ -251,6 +255,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         if let Err(e) = st.events.wait(&st.poller, timeout) {
             crate::log_error!("mg_mgr_poll", "poll: {e}");
         }
+        let idle = st.events.iter().next().is_none();
         for e in st.events.iter() {
             let c = e.key as *mut mg_connection;
             (*c).set_readable(e.readable);
@@ -277,6 +282,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         extra_io_rounds(mgr, (Instant::now() + budget).min(call_end));
         if let Some(st) = state(mgr) {
             st.tracking = false;
+            crate::iobuf::give_back_memory(idle, &mut st.last_trim);
         }
     }
 }

@@ -45,6 +45,7 @@ c_tests! {
     test_hash,
     test_tls,
     test_sntp,
+    test_memory,
 }
 
 /// The static library works too: the networking core, every variadic
