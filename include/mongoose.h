@@ -674,14 +674,14 @@ struct mg_ws_message {
 extern "C" {
 #endif // __cplusplus
 
-// The POSIX filesystem: the files of the machine, through open/read/write.
-// `op()` with MG_FS_WRITE opens for appending and creates the file.
-extern struct mg_fs mg_fs_posix;
-
 // The packed filesystem: read-only access to the files compiled into the
 // program (`mg_mem_files`, see tools/pack.py). Directories are implied by
 // the file paths.
 extern struct mg_fs mg_fs_packed;
+
+// The POSIX filesystem: the files of the machine, through open/read/write.
+// `op()` with MG_FS_WRITE opens for appending and creates the file.
+extern struct mg_fs mg_fs_posix;
 
 // Current log level, one of MG_LL_*; set it with mg_log_set(level).
 extern int mg_log_level;

@@ -329,7 +329,7 @@ pub struct ConnPrivate {
     /// WebSocket protocol state, once the connection speaks WebSocket.
     pub ws: Option<Box<crate::ws::WsState>>,
     /// A static file being streamed as the body of the response in progress
-    /// (`serve.rs`); output still to come, like bytes in `send`.
+    /// (`serve/transfer.rs`); output still to come, like bytes in `send`.
     pub file: Option<Box<crate::serve::Transfer>>,
     /// SNTP client state, for connections made by `mg_sntp_connect`.
     pub sntp: Option<Box<crate::sntp::SntpState>>,

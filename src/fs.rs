@@ -1,7 +1,7 @@
 //! The filesystem layer: `struct mg_fs` (a table of C function pointers, so
-//! programs can plug in their own storage), `struct mg_fd`, the POSIX table
-//! `mg_fs_posix`, and [`Fs`]/[`FsFile`], the Rust view of any table that the
-//! file server and uploads go through.
+//! programs can plug in their own storage), `struct mg_fd`, and
+//! [`Fs`]/[`FsFile`], the Rust view of any table that the file server and
+//! uploads go through. The POSIX table `mg_fs_posix` is in `fs_posix.rs`.
 //!
 //! Everything that reads or writes files for the library calls through an
 //! `mg_fs` table, never the OS directly, so a custom C table (or the packed
@@ -9,7 +9,6 @@
 //! [`FsFile::raw_fd`], which gives the descriptor of a file opened through
 //! the untouched POSIX table so that the server can use sendfile(2).
 use std::ffi::{CStr, CString};
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::os::fd::{AsRawFd, RawFd};
 use std::os::raw::{c_char, c_int, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -26,7 +25,7 @@ pub const MG_FS_DIR: c_int = 4;
 pub const MG_FS_EXCL: c_int = 8;
 
 /// The directory-entry callback of `ls()`: `fn(name, userdata)`.
-type LsFn = Option<unsafe extern "C" fn(*const c_char, *mut c_void)>;
+pub(crate) type LsFn = Option<unsafe extern "C" fn(*const c_char, *mut c_void)>;
 type OpFn = unsafe extern "C" fn(*const c_char, c_int) -> *mut c_void;
 type RdFn = unsafe extern "C" fn(*mut c_void, *mut c_void, usize) -> usize;
 type SkFn = unsafe extern "C" fn(*mut c_void, usize) -> usize;
@@ -82,22 +81,6 @@ pub struct mg_fd {
     pub fs: *mut mg_fs,
 }
 
-/// The POSIX filesystem: the files of the machine, through open/read/write.
-/// `op()` with MG_FS_WRITE opens for appending and creates the file.
-#[no_mangle]
-pub static mut mg_fs_posix: mg_fs = mg_fs {
-    st: Some(posix::st),
-    ls: Some(posix::ls),
-    op: Some(posix::op),
-    cl: Some(posix::cl),
-    rd: Some(posix::rd),
-    wr: Some(posix::wr),
-    sk: Some(posix::sk),
-    mv: Some(posix::mv),
-    rm: Some(posix::rm),
-    mkd: Some(posix::mkd),
-};
-
 /// What `st()` says about a path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stat {
@@ -138,7 +121,7 @@ fn c_path(path: &[u8]) -> Option<CString> {
 impl Fs {
     /// The POSIX table, `mg_fs_posix`.
     pub fn posix() -> Fs {
-        Fs { table: ptr::addr_of!(mg_fs_posix) }
+        Fs { table: ptr::addr_of!(crate::fs_posix::mg_fs_posix) }
     }
 
     /// A table given by C; NULL means POSIX, as in Mongoose's options.
@@ -170,10 +153,10 @@ impl Fs {
     pub fn is_posix(&self) -> bool {
         use std::ptr::fn_addr_eq;
         let t = self.t();
-        t.op.is_some_and(|f| fn_addr_eq(f, posix::op as OpFn))
-            && t.rd.is_some_and(|f| fn_addr_eq(f, posix::rd as RdFn))
-            && t.sk.is_some_and(|f| fn_addr_eq(f, posix::sk as SkFn))
-            && t.cl.is_some_and(|f| fn_addr_eq(f, posix::cl as ClFn))
+        t.op.is_some_and(|f| fn_addr_eq(f, crate::fs_posix::op as OpFn))
+            && t.rd.is_some_and(|f| fn_addr_eq(f, crate::fs_posix::rd as RdFn))
+            && t.sk.is_some_and(|f| fn_addr_eq(f, crate::fs_posix::sk as SkFn))
+            && t.cl.is_some_and(|f| fn_addr_eq(f, crate::fs_posix::cl as ClFn))
     }
 
     /// Stats `path`; None when it does not exist (or `st` is missing).
@@ -314,8 +297,8 @@ impl FsFile {
     /// (so that sendfile(2) can read it directly).
     pub fn raw_fd(&self) -> Option<RawFd> {
         self.fs.is_posix().then(|| {
-            // SAFETY: is_posix() says posix::op made this handle.
-            unsafe { posix::handle(self.fd) }.as_raw_fd()
+            // SAFETY: is_posix() says crate::fs_posix::op made this handle.
+            unsafe { crate::fs_posix::handle(self.fd) }.as_raw_fd()
         })
     }
 
@@ -347,173 +330,6 @@ impl Drop for FsFile {
             // SAFETY: the handle is open and closed exactly once, here.
             unsafe { cl(self.fd) };
         }
-    }
-}
-
-/// The POSIX table's functions. A handle is a boxed `std::fs::File`.
-mod posix {
-    use super::*;
-    use std::fs::{File, OpenOptions};
-    use std::os::unix::ffi::OsStrExt;
-    use std::os::unix::fs::OpenOptionsExt;
-    use std::path::Path;
-
-    fn path<'a>(p: *const c_char) -> Option<&'a Path> {
-        if p.is_null() {
-            return None;
-        }
-        // SAFETY: the table's callers pass C strings.
-        let b = unsafe { CStr::from_ptr(p) }.to_bytes();
-        Some(Path::new(std::ffi::OsStr::from_bytes(b)))
-    }
-
-    /// # Safety
-    /// `fd` must come from [`op`] and still be open.
-    pub(super) unsafe fn handle<'a>(fd: *mut c_void) -> &'a mut File {
-        // SAFETY: per the contract, fd is a live Box<File> from op().
-        unsafe { &mut *fd.cast::<File>() }
-    }
-
-    pub(super) unsafe extern "C" fn st(
-        p: *const c_char,
-        size: *mut usize,
-        mtime: *mut libc::time_t,
-    ) -> c_int {
-        crate::ffi::guard("mg_fs_posix.st", 0, || {
-            let Some(m) = path(p).and_then(|p| std::fs::metadata(p).ok()) else { return 0 };
-            let st = stat_of(&m);
-            // SAFETY: non-NULL out-parameters are the caller's.
-            unsafe {
-                if !size.is_null() {
-                    *size = st.size as usize;
-                }
-                if !mtime.is_null() {
-                    *mtime = st.mtime;
-                }
-            }
-            st.flags
-        })
-    }
-
-    pub(super) unsafe extern "C" fn ls(p: *const c_char, f: LsFn, userdata: *mut c_void) {
-        crate::ffi::guard("mg_fs_posix.ls", (), || {
-            let (Some(dir), Some(f)) = (path(p), f) else { return };
-            let Ok(entries) = std::fs::read_dir(dir) else { return };
-            for e in entries.flatten() {
-                let Ok(name) = CString::new(e.file_name().as_bytes()) else { continue };
-                // SAFETY: a C string that lives across the call.
-                unsafe { f(name.as_ptr(), userdata) };
-            }
-        })
-    }
-
-    pub(super) unsafe extern "C" fn op(p: *const c_char, flags: c_int) -> *mut c_void {
-        crate::ffi::guard("mg_fs_posix.op", ptr::null_mut(), || {
-            let Some(p) = path(p) else { return ptr::null_mut() };
-            let mut o = OpenOptions::new();
-            if flags & MG_FS_WRITE != 0 {
-                o.read(true).append(true);
-                if flags & MG_FS_EXCL != 0 {
-                    o.create_new(true);
-                } else {
-                    o.create(true);
-                }
-            } else {
-                // Do not block on a FIFO a request happens to name.
-                o.read(true).custom_flags(libc::O_NONBLOCK);
-            }
-            match o.open(p) {
-                Ok(f) => Box::into_raw(Box::new(f)).cast(),
-                Err(_) => ptr::null_mut(),
-            }
-        })
-    }
-
-    pub(super) unsafe extern "C" fn cl(fd: *mut c_void) {
-        crate::ffi::guard("mg_fs_posix.cl", (), || {
-            if !fd.is_null() {
-                // SAFETY: fd is a Box<File> from op(), closed once.
-                drop(unsafe { Box::from_raw(fd.cast::<File>()) });
-            }
-        })
-    }
-
-    pub(super) unsafe extern "C" fn rd(fd: *mut c_void, buf: *mut c_void, len: usize) -> usize {
-        crate::ffi::guard("mg_fs_posix.rd", 0, || {
-            if fd.is_null() || buf.is_null() {
-                return 0;
-            }
-            // SAFETY: fd from op(); buf holds len writable bytes.
-            let (f, out) =
-                unsafe { (handle(fd), std::slice::from_raw_parts_mut(buf.cast::<u8>(), len)) };
-            // Like fread(): as much as is there, up to len.
-            let mut n = 0;
-            while n < len {
-                match f.read(&mut out[n..]) {
-                    Ok(0) => break,
-                    Ok(k) => n += k,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(_) => break,
-                }
-            }
-            n
-        })
-    }
-
-    pub(super) unsafe extern "C" fn wr(fd: *mut c_void, buf: *const c_void, len: usize) -> usize {
-        crate::ffi::guard("mg_fs_posix.wr", 0, || {
-            if fd.is_null() || buf.is_null() {
-                return 0;
-            }
-            // SAFETY: fd from op(); buf holds len readable bytes.
-            let (f, data) =
-                unsafe { (handle(fd), std::slice::from_raw_parts(buf.cast::<u8>(), len)) };
-            let mut n = 0;
-            while n < len {
-                match f.write(&data[n..]) {
-                    Ok(0) => break,
-                    Ok(k) => n += k,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(_) => break,
-                }
-            }
-            n
-        })
-    }
-
-    pub(super) unsafe extern "C" fn sk(fd: *mut c_void, offset: usize) -> usize {
-        crate::ffi::guard("mg_fs_posix.sk", 0, || {
-            if fd.is_null() {
-                return 0;
-            }
-            // SAFETY: fd from op().
-            let f = unsafe { handle(fd) };
-            let _ = f.seek(SeekFrom::Start(offset as u64));
-            f.stream_position().map_or(0, |p| p as usize)
-        })
-    }
-
-    pub(super) unsafe extern "C" fn mv(from: *const c_char, to: *const c_char) -> bool {
-        crate::ffi::guard("mg_fs_posix.mv", false, || match (path(from), path(to)) {
-            (Some(a), Some(b)) => std::fs::rename(a, b).is_ok(),
-            _ => false,
-        })
-    }
-
-    pub(super) unsafe extern "C" fn rm(p: *const c_char) -> bool {
-        crate::ffi::guard("mg_fs_posix.rm", false, || {
-            path(p)
-                .is_some_and(|p| std::fs::remove_file(p).is_ok() || std::fs::remove_dir(p).is_ok())
-        })
-    }
-
-    pub(super) unsafe extern "C" fn mkd(p: *const c_char) -> bool {
-        crate::ffi::guard("mg_fs_posix.mkd", false, || {
-            path(p).is_some_and(|p| {
-                use std::os::unix::fs::DirBuilderExt;
-                std::fs::DirBuilder::new().mode(0o775).create(p).is_ok()
-            })
-        })
     }
 }
 

@@ -66,6 +66,7 @@ pub struct mg_mgr {
 use crate::conn::{self, ev};
 use crate::net;
 use crate::poller::ReadyList;
+use crate::sockio;
 use crate::timer;
 use crate::util::millis;
 use crate::wakeup::Channel;
@@ -378,8 +379,8 @@ fn ceil_ms(d: Duration) -> u64 {
 unsafe fn serve_in_pass(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
     // SAFETY: c is live; it may be closed (freed) by service.
     unsafe {
-        let sync = net::may_need_sync(&*c);
-        if serve_one(mgr, c, |c| net::service(c, now)) && (sync || net::may_need_sync(&*c)) {
+        let sync = sockio::may_need_sync(&*c);
+        if serve_one(mgr, c, |c| sockio::service(c, now)) && (sync || sockio::may_need_sync(&*c)) {
             sync_after_serving(mgr, c, now);
         }
     }
@@ -389,7 +390,7 @@ unsafe fn serve_in_pass(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
 unsafe fn serve_in_round(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
     // SAFETY: c is live; it may be closed (freed) by service_io.
     unsafe {
-        if serve_one(mgr, c, |c| net::service_io(c, now)) {
+        if serve_one(mgr, c, |c| sockio::service_io(c, now)) {
             sync_after_serving(mgr, c, now);
         }
     }
@@ -400,7 +401,7 @@ unsafe fn serve_in_round(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
 unsafe fn sync_after_serving(mgr: *mut mg_mgr, c: *mut mg_connection, now: u64) {
     // SAFETY: c is live.
     unsafe {
-        if net::sync_interest(c, now).is_some_and(|at| at <= now) {
+        if sockio::sync_interest(c, now).is_some_and(|at| at <= now) {
             let p = conn::private(c);
             if let (false, Some(st)) = (p.touched, state(mgr)) {
                 p.touched = true;
@@ -443,7 +444,7 @@ unsafe fn prepare_and_timeout(mgr: *mut mg_mgr, now: u64, ms: i32) -> u64 {
         if let Some(st) = state(mgr) {
             let all = std::mem::take(&mut st.all);
             for &c in &all {
-                if let Some(at) = net::sync_interest(c, now) {
+                if let Some(at) = sockio::sync_interest(c, now) {
                     timeout = timeout.min(at.saturating_sub(now));
                 }
             }

@@ -1,55 +1,13 @@
-//! TLS over rustls (with the ring crypto provider): `struct mg_tls_opts`,
-//! `mg_tls_init()`, and the record layer between a connection's socket and
-//! its `recv`/`send` buffers.
-//!
-//! A TLS connection keeps the C view Mongoose gives: the program queues
-//! plaintext in `c->send` and reads plaintext from `c->recv`. Ciphertext
-//! read from the socket waits in `c->rtls` until rustls takes it; ciphertext
-//! to send waits inside rustls (at most [`OUT_LIMIT`] bytes) until the
-//! socket takes it. The event loop calls [`io`] instead of its plaintext
-//! read and write for connections with `is_tls` set; that flag is the only
-//! cost TLS adds to plaintext connections.
+//! A connection's TLS session: the record layer between its socket, `c->rtls`
+//! and its `recv`/`send` buffers, and the handshake.
+use super::config::{client_conn, mg_tls_opts, server_conn, Opts};
 use crate::config::MG_IO_SIZE;
 use crate::conn::{self, ev, mg_connection};
 use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
 use crate::net::raise_error;
-use crate::str::mg_str;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::io::{self, Read, Write};
 use std::os::fd::RawFd;
-use std::os::raw::{c_int, c_long, c_void};
-use std::sync::{Arc, Mutex, OnceLock};
-
-// The back-end numbers and the MG_IO_* results are written out in
-// csrc/header_prelude.h (Mongoose spells them as macros and an anonymous
-// enum), so they stay out of cbindgen's output; tests/layout.rs checks that
-// both agree.
-
-/// No TLS back-end.
-/// cbindgen:ignore
-pub const MG_TLS_NONE: c_int = 0;
-/// mbedTLS back-end.
-/// cbindgen:ignore
-pub const MG_TLS_MBED: c_int = 1;
-/// OpenSSL back-end.
-/// cbindgen:ignore
-pub const MG_TLS_OPENSSL: c_int = 2;
-/// The library's own back-end.
-/// cbindgen:ignore
-pub const MG_TLS_BUILTIN: c_int = 3;
-/// A back-end provided by the program.
-/// cbindgen:ignore
-pub const MG_TLS_CUSTOM: c_int = 4;
-/// WolfSSL back-end.
-/// cbindgen:ignore
-pub const MG_TLS_WOLFSSL: c_int = 5;
-/// The back-end this library is built with (`MG_TLS` in the header).
-/// cbindgen:ignore
-pub const MG_TLS: c_int = MG_TLS_BUILTIN;
+use std::os::raw::{c_long, c_void};
 
 /// mg_io_send()/mg_io_recv(): a socket error (or, for a read, the peer closed).
 /// cbindgen:ignore
@@ -60,27 +18,6 @@ pub const MG_IO_WAIT: c_long = -2;
 /// mg_io_send()/mg_io_recv(): the peer reset the connection.
 /// cbindgen:ignore
 pub const MG_IO_RESET: c_long = -3;
-
-/// TLS settings for mg_tls_init(). Certificates and keys are the PEM text or
-/// the DER bytes themselves (not file names); empty fields are unset.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct mg_tls_opts {
-    /// Trusted CA certificate(s). On a client, the peer's chain must lead to
-    /// one of them; on a server, a non-empty `ca` requires client certificates
-    /// signed by it (two-way TLS).
-    pub ca: mg_str,
-    /// Own certificate (chain): required on a server, optional on a client.
-    pub cert: mg_str,
-    /// Private key of `cert`.
-    pub key: mg_str,
-    /// Client: the server's host name, sent as SNI; when not empty, the
-    /// server certificate must be valid for it.
-    pub name: mg_str,
-    /// Non-zero: do not verify the peer's certificate or host name.
-    pub skip_verification: c_int,
-}
-
 /// Most ciphertext rustls holds for the socket; beyond it, plaintext stays
 /// in `c->send` (back-pressure, as for plaintext connections).
 pub const OUT_LIMIT: usize = 64 * 1024;
@@ -98,287 +35,6 @@ pub struct Tls {
     /// rustls may hold decrypted data not yet moved to `c->recv` (it was
     /// full, or mg_tls_handshake() read past the handshake).
     leftover: bool,
-}
-
-/// The crypto provider: ring, with rustls's default suites and groups.
-fn provider() -> Arc<CryptoProvider> {
-    static P: OnceLock<Arc<CryptoProvider>> = OnceLock::new();
-    P.get_or_init(|| Arc::new(rustls::crypto::ring::default_provider())).clone()
-}
-
-/// True for PEM text (as opposed to DER bytes).
-fn is_pem(b: &[u8]) -> bool {
-    b.windows(11).any(|w| w == b"-----BEGIN ")
-}
-
-/// Certificates from PEM (one or more) or DER (one).
-fn parse_certs(what: &str, b: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
-    if is_pem(b) {
-        let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(b).collect();
-        match certs {
-            Ok(v) if !v.is_empty() => Ok(v),
-            Ok(_) => Err(format!("{what}: no CERTIFICATE in the PEM text")),
-            Err(e) => Err(format!("{what}: bad PEM: {e}")),
-        }
-    } else {
-        // Checked when parsed for use; an early look gives a clearer error.
-        let der = CertificateDer::from(b.to_vec());
-        rustls::server::ParsedCertificate::try_from(&der)
-            .map_err(|e| format!("{what}: not a PEM or DER certificate: {e}"))?;
-        Ok(vec![der])
-    }
-}
-
-/// A private key from PEM or DER (PKCS#8, PKCS#1 RSA or SEC1 EC).
-fn parse_key(b: &[u8]) -> Result<PrivateKeyDer<'static>, String> {
-    let key = if is_pem(b) {
-        PrivateKeyDer::from_pem_slice(b).map_err(|e| format!("key: bad PEM: {e}"))?
-    } else {
-        PrivateKeyDer::try_from(b).map_err(|e| format!("key: {e}"))?.clone_key()
-    };
-    provider().key_provider.load_private_key(key.clone_key()).map_err(|e| format!("key: {e}"))?;
-    Ok(key)
-}
-
-/// A root store holding the CA certificates.
-fn roots(ca: &[u8]) -> Result<Arc<RootCertStore>, String> {
-    let mut store = RootCertStore::empty();
-    for cert in parse_certs("ca", ca)? {
-        store.add(cert).map_err(|e| format!("ca: {e}"))?;
-    }
-    Ok(Arc::new(store))
-}
-
-/// Checks a server's certificate the way mg_tls_opts asks: the chain against
-/// `ca` when one is given, the host name when `name` is given, nothing at
-/// all with `skip_verification`. Handshake signatures are always checked
-/// against the certificate's key.
-#[derive(Debug)]
-struct ServerCheck {
-    chain: Option<Arc<rustls::client::WebPkiServerVerifier>>,
-    check_name: bool,
-    skip: bool,
-    algs: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for ServerCheck {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        if self.skip {
-            return Ok(ServerCertVerified::assertion());
-        }
-        if let Some(chain) = &self.chain {
-            match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
-                Err(rustls::Error::InvalidCertificate(
-                    CertificateError::NotValidForName
-                    | CertificateError::NotValidForNameContext { .. },
-                )) if !self.check_name => {}
-                r => return r,
-            }
-        } else if self.check_name {
-            let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
-            rustls::client::verify_server_name(&cert, server_name)?;
-        }
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.algs)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.algs)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algs.supported_schemes()
-    }
-}
-
-/// The options' bytes, borrowed for the duration of mg_tls_init().
-struct Opts<'a> {
-    ca: &'a [u8],
-    cert: &'a [u8],
-    key: &'a [u8],
-    name: &'a [u8],
-    skip: bool,
-}
-
-impl<'a> Opts<'a> {
-    /// # Safety
-    /// Each mg_str must describe readable memory for `'a`.
-    unsafe fn from_c(o: &'a mg_tls_opts) -> Self {
-        // SAFETY: per the contract.
-        unsafe {
-            Opts {
-                ca: o.ca.as_bytes(),
-                cert: o.cert.as_bytes(),
-                key: o.key.as_bytes(),
-                name: o.name.as_bytes(),
-                skip: o.skip_verification != 0,
-            }
-        }
-    }
-}
-
-/// Most configs kept per side (client, server) by [`cached`]; the least
-/// recently used goes first.
-const CACHE_SIZE: usize = 16;
-
-/// A cache key: SHA-256 over the side and the option bytes that shape the
-/// config (the hash, not the bytes: no copy of a private key is kept here).
-type Key = [u8; 32];
-
-fn key(side: u8, o: &Opts, name: &[u8]) -> Key {
-    use sha2::Digest;
-    let mut h = sha2::Sha256::new();
-    h.update([side, o.skip as u8]);
-    for field in [o.ca, o.cert, o.key, name] {
-        h.update((field.len() as u64).to_le_bytes());
-        h.update(field);
-    }
-    h.finalize().into()
-}
-
-/// The config built for options with this key, built by `build` the first
-/// time. Connections made with the same options share one config, so the
-/// certificates and key are parsed once and rustls's session resumption
-/// (the server's session storage and tickets, the client's session cache,
-/// both inside the config) works across connections. A failed build is not
-/// kept: bad options fail, and are reported, on every call.
-fn cached<T>(
-    cache: &Mutex<Vec<(Key, Arc<T>)>>,
-    k: Key,
-    build: impl FnOnce() -> Result<T, String>,
-) -> Result<Arc<T>, String> {
-    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
-    {
-        let mut v = lock();
-        if let Some(i) = v.iter().position(|(key, _)| *key == k) {
-            let hit = v.remove(i);
-            let cfg = hit.1.clone();
-            v.push(hit);
-            return Ok(cfg);
-        }
-    }
-    // Built without the lock held (parsing takes a while); if another thread
-    // built the same config meanwhile, the first one in stays.
-    let cfg = Arc::new(build()?);
-    let mut v = lock();
-    if let Some((_, c)) = v.iter().find(|(key, _)| *key == k) {
-        return Ok(c.clone());
-    }
-    if v.len() >= CACHE_SIZE {
-        v.remove(0);
-    }
-    v.push((k, cfg.clone()));
-    Ok(cfg)
-}
-
-/// A client's config depends on `name` only through whether it is empty
-/// (SNI and the host name check on or off); rustls keeps resumable sessions
-/// per server name inside it.
-fn client_config(o: &Opts) -> Result<Arc<rustls::ClientConfig>, String> {
-    static CACHE: Mutex<Vec<(Key, Arc<rustls::ClientConfig>)>> = Mutex::new(Vec::new());
-    let name: &[u8] = if o.name.is_empty() { b"" } else { b"name" };
-    cached(&CACHE, key(b'c', o, name), || build_client_config(o))
-}
-
-fn build_client_config(o: &Opts) -> Result<rustls::ClientConfig, String> {
-    let p = provider();
-    let chain = if o.ca.is_empty() || o.skip {
-        None
-    } else {
-        let v =
-            rustls::client::WebPkiServerVerifier::builder_with_provider(roots(o.ca)?, p.clone())
-                .build()
-                .map_err(|e| format!("ca: {e}"))?;
-        Some(v)
-    };
-    let check = ServerCheck {
-        chain,
-        check_name: !o.name.is_empty(),
-        skip: o.skip,
-        algs: p.signature_verification_algorithms,
-    };
-    let builder = rustls::ClientConfig::builder_with_provider(p)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(check));
-    let mut cfg = if o.cert.is_empty() {
-        builder.with_no_client_auth()
-    } else {
-        let key = parse_key(o.key)?;
-        builder
-            .with_client_auth_cert(parse_certs("cert", o.cert)?, key)
-            .map_err(|e| e.to_string())?
-    };
-    cfg.enable_sni = !o.name.is_empty();
-    Ok(cfg)
-}
-
-fn client_conn(o: &Opts, peer: std::net::IpAddr) -> Result<rustls::Connection, String> {
-    let cfg = client_config(o)?;
-    let name = if o.name.is_empty() {
-        // No name to send or check: the peer's address stands in (rustls
-        // never sends an IP address as SNI).
-        ServerName::IpAddress(peer.into())
-    } else {
-        let s = std::str::from_utf8(o.name).map_err(|_| "name is not UTF-8".to_string())?;
-        ServerName::try_from(s.to_string()).map_err(|e| format!("name {s:?}: {e}"))?
-    };
-    let c = rustls::ClientConnection::new(cfg, name).map_err(|e| e.to_string())?;
-    Ok(c.into())
-}
-
-fn server_conn(o: &Opts) -> Result<rustls::Connection, String> {
-    if o.cert.is_empty() || o.key.is_empty() {
-        return Err("a server needs cert and key".into());
-    }
-    // A server's config does not depend on `name`.
-    static CACHE: Mutex<Vec<(Key, Arc<rustls::ServerConfig>)>> = Mutex::new(Vec::new());
-    let cfg = cached(&CACHE, key(b's', o, b""), || build_server_config(o))?;
-    let c = rustls::ServerConnection::new(cfg).map_err(|e| e.to_string())?;
-    Ok(c.into())
-}
-
-fn build_server_config(o: &Opts) -> Result<rustls::ServerConfig, String> {
-    let p = provider();
-    let certs = parse_certs("cert", o.cert)?;
-    let key = parse_key(o.key)?;
-    let builder = rustls::ServerConfig::builder_with_provider(p.clone())
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?;
-    let builder = if o.ca.is_empty() || o.skip {
-        builder.with_no_client_auth()
-    } else {
-        let v = rustls::server::WebPkiClientVerifier::builder_with_provider(roots(o.ca)?, p)
-            .build()
-            .map_err(|e| format!("ca: {e}"))?;
-        builder.with_client_cert_verifier(v)
-    };
-    let mut cfg = builder.with_single_cert(certs, key).map_err(|e| format!("cert/key: {e}"))?;
-    // Stateless resumption tickets (keys rotated by rustls), so resumption
-    // does not depend on how many clients the session storage can hold.
-    cfg.ticketer = rustls::crypto::ring::Ticketer::new().map_err(|e| format!("tickets: {e}"))?;
-    Ok(cfg)
 }
 
 /// The TLS state of a connection, if it has one.
@@ -642,7 +298,7 @@ unsafe fn feed(c: *mut mg_connection, eof: bool) {
         }
         if total > 0 {
             if (*c).is_hexdumping() {
-                crate::net::hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - total..]);
+                crate::sockio::hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - total..]);
             }
             let mut n = total as c_long;
             conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
@@ -664,7 +320,7 @@ unsafe fn take_plaintext(c: *mut mg_connection) -> Option<(usize, bool)> {
         loop {
             let t = state(c)?;
             let filled = conn::private(c).read_filled;
-            let Some(room) = crate::net::recv_room(&mut *c, filled) else {
+            let Some(room) = crate::sockio::recv_room(&mut *c, filled) else {
                 let why = if (*c).recv.len >= crate::config::MG_MAX_RECV_SIZE {
                     "MG_MAX_RECV_SIZE exceeded"
                 } else {
@@ -729,7 +385,7 @@ unsafe fn write_out(c: *mut mg_connection) {
                 break;
             }
             if (*c).is_hexdumping() {
-                crate::net::hexdump(c, "->", &chunk[..n]);
+                crate::sockio::hexdump(c, "->", &chunk[..n]);
             }
             taken += n;
         }

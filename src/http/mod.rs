@@ -1,0 +1,20 @@
+//! HTTP/1.1: `struct mg_http_message`, parsing request and response heads
+//! (with `httparse`), body framing, and the protocol handler that turns bytes
+//! in `c->recv` into MG_EV_HTTP_HDRS / MG_EV_HTTP_MSG events.
+//!
+//! Parsing is strict: anything ambiguous that could let one request hide
+//! inside another (conflicting lengths, unknown transfer codings, bare LF,
+//! dropped headers) is refused with a status and the connection is closed.
+//!
+//! - [`parse`]: request and response heads, body framing, chunked
+//!   coding and reason phrases: pure functions over byte slices;
+//! - [`server`]: the protocol handler that drives a connection (requests in,
+//!   responses out) and the reply helpers;
+//! - [`client`]: client connections and responses delimited by the close.
+mod client;
+mod parse;
+mod server;
+
+pub use client::*;
+pub use parse::*;
+pub use server::*;

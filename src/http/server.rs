@@ -1,0 +1,354 @@
+//! The HTTP protocol handler: turns bytes in `c->recv` into
+//! MG_EV_HTTP_HDRS / MG_EV_HTTP_MSG events, and writes responses.
+use super::client::deliver_until_close;
+use super::mg_http_message;
+use super::parse::{
+    chunked_extent, dechunk_in_place, err, parse_head, reason, view, Framing, HttpError,
+    LENGTH_REQUIRED,
+};
+use crate::config::MG_MAX_RECV_SIZE;
+use crate::conn::{self, ev, mg_connection};
+use std::os::raw::{c_int, c_void};
+
+/// Per-connection HTTP state, kept in the connection's private area.
+#[derive(Debug, Default)]
+pub struct HttpState {
+    /// Close once the response in progress is complete.
+    pub close_after_resp: bool,
+    /// The request being answered is HTTP/1.0 with keep-alive, so the
+    /// response must say `Connection: keep-alive`.
+    pub http10_keepalive: bool,
+    /// MG_EV_HTTP_HDRS was sent for the message at the start of `c->recv`.
+    pub hdrs_sent: bool,
+    /// The peer sent something unacceptable; its further input is ignored.
+    pub failed: bool,
+    /// Client: the last response ended the connection (`Connection: close`,
+    /// or HTTP/1.0 without keep-alive), so the server sends no further
+    /// response; bytes after it are ignored, never read as one.
+    pub last_response: bool,
+}
+
+/// The protocol handler (`c->pfn`) of HTTP connections.
+///
+/// # Safety
+/// Called by the library with a live connection.
+pub unsafe extern "C" fn http_handler(c: *mut mg_connection, ev: c_int, _ev_data: *mut c_void) {
+    // SAFETY: c is live for the duration of the event.
+    unsafe {
+        if ev == ev::READ {
+            process(c);
+        } else if ev == ev::CLOSE && (*c).is_client() {
+            deliver_until_close(c);
+        }
+    }
+}
+
+/// True while the HTTP handler is the connection's protocol handler (a
+/// handler may detach it, or another protocol may take over).
+pub(super) fn is_http(c: &mg_connection) -> bool {
+    let ours: unsafe extern "C" fn(*mut mg_connection, c_int, *mut c_void) = http_handler;
+    c.pfn.is_some_and(|f| std::ptr::fn_addr_eq(f, ours))
+}
+
+/// Turns complete messages at the start of `c->recv` into events, one after
+/// another (pipelining), stopping while a response is in progress.
+unsafe fn process(c: *mut mg_connection) {
+    // SAFETY: c is live; private state is re-fetched after every handler call.
+    unsafe {
+        loop {
+            let http = &mut conn::private(c).http;
+            if http.failed || http.last_response {
+                (*c).recv.len = 0;
+                return;
+            }
+            if (*c).is_resp() {
+                return;
+            }
+            if http.close_after_resp {
+                (*c).set_draining(true);
+                return;
+            }
+            if (*c).recv.len == 0 {
+                return;
+            }
+            let is_request = !(*c).is_client();
+            let mut head = match parse_head((*c).recv.data(), is_request) {
+                Ok(Some(h)) => h,
+                Ok(None) => return,
+                Err(e) => return fail(c, e),
+            };
+            if !conn::private(c).http.hdrs_sent {
+                conn::private(c).http.hdrs_sent = true;
+                let (buf, len, sent) = ((*c).recv.buf, (*c).recv.len, (*c).send.len);
+                head.announce_body(buf, len);
+                conn::call(c, ev::HTTP_HDRS, (&mut head.hm as *mut mg_http_message).cast());
+                if !is_http(&*c) || (*c).recv.buf != buf || (*c).recv.len != len {
+                    return; // the handler took over the connection or its bytes
+                }
+                // Checked only now, after MG_EV_HTTP_HDRS: a handler that
+                // streams the body itself (taking the connection over) may
+                // accept any length; buffering it here may not.
+                if let Framing::Length(n) = head.framing {
+                    if n > MG_MAX_RECV_SIZE.saturating_sub(head.len) {
+                        return fail(c, err(413, "body too large"));
+                    }
+                }
+                if head.expect_continue && (*c).send.len == sent && !(*c).is_closing() {
+                    (*c).send.append(b"HTTP/1.1 100 Continue\r\n\r\n");
+                }
+            }
+            let (raw_len, body_len) = match head.framing {
+                Framing::Length(n) => {
+                    if (*c).recv.len < head.len + n {
+                        return;
+                    }
+                    (head.len + n, n)
+                }
+                Framing::Chunked => match chunked_extent(&(*c).recv.data()[head.len..]) {
+                    Ok(Some((raw, _))) => {
+                        let body =
+                            dechunk_in_place(&mut (*c).recv.data_mut()[head.len..head.len + raw]);
+                        (head.len + raw, body)
+                    }
+                    Ok(None) => return,
+                    Err(e) => return fail(c, e),
+                },
+                Framing::UntilClose => return,
+                Framing::LengthRequired => return fail(c, LENGTH_REQUIRED),
+            };
+            let data = (*c).recv.data();
+            head.hm.body = view(&data[head.len..head.len + body_len]);
+            head.hm.message = view(&data[head.start..head.len + body_len]);
+            let http = &mut conn::private(c).http;
+            http.hdrs_sent = false;
+            if is_request {
+                http.close_after_resp = !head.keep_alive;
+                // SAFETY: proto points into recv.
+                http.http10_keepalive = head.keep_alive && head.hm.proto.as_bytes() == b"HTTP/1.0";
+                (*c).set_resp(true);
+            } else {
+                http.last_response = !head.keep_alive;
+            }
+            conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
+            (*c).recv.del(0, raw_len);
+            if !is_http(&*c) {
+                // mg_ws_upgrade(): what follows the request is WebSocket frames.
+                crate::ws::resume_after_switch(c);
+                return;
+            }
+        }
+    }
+}
+
+/// Refuses a message: a server answers with the error status and closes; a
+/// client reports MG_EV_ERROR. Further input on the connection is ignored.
+unsafe fn fail(c: *mut mg_connection, e: HttpError) {
+    // SAFETY: c is live.
+    unsafe {
+        conn::private(c).http.failed = true;
+        (*c).recv.len = 0;
+        if (*c).is_client() {
+            crate::net::raise_error(
+                c,
+                crate::log::MG_LL_ERROR,
+                format!("bad HTTP response: {}", e.reason).as_bytes(),
+            );
+            return;
+        }
+        crate::log_debug!("http", "{} {} {}", (*c).id, e.status, e.reason);
+        let body = format!("{}\n", e.reason);
+        let resp = format!(
+            "HTTP/1.1 {} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+            e.status,
+            reason(e.status as c_int),
+            body.len(),
+            body
+        );
+        (*c).send.append(resp.as_bytes());
+        (*c).set_resp(false);
+        (*c).set_draining(true);
+    }
+}
+
+/// Appends a complete response (status line, `headers` as given, a
+/// Content-Length for `body`, and `body`) to `c->send` and ends the response
+/// in progress.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn reply(c: *mut mg_connection, status: c_int, headers: &[u8], body: &[u8]) {
+    use std::io::Write;
+    // SAFETY: c is live.
+    unsafe {
+        let mut head = [0u8; 128];
+        let mut w = &mut head[..];
+        let _ = write!(w, "HTTP/1.1 {} {}\r\n", status, reason(status));
+        let status_len = 128 - w.len();
+        let mut tail = [0u8; 64];
+        let mut w = &mut tail[..];
+        let _ = w.write_all(connection_field(c, headers));
+        let _ = write!(w, "Content-Length: {}\r\n\r\n", body.len());
+        let tail_len = 64 - w.len();
+        let s = &mut (*c).send;
+        let total = status_len + headers.len() + tail_len + body.len();
+        if !s.reserve(total) {
+            crate::net::raise_error(c, crate::log::MG_LL_ERROR, b"out of memory");
+            return;
+        }
+        s.append(&head[..status_len]);
+        s.append(headers);
+        s.append(&tail[..tail_len]);
+        s.append(body);
+        end_response(c);
+    }
+}
+
+/// The `Connection` field a response to the request in progress needs,
+/// unless the program's own `headers` have one: `close` when the
+/// connection closes after it (RFC 9112 section 9.6: the client then knows
+/// not to send another request on it), `keep-alive` for an HTTP/1.0 client
+/// that asked to keep it open, else nothing.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn connection_field(c: *mut mg_connection, headers: &[u8]) -> &'static [u8] {
+    const NAME: &[u8] = b"connection:";
+    // SAFETY: c is live per the contract.
+    let (http, is_client) = unsafe { (&conn::private(c).http, (*c).is_client()) };
+    let field: &'static [u8] = if is_client {
+        b""
+    } else if http.close_after_resp {
+        b"Connection: close\r\n"
+    } else if http.http10_keepalive {
+        b"Connection: keep-alive\r\n"
+    } else {
+        return b""; // the common case: nothing to scan the headers for
+    };
+    let has_own = headers
+        .split(|&b| b == b'\n')
+        .any(|line| line.len() >= NAME.len() && line[..NAME.len()].eq_ignore_ascii_case(NAME));
+    if has_own {
+        b""
+    } else {
+        field
+    }
+}
+
+/// Marks the response in progress as complete (`is_resp = 0`); a connection
+/// whose request asked to close is then drained and closed.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn end_response(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        crate::net::touch(c);
+        (*c).set_resp(false);
+        if conn::private(c).http.close_after_resp && !(*c).is_client() {
+            (*c).set_draining(true);
+        }
+    }
+}
+
+/// Sends one chunk of a chunked response; an empty chunk ends the response.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn write_chunk(c: *mut mg_connection, data: &[u8]) {
+    use std::io::Write;
+    // SAFETY: c is live.
+    unsafe {
+        let mut size = [0u8; 24];
+        let mut w = &mut size[..];
+        let _ = write!(w, "{:x}\r\n", data.len());
+        let n = 24 - w.len();
+        let s = &mut (*c).send;
+        s.reserve(n + data.len() + 2);
+        s.append(&size[..n]);
+        s.append(data);
+        s.append(b"\r\n");
+        if data.is_empty() {
+            end_response(c);
+        } else {
+            crate::net::touch(c);
+        }
+    }
+}
+
+/// Makes `c` (when not NULL) an HTTP connection and returns it.
+pub(super) fn speak_http(c: *mut mg_connection) -> *mut mg_connection {
+    if !c.is_null() {
+        // SAFETY: a live connection just created by the caller.
+        unsafe { (*c).pfn = Some(http_handler) };
+    }
+    c
+}
+
+/// Creates an HTTP listener: a TCP listener whose accepted connections parse
+/// HTTP and send MG_EV_HTTP_HDRS/MG_EV_HTTP_MSG.
+///
+/// # Safety
+/// `mgr` must be an initialised manager.
+pub unsafe fn listen(
+    mgr: *mut crate::mgr::mg_mgr,
+    url: &str,
+    f: conn::mg_event_handler_t,
+    fn_data: *mut c_void,
+) -> *mut mg_connection {
+    // SAFETY: per the contract.
+    speak_http(unsafe { crate::net::listen(mgr, url, f, fn_data) })
+}
+
+/// A ready-made test server (`mg_hello`): serves HTTP on `url` until a
+/// request to `/quit` arrives. `/quit` answers "ok", `/debug` sets the log
+/// level to the body's `{"level": N}` (MG_LL_DEBUG without one), anything
+/// else answers "hi". Returns at once when `url` cannot be listened on.
+pub fn hello(url: &str) {
+    let mut mgr = std::mem::MaybeUninit::<crate::mgr::mg_mgr>::zeroed();
+    let mgr = mgr.as_mut_ptr();
+    let mut done = false;
+    // SAFETY: mgr is zeroed memory for a manager that lives in this frame
+    // until mg_mgr_free; `done` outlives every connection of it.
+    unsafe {
+        if !crate::mgr::init(mgr) {
+            return;
+        }
+        let flag = (&mut done as *mut bool).cast();
+        if listen(mgr, url, Some(hello_handler), flag).is_null() {
+            done = true;
+        }
+        while !std::ptr::read_volatile(&done) {
+            crate::mgr::poll(mgr, 100);
+        }
+        crate::mgr::free(mgr);
+    }
+}
+
+/// The handler of [`hello`]; `fn_data` of the listener (inherited by each
+/// accepted connection) is the `done` flag.
+unsafe extern "C" fn hello_handler(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
+    // SAFETY: c is live during the event; ev_data of MG_EV_HTTP_MSG is the
+    // message, whose strings point into c->recv.
+    unsafe {
+        if ev == ev::HTTP_MSG {
+            let hm = &*(ev_data as *const mg_http_message);
+            match hm.uri.as_bytes() {
+                b"/quit" => {
+                    reply(c, 200, b"", b"ok\n");
+                    (*c).set_draining(true);
+                    // Stop once this answer is out and the connection closed.
+                    (*c).data[0] = b'X' as _;
+                }
+                b"/debug" => {
+                    let level = crate::json::get_long(hm.body.as_bytes(), b"$.level")
+                        .map_or(crate::log::MG_LL_DEBUG, |l| l as c_int);
+                    crate::log::set_level(level);
+                    reply(c, 200, b"", format!("Debug level set to {level}\n").as_bytes());
+                }
+                _ => reply(c, 200, b"", b"hi\n"),
+            }
+        } else if ev == ev::CLOSE && (*c).data[0] == b'X' as _ {
+            *(*c).fn_data.cast::<bool>() = true;
+        }
+    }
+}

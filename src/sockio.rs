@@ -1,0 +1,497 @@
+//! Socket I/O of the event loop, as Mongoose's `sock.c`: the poller
+//! registration of each connection, and what readiness does to it (accept,
+//! connect completion, reads into `c->recv`, writes from `c->send`, datagrams).
+use crate::addr::mg_addr;
+use crate::config::{MG_IO_SIZE, MG_MAX_RECV_SIZE};
+use crate::conn::{self, ev, mg_connection, Interest};
+use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
+use crate::mgr::{self};
+use crate::net::{close_conn, new_conn, raise_error};
+use crate::sock::{self};
+use polling::{Event, PollMode};
+use std::io;
+use std::net::SocketAddr;
+use std::os::fd::{BorrowedFd, RawFd};
+use std::os::raw::{c_long, c_void};
+use std::ptr;
+
+/// Connections accepted per listener per poll iteration, so one busy listener
+/// cannot starve the rest of the loop.
+const ACCEPT_BATCH: usize = 256;
+/// How long a listener stops accepting after the process ran out of
+/// descriptors, so a full backlog does not become a busy loop.
+const ACCEPT_PAUSE_MS: u64 = 100;
+/// Most a receive buffer grows by at once; larger reads amortise syscalls.
+const READ_CHUNK: usize = 64 * 1024;
+
+/// Attaches a socket to a connection and registers it with the poller.
+pub(crate) unsafe fn attach(
+    c: *mut mg_connection,
+    fd: RawFd,
+    interest: Interest,
+) -> io::Result<()> {
+    // SAFETY: c is live; the poller registration is removed in close_conn()
+    // before the descriptor is closed.
+    unsafe {
+        (*c).fd = fd as usize as *mut c_void;
+        let p = conn::private(c);
+        p.sock = Some(fd);
+        let st = mgr::state((*c).mgr).ok_or_else(|| io::Error::other("manager not initialised"))?;
+        st.poller.add_with_mode(fd, event(c, interest), PollMode::Level)?;
+        p.registered = true;
+        p.interest = interest;
+    }
+    Ok(())
+}
+
+fn event(c: *mut mg_connection, i: Interest) -> Event {
+    let key = c as usize;
+    match (i.read, i.write) {
+        (true, true) => Event::all(key),
+        (true, false) => Event::readable(key),
+        (false, true) => Event::writable(key),
+        (false, false) => Event::none(key),
+    }
+}
+
+/// Keeps a connection's poller registration in step with its flags, and says
+/// when it next needs the loop's attention: `Some(t)` to wake by time `t`
+/// (`t <= now` means at once), `None` when only I/O readiness matters.
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
+    // SAFETY: c is live per the contract.
+    unsafe {
+        let cr = &*c;
+        let p = conn::private(c);
+        // Output still to go: bytes in `send` (for TLS, also ciphertext, and
+        // `send` only once the handshake is done), or a file being streamed.
+        let plain_out = if cr.flags & crate::conn::flag::IS_TLS == 0 {
+            cr.send.len > 0
+        } else {
+            crate::tls::has_output(c)
+        };
+        let out = plain_out || p.file.is_some();
+        let mut wake = None;
+        if cr.is_closing()
+            || (cr.is_draining() && !out)
+            || (out && !p.write_blocked && !cr.is_connecting())
+            || (p.resp_seen && !cr.is_resp())
+        {
+            wake = Some(now);
+        }
+        let paused = p.paused_until > now;
+        if paused {
+            wake = Some(p.paused_until);
+        }
+        let want = Interest {
+            read: !cr.is_full() && !cr.is_closing() && !paused,
+            write: cr.is_connecting() || (out && p.write_blocked),
+        };
+        if p.registered && want != p.interest {
+            if let (Some(fd), Some(st)) = (p.sock, mgr::state(cr.mgr)) {
+                let bfd = BorrowedFd::borrow_raw(fd);
+                if st.poller.modify_with_mode(bfd, event(c, want), PollMode::Level).is_ok() {
+                    p.interest = want;
+                }
+            }
+        }
+        wake
+    }
+}
+
+/// Does one connection's work for this iteration: MG_EV_POLL, then its I/O
+/// ([`service_io`]). False when the connection was closed (and freed).
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager.
+pub unsafe fn service(c: *mut mg_connection, now: u64) -> bool {
+    // SAFETY: c is live; handlers may change it but not free it.
+    unsafe {
+        release_idle_buffer(c);
+        let mut now_ms = now;
+        conn::call(c, ev::POLL, (&mut now_ms as *mut u64).cast());
+        service_io(c, now)
+    }
+}
+
+/// Whether serving `c` may have changed what its poller registration should
+/// be: it was ready, or it has output or a full buffer. Other connections
+/// cannot have changed, short of a handler writing their fields directly.
+pub fn may_need_sync(c: &mg_connection) -> bool {
+    const READY: u32 = crate::conn::flag::IS_READABLE | crate::conn::flag::IS_WRITABLE;
+    c.flags & READY != 0 || c.send.len > 0 || c.is_full()
+}
+
+/// The I/O half of [`service`]: resume a protocol whose response finished,
+/// accept, connect, read and write on a ready socket, then close the
+/// connection if it is done. The event loop also calls it alone for sockets
+/// that become ready between its passes. False when the connection was
+/// closed (and freed).
+///
+/// # Safety
+/// `c` must be a live connection of an initialised manager.
+pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
+    // SAFETY: c is live; handlers may change it but not free it.
+    unsafe {
+        if conn::private(c).resp_seen && !(*c).is_resp() {
+            // The response in progress ended: the protocol handler parses
+            // what waited in `recv` (a pipelined request) as a fresh read.
+            conn::private(c).resp_seen = false;
+            let mut n: c_long = 0;
+            conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+        }
+        if !(*c).is_closing() {
+            if (*c).is_listening() {
+                if (*c).is_readable() {
+                    if (*c).is_udp() {
+                        read_datagram(c);
+                    } else {
+                        accept_all(c, now);
+                    }
+                }
+                if (*c).is_udp() && (*c).send.len > 0 {
+                    write_datagram(c);
+                }
+            } else if (*c).is_connecting() {
+                if (*c).is_readable() || (*c).is_writable() {
+                    finish_connect(c);
+                }
+            } else if (*c).flags & crate::conn::flag::IS_TLS != 0 {
+                // Reads, decrypts, encrypts and writes (tls/io.rs).
+                let p = conn::private(c);
+                if (*c).is_readable() || (*c).is_writable() || !p.write_blocked {
+                    crate::tls::io(c);
+                }
+                if conn::private(c).file.is_some() && !(*c).is_closing() {
+                    crate::serve::pump(c);
+                }
+            } else {
+                if (*c).is_readable() && !(*c).is_full() {
+                    if (*c).is_udp() {
+                        read_datagram(c);
+                    } else {
+                        read_stream(c);
+                    }
+                }
+                let p = conn::private(c);
+                if (*c).send.len > 0 && ((*c).is_writable() || !p.write_blocked) {
+                    if (*c).is_udp() {
+                        write_datagram(c);
+                    } else {
+                        write_stream(c);
+                    }
+                }
+                // A static file being served (serve/transfer.rs) goes out from here:
+                // sendfile(2) once `send` is flushed, or a refill of `send`.
+                if conn::private(c).file.is_some() {
+                    crate::serve::pump(c);
+                }
+            }
+        }
+        // Idle connections are only read here, never written: with thousands
+        // of them, dirtying each one's cache lines every iteration shows.
+        const READY: u32 = crate::conn::flag::IS_READABLE | crate::conn::flag::IS_WRITABLE;
+        if (*c).flags & READY != 0 {
+            (*c).flags &= !READY;
+        }
+        if (*c).is_draining()
+            && (*c).send.len == 0
+            && conn::private(c).file.is_none()
+            && ((*c).flags & crate::conn::flag::IS_TLS == 0 || !crate::tls::has_output(c))
+        {
+            (*c).set_closing(true);
+        }
+        if (*c).is_closing() {
+            close_conn(c);
+            return false;
+        }
+        if conn::private(c).resp_seen != (*c).is_resp() {
+            conn::private(c).resp_seen = (*c).is_resp();
+        }
+        true
+    }
+}
+
+unsafe fn accept_all(lc: *mut mg_connection, now: u64) {
+    // SAFETY: lc is a live listener; new connections are fresh.
+    unsafe {
+        let Some(lfd) = conn::private(lc).sock else {
+            return;
+        };
+        for _ in 0..ACCEPT_BATCH {
+            match sock::accept(lfd) {
+                Ok(Some((fd, peer))) => accept_one(lc, fd, peer),
+                Ok(None) => break,
+                Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE)) => {
+                    crate::log_error!(
+                        "accept",
+                        "{} accept: {e}; pausing {ACCEPT_PAUSE_MS} ms",
+                        (*lc).id
+                    );
+                    conn::private(lc).paused_until = now + ACCEPT_PAUSE_MS;
+                    break;
+                }
+                Err(e) => {
+                    crate::log_debug!("accept", "{} accept: {e}", (*lc).id);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+unsafe fn accept_one(lc: *mut mg_connection, fd: RawFd, peer: Option<SocketAddr>) {
+    // SAFETY: lc is a live listener; c is fresh.
+    unsafe {
+        let c = new_conn((*lc).mgr, (*lc).fn_, (*lc).fn_data);
+        if c.is_null() {
+            sock::close(fd);
+            crate::log_error!("accept", "out of memory");
+            return;
+        }
+        (*c).pfn = (*lc).pfn;
+        (*c).pfn_data = (*lc).pfn_data;
+        (*c).set_accepted(true);
+        // A listener's traffic dump (`-H` in many programs) covers its clients.
+        (*c).set_hexdumping((*lc).is_hexdumping());
+        (*c).set_tls((*lc).is_tls());
+        if let Some(peer) = peer {
+            (*c).rem = mg_addr::from_socket_addr(&peer);
+        }
+        if let Some(local) = sock::local_addr(fd) {
+            (*c).loc = mg_addr::from_socket_addr(&local);
+        }
+        sock::set_nodelay(fd);
+        if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
+            crate::log_error!("accept", "{e}");
+            (*c).set_closing(true);
+        }
+        conn::call(c, ev::OPEN, ptr::null_mut());
+        conn::call(c, ev::ACCEPT, ptr::null_mut());
+    }
+}
+
+unsafe fn finish_connect(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return;
+        };
+        match sock::take_error(fd) {
+            Ok(None) => {
+                (*c).set_connecting(false);
+                if let Some(local) = sock::local_addr(fd) {
+                    (*c).loc = mg_addr::from_socket_addr(&local);
+                }
+                conn::call(c, ev::CONNECT, ptr::null_mut());
+            }
+            Ok(Some(e)) | Err(e) => raise_error(c, MG_LL_ERROR, format!("connect: {e}").as_bytes()),
+        }
+    }
+}
+
+/// Makes room in `recv` for the next read, within MG_MAX_RECV_SIZE. Returns
+/// the room, or None when the limit is reached or memory ran out.
+///
+/// The buffer starts at MG_IO_SIZE and grows as data accumulates (up to
+/// READ_CHUNK more per read), so idle and small connections stay small while
+/// large transfers need few reads. When the last read filled all the room,
+/// more is probably waiting: the room doubles (up to READ_CHUNK) even if the
+/// handler consumed everything, so a handler that streams `c->recv` away on
+/// each MG_EV_READ is not held to MG_IO_SIZE bytes per read.
+pub(crate) fn recv_room(c: &mut mg_connection, last_read_filled: bool) -> Option<usize> {
+    let limit_left = MG_MAX_RECV_SIZE.saturating_sub(c.recv.len);
+    if limit_left == 0 {
+        return None;
+    }
+    let free = c.recv.size - c.recv.len;
+    let wanted =
+        if last_read_filled { (2 * free).clamp(MG_IO_SIZE, READ_CHUNK) } else { MG_IO_SIZE };
+    if free < wanted.min(limit_left) {
+        let room = wanted.max(c.recv.len.clamp(MG_IO_SIZE, READ_CHUNK)).min(limit_left);
+        if !c.recv.reserve(room) {
+            return None;
+        }
+    }
+    Some((c.recv.size - c.recv.len).min(limit_left))
+}
+
+unsafe fn read_stream(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return;
+        };
+        let Some(room) = recv_room(&mut *c, conn::private(c).read_filled) else {
+            let why = if (*c).recv.len >= MG_MAX_RECV_SIZE {
+                "MG_MAX_RECV_SIZE exceeded"
+            } else {
+                "out of memory"
+            };
+            raise_error(c, MG_LL_ERROR, why.as_bytes());
+            return;
+        };
+        let spare = &mut (*c).recv.spare_mut()[..room];
+        match sock::recv(fd, spare) {
+            Ok(0) => {
+                // The peer finished sending: flush what is queued, then close.
+                (*c).set_draining(true);
+            }
+            Ok(n) => {
+                (*c).recv.len += n;
+                conn::private(c).read_filled = n == room;
+                if (*c).is_hexdumping() {
+                    hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - n..]);
+                }
+                let mut n = n as c_long;
+                conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+                conn::private(c).read_since_pass = true;
+            }
+            Err(e) if sock::would_block(&e) => {}
+            Err(e) => raise_error(c, MG_LL_DEBUG, format!("recv: {e}").as_bytes()),
+        }
+    }
+}
+
+/// Gives back a receive buffer larger than a few MG_IO_SIZE once it is
+/// empty and the connection read nothing since the last pass over all
+/// connections, so thousands of connections that once received a big message
+/// do not keep its memory, while a busy one keeps its buffer from message to
+/// message (rather than growing it again, page by page, for each).
+///
+/// # Safety
+/// `c` must be a live connection.
+unsafe fn release_idle_buffer(c: *mut mg_connection) {
+    // SAFETY: c is live; recv is checked first so idle small connections do
+    // not touch their private state.
+    unsafe {
+        if (*c).recv.len != 0 || (*c).recv.size <= 4 * MG_IO_SIZE {
+            return;
+        }
+        let p = conn::private(c);
+        if std::mem::take(&mut p.read_since_pass) {
+            return;
+        }
+        p.read_filled = false;
+        (*c).recv.free();
+    }
+}
+
+unsafe fn read_datagram(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return;
+        };
+        let Some(room) = recv_room(&mut *c, false) else {
+            raise_error(c, MG_LL_ERROR, b"MG_MAX_RECV_SIZE exceeded");
+            return;
+        };
+        let spare = &mut (*c).recv.spare_mut()[..room];
+        match sock::recv_from(fd, spare) {
+            Ok((n, from)) => {
+                (*c).recv.len += n;
+                if let Some(from) = from {
+                    (*c).rem = mg_addr::from_socket_addr(&from);
+                }
+                if (*c).is_hexdumping() {
+                    hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - n..]);
+                }
+                let mut n = n as c_long;
+                conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+            }
+            Err(e) if sock::would_block(&e) => {}
+            Err(e) => crate::log_debug!("recvfrom", "{} {e}", (*c).id),
+        }
+    }
+}
+
+unsafe fn write_stream(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return;
+        };
+        match sock::send(fd, (*c).send.data()) {
+            Ok(n) => {
+                if (*c).is_hexdumping() {
+                    hexdump(c, "->", &(*c).send.data()[..n]);
+                }
+                (*c).send.del(0, n);
+                conn::private(c).write_blocked = (*c).send.len > 0;
+                let mut n = n as c_long;
+                conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
+            }
+            Err(e) if sock::would_block(&e) => conn::private(c).write_blocked = true,
+            Err(e) => raise_error(c, MG_LL_DEBUG, format!("send: {e}").as_bytes()),
+        }
+    }
+}
+
+pub(crate) unsafe fn send_datagram(c: *mut mg_connection, data: &[u8]) -> bool {
+    // SAFETY: c is live.
+    match unsafe { datagram_to_peer(c, data) } {
+        Ok(n) => n == data.len(),
+        Err(e) => {
+            // SAFETY: c is live.
+            crate::log_debug!("mg_send", "{} sendto: {e}", unsafe { (*c).id });
+            false
+        }
+    }
+}
+
+/// One datagram to the connection's peer: the connected address of a UDP
+/// client, or `c->rem` (the sender of the last datagram) of a UDP listener.
+unsafe fn datagram_to_peer(c: *mut mg_connection, data: &[u8]) -> io::Result<usize> {
+    // SAFETY: c is live.
+    unsafe {
+        let Some(fd) = conn::private(c).sock else {
+            return Err(io::Error::from_raw_os_error(libc::EBADF));
+        };
+        if (*c).is_listening() {
+            sock::send_to(fd, data, &(*c).rem.to_socket_addr())
+        } else {
+            sock::send(fd, data)
+        }
+    }
+}
+
+/// Output a handler queued in a UDP connection's `c->send` (`mg_printf`, a
+/// direct `mg_iobuf_add`) goes out as one datagram, as in Mongoose; a
+/// datagram the kernel refuses is dropped, as UDP drops it anyway, so the
+/// loop never spins on it.
+unsafe fn write_datagram(c: *mut mg_connection) {
+    // SAFETY: c is live.
+    unsafe {
+        match datagram_to_peer(c, (*c).send.data()) {
+            Err(e) if sock::would_block(&e) => conn::private(c).write_blocked = true,
+            r => {
+                let n = (*c).send.len;
+                if (*c).is_hexdumping() {
+                    hexdump(c, "->", (*c).send.data());
+                }
+                (*c).send.len = 0;
+                conn::private(c).write_blocked = false;
+                match r {
+                    Ok(_) => {
+                        let mut n = n as c_long;
+                        conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
+                    }
+                    Err(e) => crate::log_debug!("sendto", "{} {e}", (*c).id),
+                }
+            }
+        }
+    }
+}
+
+/// The traffic dump of a connection with `c->is_hexdumping`: a line in
+/// Mongoose's shape, `-- ID LOCAL -> REMOTE BYTES` (`<-` for received
+/// data), then the bytes.
+pub(crate) fn hexdump(c: *const mg_connection, dir: &str, data: &[u8]) {
+    // SAFETY: c is live (callers hold it).
+    let (id, loc, rem) = unsafe { ((*c).id, (*c).loc.to_socket_addr(), (*c).rem.to_socket_addr()) };
+    crate::log::write(format!("-- {id} {loc} {dir} {rem} {}\n", data.len()).as_bytes());
+    crate::log::hexdump(data);
+}
