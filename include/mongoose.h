@@ -860,6 +860,28 @@ struct mg_str *mg_http_get_header(struct mg_http_message *hm, const char *name);
 // last chunk and ends the response (clears `c->is_resp`).
 void mg_http_write_chunk(struct mg_connection *c, const char *buf, size_t len);
 
+// Sets the HTTP server timeouts of every connection of mgr whose listener
+// has none of its own (see mg_http_set_timeouts()), in milliseconds; 0
+// turns one off. head_ms: from the first byte of a request head to its end
+// (default 60000; answered 408); idle_ms: a keep-alive connection waiting
+// for its next request (75000; closed); body_ms: a request body that makes
+// no progress (60000; answered 408). None applies while the program owns
+// the connection: a response in progress (deferred reply, server-sent
+// events, file transfer), WebSocket, or a handler that took it over.
+// An addition to Mongoose's API (which has no timeouts).
+void mg_mgr_set_http_timeouts(struct mg_mgr *mgr,
+                              uint64_t head_ms,
+                              uint64_t idle_ms,
+                              uint64_t body_ms);
+
+// Sets the HTTP server timeouts (as mg_mgr_set_http_timeouts()) of an HTTP
+// listener, for the connections it accepts from now on, or of one accepted
+// connection. Returns false when c is NULL. An addition to Mongoose's API.
+bool mg_http_set_timeouts(struct mg_connection *c,
+                          uint64_t head_ms,
+                          uint64_t idle_ms,
+                          uint64_t body_ms);
+
 // Returns the value of parameter `v` in the header value `s`, which is a
 // list of `name=value` pairs separated by `;` or `,`, as in a `Cookie`
 // header (`a=1; b=2`) or `Content-Disposition` (`form-data; name="x"`).

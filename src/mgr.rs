@@ -103,6 +103,8 @@ pub struct MgrState {
     pub touched: Vec<(*mut mg_connection, c_ulong)>,
     /// When freed memory was last given back to the system.
     last_trim: Option<Instant>,
+    /// HTTP server timeouts of connections whose listener sets none.
+    pub http_timeouts: crate::http::HttpTimeouts,
 }
 
 /// I/O rounds after the pass over all connections (see [`extra_io_rounds`])
@@ -174,6 +176,7 @@ pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
         tracking: false,
         touched: Vec::new(),
         last_trim: None,
+        http_timeouts: Default::default(),
     });
     // SAFETY: mgr is writable per the contract.
     unsafe {

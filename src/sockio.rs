@@ -254,6 +254,7 @@ unsafe fn accept_one(lc: *mut mg_connection, fd: RawFd, peer: Option<SocketAddr>
         (*c).pfn = (*lc).pfn;
         (*c).pfn_data = (*lc).pfn_data;
         (*c).set_accepted(true);
+        conn::private(c).http.limits.timeouts = conn::private(lc).http.limits.timeouts;
         // A listener's traffic dump (`-H` in many programs) covers its clients.
         (*c).set_hexdumping((*lc).is_hexdumping());
         (*c).set_tls((*lc).is_tls());

@@ -46,6 +46,7 @@ c_tests! {
     test_tls,
     test_sntp,
     test_memory,
+    test_http_limits,
 }
 
 /// The static library works too: the networking core, every variadic

@@ -233,3 +233,52 @@ pub unsafe extern "C" fn mgrs_http_vprintf_chunk(
         }
     })
 }
+
+/// Sets the HTTP server timeouts of every connection of mgr whose listener
+/// has none of its own (see mg_http_set_timeouts()), in milliseconds; 0
+/// turns one off. head_ms: from the first byte of a request head to its end
+/// (default 60000; answered 408); idle_ms: a keep-alive connection waiting
+/// for its next request (75000; closed); body_ms: a request body that makes
+/// no progress (60000; answered 408). None applies while the program owns
+/// the connection: a response in progress (deferred reply, server-sent
+/// events, file transfer), WebSocket, or a handler that took it over.
+/// An addition to Mongoose's API (which has no timeouts).
+#[no_mangle]
+pub unsafe extern "C" fn mg_mgr_set_http_timeouts(
+    mgr: *mut mg_mgr,
+    head_ms: u64,
+    idle_ms: u64,
+    body_ms: u64,
+) {
+    guard("mg_mgr_set_http_timeouts", (), || {
+        // SAFETY: NULL or an initialised manager from the caller.
+        match unsafe { crate::mgr::state(mgr) } {
+            Some(st) => st.http_timeouts = http::HttpTimeouts { head_ms, idle_ms, body_ms },
+            None => null_arg("mg_mgr_set_http_timeouts", "mgr"),
+        }
+    })
+}
+
+/// Sets the HTTP server timeouts (as mg_mgr_set_http_timeouts()) of an HTTP
+/// listener, for the connections it accepts from now on, or of one accepted
+/// connection. Returns false when c is NULL. An addition to Mongoose's API.
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_set_timeouts(
+    c: *mut mg_connection,
+    head_ms: u64,
+    idle_ms: u64,
+    body_ms: u64,
+) -> bool {
+    guard("mg_http_set_timeouts", false, || {
+        if c.is_null() {
+            null_arg("mg_http_set_timeouts", "c");
+            return false;
+        }
+        // SAFETY: a live connection from the caller.
+        unsafe {
+            crate::conn::private(c).http.limits.timeouts =
+                Some(http::HttpTimeouts { head_ms, idle_ms, body_ms });
+        }
+        true
+    })
+}

@@ -1,6 +1,7 @@
 //! The HTTP protocol handler: turns bytes in `c->recv` into
 //! MG_EV_HTTP_HDRS / MG_EV_HTTP_MSG events, and writes responses.
 use super::client::deliver_until_close;
+use super::limits;
 use super::mg_http_message;
 use super::parse::{
     chunked_extent, dechunk_in_place, err, parse_head, reason, view, Framing, HttpError,
@@ -8,7 +9,7 @@ use super::parse::{
 };
 use crate::config::MG_MAX_RECV_SIZE;
 use crate::conn::{self, ev, mg_connection};
-use std::os::raw::{c_int, c_void};
+use std::os::raw::{c_int, c_long, c_void};
 
 /// Per-connection HTTP state, kept in the connection's private area.
 #[derive(Debug, Default)]
@@ -26,17 +27,26 @@ pub struct HttpState {
     /// or HTTP/1.0 without keep-alive), so the server sends no further
     /// response; bytes after it are ignored, never read as one.
     pub last_response: bool,
+    /// Back-pressure, timeouts and lingering close (see `limits.rs`).
+    pub limits: super::limits::LimitState,
 }
 
 /// The protocol handler (`c->pfn`) of HTTP connections.
 ///
 /// # Safety
 /// Called by the library with a live connection.
-pub unsafe extern "C" fn http_handler(c: *mut mg_connection, ev: c_int, _ev_data: *mut c_void) {
-    // SAFETY: c is live for the duration of the event.
+pub unsafe extern "C" fn http_handler(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
+    // SAFETY: c is live for the duration of the event; MG_EV_READ's ev_data
+    // is the number of bytes read.
     unsafe {
         if ev == ev::READ {
+            let n = if ev_data.is_null() { 0 } else { *(ev_data as *const c_long) };
+            limits::on_read(c, n.max(0) as usize);
             process(c);
+        } else if ev == ev::POLL || ev == ev::WRITE {
+            if limits::on_tick(c) {
+                process(c);
+            }
         } else if ev == ev::CLOSE && (*c).is_client() {
             deliver_until_close(c);
         }
@@ -70,6 +80,9 @@ unsafe fn process(c: *mut mg_connection) {
             }
             if (*c).recv.len == 0 {
                 return;
+            }
+            if limits::must_wait(c) {
+                return; // back-pressure: the client is not reading its answers
             }
             let is_request = !(*c).is_client();
             let mut head = match parse_head((*c).recv.data(), is_request) {
@@ -131,6 +144,7 @@ unsafe fn process(c: *mut mg_connection) {
             }
             conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
             (*c).recv.del(0, raw_len);
+            limits::on_consumed(c);
             if !is_http(&*c) {
                 // mg_ws_upgrade(): what follows the request is WebSocket frames.
                 crate::ws::resume_after_switch(c);
@@ -140,9 +154,10 @@ unsafe fn process(c: *mut mg_connection) {
     }
 }
 
-/// Refuses a message: a server answers with the error status and closes; a
-/// client reports MG_EV_ERROR. Further input on the connection is ignored.
-unsafe fn fail(c: *mut mg_connection, e: HttpError) {
+/// Refuses a message: a server answers with the error status and closes
+/// (with a lingering close, see `limits.rs`); a client reports MG_EV_ERROR.
+/// Further input on the connection is ignored.
+pub(super) unsafe fn fail(c: *mut mg_connection, e: HttpError) {
     // SAFETY: c is live.
     unsafe {
         conn::private(c).http.failed = true;
@@ -166,7 +181,7 @@ unsafe fn fail(c: *mut mg_connection, e: HttpError) {
         );
         (*c).send.append(resp.as_bytes());
         (*c).set_resp(false);
-        (*c).set_draining(true);
+        limits::start_linger(c);
     }
 }
 
