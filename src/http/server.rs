@@ -4,7 +4,7 @@ use super::client::deliver_until_close;
 use super::limits;
 use super::mg_http_message;
 use super::parse::{
-    chunked_extent, dechunk_in_place, err, parse_head, reason, view, Framing, HttpError,
+    chunked_extent_from, dechunk_in_place, err, parse_head, reason, view, Framing, HttpError,
     LENGTH_REQUIRED,
 };
 use crate::config::MG_MAX_RECV_SIZE;
@@ -27,6 +27,10 @@ pub struct HttpState {
     /// or HTTP/1.0 without keep-alive), so the server sends no further
     /// response; bytes after it are ignored, never read as one.
     pub last_response: bool,
+    /// How far the chunked body of the message in `c->recv` was checked,
+    /// and `c->recv.len` then (a shorter buffer means the program changed
+    /// it: the scan starts over).
+    pub chunk_scan: (super::parse::ChunkScan, usize),
     /// Back-pressure, timeouts and lingering close (see `limits.rs`).
     pub limits: super::limits::LimitState,
 }
@@ -117,7 +121,7 @@ unsafe fn process(c: *mut mg_connection) {
                     }
                     (head.len + n, n)
                 }
-                Framing::Chunked => match chunked_extent(&(*c).recv.data()[head.len..]) {
+                Framing::Chunked => match scan_chunked(c, head.len) {
                     Ok(Some((raw, _))) => {
                         let body =
                             dechunk_in_place(&mut (*c).recv.data_mut()[head.len..head.len + raw]);
@@ -144,6 +148,7 @@ unsafe fn process(c: *mut mg_connection) {
             }
             conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
             (*c).recv.del(0, raw_len);
+            conn::private(c).http.chunk_scan = Default::default();
             limits::on_consumed(c);
             if !is_http(&*c) {
                 // mg_ws_upgrade(): what follows the request is WebSocket frames.
@@ -151,6 +156,29 @@ unsafe fn process(c: *mut mg_connection) {
                 return;
             }
         }
+    }
+}
+
+/// Checks the chunked body after the head of `head_len` bytes at the start
+/// of `c->recv`, resuming where the previous read's check stopped.
+unsafe fn scan_chunked(
+    c: *mut mg_connection,
+    head_len: usize,
+) -> Result<Option<(usize, usize)>, HttpError> {
+    // SAFETY: c is live.
+    unsafe {
+        let len = (*c).recv.len;
+        let mut scan = {
+            let (scan, seen_len) = &mut conn::private(c).http.chunk_scan;
+            if len < *seen_len {
+                *scan = Default::default();
+            }
+            *seen_len = len;
+            *scan
+        };
+        let r = chunked_extent_from(&(*c).recv.data()[head_len..], &mut scan);
+        conn::private(c).http.chunk_scan.0 = scan;
+        r
     }
 }
 
