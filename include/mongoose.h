@@ -1111,6 +1111,14 @@ bool mg_wakeup_init(struct mg_mgr *mgr);
 // called, on NULL data with a non-zero length, or when id is 0.
 bool mg_wakeup(struct mg_mgr *mgr, unsigned long id, const void *buf, size_t len);
 
+// Sets the manager-wide cap on bytes held in its connections' receive
+// buffers (0: no cap; the default is 256 MiB). While the connections hold
+// more, the ones holding the most (at least an even share) are refused
+// more input: an HTTP server connection is answered 503 and closed, any
+// other connection is closed with an error. Below the cap nothing changes.
+// An addition to Mongoose's API.
+void mg_mgr_set_recv_cap(struct mg_mgr *mgr, size_t bytes);
+
 // Printer for a JSON-escaped string. Arguments: `int len, const char *str`;
 // `len` 0 means up to the NUL. Escapes `"` `\` and control characters;
 // stops at a NUL. Use as `"%m", MG_ESC(str)` to get a quoted JSON string.

@@ -319,12 +319,32 @@ pub(crate) fn recv_room(c: &mut mg_connection, last_read_filled: bool) -> Option
     Some((c.recv.size - c.recv.len).min(limit_left))
 }
 
+/// The manager's receive buffers hold more than its cap and `c` is one of
+/// the biggest holders: refuse it more input. An HTTP server connection is
+/// answered 503 and closed; any other connection is closed with an error.
+unsafe fn over_recv_cap(c: *mut mg_connection) -> bool {
+    // SAFETY: c is live, and so is its manager.
+    unsafe {
+        let above = mgr::state((*c).mgr).map_or(usize::MAX, |st| st.recv_refuse_above);
+        if (*c).recv.len == 0 || (*c).recv.len < above {
+            return false;
+        }
+        if !crate::http::refuse_over_cap(c) {
+            raise_error(c, MG_LL_ERROR, b"receive memory cap reached");
+        }
+        true
+    }
+}
+
 unsafe fn read_stream(c: *mut mg_connection) {
     // SAFETY: c is live.
     unsafe {
         let Some(fd) = conn::private(c).sock else {
             return;
         };
+        if over_recv_cap(c) {
+            return;
+        }
         let Some(room) = recv_room(&mut *c, conn::private(c).read_filled) else {
             let why = if (*c).recv.len >= MG_MAX_RECV_SIZE {
                 "MG_MAX_RECV_SIZE exceeded"

@@ -159,6 +159,24 @@ unsafe fn process(c: *mut mg_connection) {
     }
 }
 
+/// The manager's receive memory cap is exceeded and `c` holds much of it:
+/// an HTTP server connection is answered 503 and closed (lingering). False
+/// when `c` is not one (the caller then closes it some other way).
+///
+/// # Safety
+/// `c` must be a live connection.
+pub unsafe fn refuse_over_cap(c: *mut mg_connection) -> bool {
+    // SAFETY: c is live.
+    unsafe {
+        if !is_http(&*c) || (*c).is_client() || conn::private(c).http.failed {
+            return false;
+        }
+        crate::log_error!("http", "{} receive memory cap reached: 503", (*c).id);
+        fail(c, err(503, "server busy"));
+        true
+    }
+}
+
 /// Checks the chunked body after the head of `head_len` bytes at the start
 /// of `c->recv`, resuming where the previous read's check stopped.
 unsafe fn scan_chunked(

@@ -219,6 +219,61 @@ static void test_lingering_close_behind_answers(void) {
   server_stop(&s);
 }
 
+// The manager-wide cap on buffered receive data (1 MB here): below it a
+// 900 KB body is received as usual; four clients that each push 400 KB of
+// 2 MB bodies exceed it, and the biggest holders are answered 503 and
+// closed; a new client is still served.
+static void test_recv_cap(void) {
+  struct server s;
+  static char body[900 * 1024], buf[8192];
+  const char *head = "POST /u HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n";
+  char small_head[96];
+  int fds[4], i, refused = 0, fd;
+  bool closed;
+  memset(body, 'x', sizeof(body));
+  memset(&s, 0, sizeof(s));
+  mg_mgr_init(&s.mgr);
+  mg_mgr_set_recv_cap(&s.mgr, 1000 * 1000);
+  {
+    struct mg_connection *l =
+        mg_http_listen(&s.mgr, "http://127.0.0.1:0", big_fn, NULL);
+    s.port = mg_ntohs(l->loc.port);
+  }
+  pthread_create(&s.tid, NULL, server_loop, &s);
+
+  fd = client_connect(s.port, 5000);
+  snprintf(small_head, sizeof(small_head),
+           "POST /u HTTP/1.1\r\nContent-Length: %d\r\n\r\n", (int) sizeof(body));
+  CHECK(send_all(fd, small_head, strlen(small_head)));
+  CHECK(send_all(fd, body, sizeof(body)));
+  recv_responses(fd, buf, sizeof(buf), 1, &closed);
+  CHECK(strncmp(buf, "HTTP/1.1 200 ", 13) == 0);
+  close(fd);
+
+  for (i = 0; i < 4; i++) {
+    fds[i] = client_connect(s.port, 3000);
+    CHECK(send_all(fds[i], head, strlen(head)));
+    CHECK(send_all(fds[i], body, 400 * 1024));
+  }
+  usleep(300 * 1000);
+  for (i = 0; i < 4; i++) {
+    (void) send(fds[i], body, 64 * 1024, MSG_NOSIGNAL | MSG_DONTWAIT);
+  }
+  for (i = 0; i < 4; i++) {
+    recv_all(fds[i], buf, sizeof(buf), &closed);
+    if (strncmp(buf, "HTTP/1.1 503 ", 13) == 0 && closed) refused++;
+    close(fds[i]);
+  }
+  printf("receive cap: %d of 4 refused\n", refused);
+  CHECK(refused >= 1);
+  fd = client_connect(s.port, 5000);
+  CHECK(send_all(fd, "GET / HTTP/1.1\r\n\r\n", 18));
+  recv_responses(fd, buf, sizeof(buf), 1, &closed);
+  CHECK(strncmp(buf, "HTTP/1.1 200 ", 13) == 0);
+  close(fd);
+  server_stop(&s);
+}
+
 int main(void) {
   test_back_pressure();
   test_timeouts(false);
@@ -226,5 +281,6 @@ int main(void) {
   test_timeouts_off();
   test_lingering_close();
   test_lingering_close_behind_answers();
+  test_recv_cap();
   return test_summary("test_http_limits");
 }
