@@ -822,6 +822,13 @@ uint16_t mg_crc16(uint16_t crc, const char *buf, size_t len);
 // The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
 // MG_EV_HTTP_MSG with the whole request (`struct mg_http_message *`).
 // NULL on error (logged).
+// Back-pressure (not in Mongoose): while more than 1 MiB of answers waits
+// in a connection's `c->send` (a client pipelining requests without
+// reading), further requests are not parsed and the socket is not read
+// (`c->is_full` is set); both resume once `c->send` is below 512 KiB.
+// Timeouts: see mg_mgr_set_http_timeouts(); memory: mg_mgr_set_recv_cap().
+// After an error answer the connection closes lingering: the answer is
+// sent, the sending side shut down, input read and dropped for up to 2 s.
 struct mg_connection *mg_http_listen(struct mg_mgr *mgr,
                                      const char *url,
                                      mg_event_handler_t fn,

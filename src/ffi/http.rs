@@ -11,6 +11,13 @@ use std::ptr;
 /// The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
 /// MG_EV_HTTP_MSG with the whole request (`struct mg_http_message *`).
 /// NULL on error (logged).
+/// Back-pressure (not in Mongoose): while more than 1 MiB of answers waits
+/// in a connection's `c->send` (a client pipelining requests without
+/// reading), further requests are not parsed and the socket is not read
+/// (`c->is_full` is set); both resume once `c->send` is below 512 KiB.
+/// Timeouts: see mg_mgr_set_http_timeouts(); memory: mg_mgr_set_recv_cap().
+/// After an error answer the connection closes lingering: the answer is
+/// sent, the sending side shut down, input read and dropped for up to 2 s.
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_listen(
     mgr: *mut mg_mgr,
