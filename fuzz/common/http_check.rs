@@ -15,7 +15,9 @@ pub fn check(data: &[u8]) {
     for v in [hm.method, hm.uri, hm.query, hm.proto, hm.head] {
         v.bytes_in(data);
     }
-    assert_eq!(hm.head.len, n as usize);
+    // The head ends where the returned length says (it may start later:
+    // empty lines before a request line are skipped).
+    assert_eq!(hm.head.buf as usize + hm.head.len, data.as_ptr() as usize + n as usize);
     if hm.body.len > 0 {
         assert_eq!(hm.body.buf as usize, data.as_ptr() as usize + n as usize);
     }
