@@ -8,6 +8,34 @@ fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     compile_shim(&root);
     generate_header(&root);
+    list_c_tests(&root);
+}
+
+/// C tests that tests/c_suite.rs does not run one by one: tests/layout.rs
+/// runs test_layout (with a generated header) and test_header_c99 (as
+/// pedantic C99), and c_suite.rs's own test_packed packs its files first.
+const C_TESTS_RUN_ELSEWHERE: [&str; 3] = ["test_header_c99", "test_layout", "test_packed"];
+
+/// Finds the C tests, every `tests/c/test_*.c`, as CMake does, and writes
+/// `$OUT_DIR/c_tests.rs` for tests/c_suite.rs: one Rust test per program, so
+/// a new C test runs under `cargo test` without being listed anywhere.
+fn list_c_tests(root: &Path) {
+    let dir = root.join("tests/c");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("tests/c")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|n| n.strip_suffix(".c").map(str::to_string))
+        .filter(|n| n.starts_with("test_") && !C_TESTS_RUN_ELSEWHERE.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    let mut out = String::from("c_tests! {\n");
+    for n in &names {
+        out.push_str(&format!("    {n},\n"));
+    }
+    out.push_str("}\n");
+    let path = PathBuf::from(env::var("OUT_DIR").expect("out dir")).join("c_tests.rs");
+    fs::write(path, out).expect("write c_tests.rs");
 }
 
 /// The variadic entry points (`mg_printf`, `mg_snprintf`, ...) cannot be defined

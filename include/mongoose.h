@@ -881,9 +881,10 @@ void mg_mgr_set_http_timeouts(struct mg_mgr *mgr,
                               uint64_t idle_ms,
                               uint64_t body_ms);
 
-// Sets the HTTP server timeouts (as mg_mgr_set_http_timeouts()) of an HTTP
-// listener, for the connections it accepts from now on, or of one accepted
-// connection. Returns false when c is NULL. An addition to Mongoose's API.
+// Sets the HTTP server timeouts (as mg_mgr_set_http_timeouts()) of one
+// accepted HTTP connection, instead of its manager's; call it on
+// MG_EV_ACCEPT to give a listener's connections their own. Returns false
+// when c is NULL. An addition to Mongoose's API.
 bool mg_http_set_timeouts(struct mg_connection *c,
                           uint64_t head_ms,
                           uint64_t idle_ms,

@@ -9,8 +9,11 @@ use crate::config::MG_DATA_SIZE;
 use crate::iobuf::mg_iobuf;
 use crate::mgr::mg_mgr;
 use std::alloc::{self, Layout};
+use std::any::Any;
+use std::ops::{Deref, DerefMut};
 use std::os::raw::{c_int, c_uint, c_void};
 use std::ptr;
+use std::ptr::NonNull;
 
 /// An event handler: `fn(c, ev, ev_data)`; see `enum mg_event` for `ev_data`.
 pub type mg_event_handler_t =
@@ -324,25 +327,23 @@ pub struct ConnPrivate {
     pub slot: usize,
     /// Listed in the manager's `touched` list (see `net::touch`).
     pub touched: bool,
-    /// HTTP protocol state.
-    pub http: crate::http::HttpState,
-    /// WebSocket protocol state, once the connection speaks WebSocket.
-    pub ws: Option<Box<crate::ws::WsState>>,
-    /// A static file being streamed as the body of the response in progress
-    /// (`serve/transfer.rs`); output still to come, like bytes in `send`.
-    pub file: Option<Box<crate::serve::Transfer>>,
-    /// SNTP client state, for connections made by `mg_sntp_connect`.
-    pub sntp: Option<Box<crate::sntp::SntpState>>,
+    /// The state of each protocol layer on the connection (see `layer.rs`),
+    /// by type: this struct names no protocol.
+    pub layers: Slots,
+    /// Output a layer holds outside `c->send` (a file being streamed): the
+    /// transport calls this when the socket may take more. While it is set
+    /// the connection has output pending, like bytes in `send`; the layer
+    /// clears it when it is done.
+    pub pump: Option<fn(&mut Conn)>,
+    /// How the connection's protocol layer refuses more input when the
+    /// manager's receive memory cap is exceeded (it answers and closes;
+    /// true when it did). None: the transport closes it with an error.
+    pub over_cap: Option<fn(&mut Conn) -> bool>,
     /// Extra bytes allocated after the struct (`extraconnsize` at creation).
     extra: usize,
 }
 
-/// Which readiness a socket is registered for.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Interest {
-    pub read: bool,
-    pub write: bool,
-}
+pub use crate::poller::Interest;
 
 #[repr(C)]
 struct ConnBlock {
@@ -447,5 +448,160 @@ pub unsafe fn call(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
         if let Some(f) = (*c).fn_ {
             f(c, ev, ev_data);
         }
+    }
+}
+
+/// Per-connection state of the protocol layers, one value per type. A
+/// connection carries one or two (HTTP, then WebSocket after an upgrade), so
+/// a linear scan beats any map.
+#[derive(Default)]
+pub struct Slots(Vec<Box<dyn Any>>);
+
+impl std::fmt::Debug for Slots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Slots({})", self.0.len())
+    }
+}
+
+impl Slots {
+    /// The state of type `T`, if the connection has one.
+    pub fn get<T: 'static>(&mut self) -> Option<&mut T> {
+        self.0.iter_mut().find_map(|b| b.downcast_mut::<T>())
+    }
+
+    /// Whether the connection has a state of type `T`.
+    pub fn has<T: 'static>(&self) -> bool {
+        self.0.iter().any(|b| b.is::<T>())
+    }
+
+    /// The state of type `T`, created with its default value when missing.
+    pub fn get_or_default<T: Default + 'static>(&mut self) -> &mut T {
+        let i = match self.0.iter().position(|b| b.is::<T>()) {
+            Some(i) => i,
+            None => {
+                self.0.push(Box::<T>::default());
+                self.0.len() - 1
+            }
+        };
+        self.0[i].downcast_mut::<T>().expect("the slot holds a T")
+    }
+
+    /// Stores `state`, replacing any previous state of its type.
+    pub fn insert<T: 'static>(&mut self, state: T) -> &mut T {
+        self.remove::<T>();
+        self.0.push(Box::new(state));
+        self.0.last_mut().and_then(|b| b.downcast_mut::<T>()).expect("just pushed")
+    }
+
+    /// Takes the state of type `T` out, if any.
+    pub fn remove<T: 'static>(&mut self) -> Option<T> {
+        let i = self.0.iter().position(|b| b.is::<T>())?;
+        self.0.swap_remove(i).downcast::<T>().ok().map(|b| *b)
+    }
+}
+
+/// A handle to a live connection: what the core passes around instead of a
+/// raw `*mut mg_connection`.
+///
+/// It dereferences to the C struct, gives the private block and the layers'
+/// state, and [`Conn::call`] is the one way into the program's handlers. All
+/// of these borrow the handle, and `call` borrows it mutably, so no Rust
+/// reference into the connection can be held across a call into C, where
+/// the handler may change any field, re-enter the library or swap the
+/// buffers (the rule in docs/design.md). The handle is neither `Copy` nor
+/// `Clone`, so that rule cannot be dodged with a second handle.
+pub struct Conn {
+    ptr: NonNull<mg_connection>,
+}
+
+impl Conn {
+    /// Wraps a connection pointer; None for NULL. This is the one place a
+    /// handle is made, at the boundary (an `extern "C"` function, a handler
+    /// entry, the event loop's walk over its connections).
+    ///
+    /// # Safety
+    /// `c` must be NULL or a live connection made by [`alloc`], staying live
+    /// (not freed) for as long as the handle is used, and only the thread
+    /// driving its manager may use it.
+    #[inline]
+    pub unsafe fn from_raw(c: *mut mg_connection) -> Option<Conn> {
+        NonNull::new(c).map(|ptr| Conn { ptr })
+    }
+
+    /// The raw pointer, for C and for core functions not yet on handles.
+    #[inline]
+    pub fn as_ptr(&self) -> *mut mg_connection {
+        self.ptr.as_ptr()
+    }
+
+    /// The library's private state of the connection.
+    #[inline]
+    pub fn private(&mut self) -> &mut ConnPrivate {
+        // SAFETY: the handle's contract makes the connection live and made
+        // by alloc(); the &mut self borrow makes this reference the only
+        // one derived from the handle.
+        unsafe { private(self.ptr.as_ptr()) }
+    }
+
+    /// The state of layer type `T`, if the connection has one.
+    #[inline]
+    pub fn state<T: 'static>(&mut self) -> Option<&mut T> {
+        self.private().layers.get::<T>()
+    }
+
+    /// The state of layer type `T`, created with its default when missing.
+    #[inline]
+    pub fn state_or_default<T: Default + 'static>(&mut self) -> &mut T {
+        self.private().layers.get_or_default::<T>()
+    }
+
+    /// The C struct and the state of layer `T` (created with its default
+    /// when missing) at once: they are disjoint memory, so both may be
+    /// borrowed together.
+    #[inline]
+    pub fn split<T: Default + 'static>(&mut self) -> (&mut mg_connection, &mut T) {
+        let (c, p) = self.parts();
+        (c, p.layers.get_or_default::<T>())
+    }
+
+    /// The C struct and the private block at once (disjoint memory).
+    #[inline]
+    pub fn parts(&mut self) -> (&mut mg_connection, &mut ConnPrivate) {
+        let c = self.ptr.as_ptr();
+        // SAFETY: live per the handle's contract; the private block lies
+        // before the C struct in the same allocation, never inside it, so
+        // the two references do not overlap; `&mut self` makes them the only
+        // ones derived from the handle.
+        unsafe { (&mut *c, private(c)) }
+    }
+
+    /// Sends `ev` to the connection's handlers (the protocol handler `pfn`,
+    /// then the program's `fn`): the single call from the core into C.
+    #[inline]
+    // `ev_data` is only handed on to the handlers, which know its type.
+    #[allow(clippy::not_unsafe_ptr_arg_deref)]
+    pub fn call(&mut self, ev: c_int, ev_data: *mut c_void) {
+        // SAFETY: the connection is live (the handle's contract); handlers
+        // may change it but not free it (Mongoose's contract with programs),
+        // and `&mut self` guarantees no reference into it is held meanwhile.
+        unsafe { call(self.ptr.as_ptr(), ev, ev_data) }
+    }
+}
+
+impl Deref for Conn {
+    type Target = mg_connection;
+    #[inline]
+    fn deref(&self) -> &mg_connection {
+        // SAFETY: live per the handle's contract; C changes it only inside
+        // `call`, which needs `&mut self`, so not while this borrow lives.
+        unsafe { self.ptr.as_ref() }
+    }
+}
+
+impl DerefMut for Conn {
+    #[inline]
+    fn deref_mut(&mut self) -> &mut mg_connection {
+        // SAFETY: as for `deref`, and the borrow is exclusive.
+        unsafe { self.ptr.as_mut() }
     }
 }

@@ -19,6 +19,7 @@ pub mod http;
 pub mod http_util;
 pub mod iobuf;
 pub mod json;
+pub mod layer;
 pub mod log;
 pub mod mgr;
 pub mod multipart;

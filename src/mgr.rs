@@ -65,12 +65,11 @@ pub struct mg_mgr {
 
 use crate::conn::{self, ev};
 use crate::net;
-use crate::poller::ReadyList;
+use crate::poller::{Events, Selector};
 use crate::sockio;
 use crate::timer;
 use crate::util::millis;
 use crate::wakeup::Channel;
-use polling::Poller;
 use std::collections::{HashMap, HashSet};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -79,9 +78,9 @@ use std::time::{Duration, Instant};
 /// The manager's private state, kept behind `mgr->ifp`.
 pub struct MgrState {
     /// The epoll instance every socket is registered with.
-    pub poller: Arc<Poller>,
+    pub poller: Arc<Selector>,
     /// The sockets found ready by the last wait.
-    events: ReadyList,
+    events: Events,
     /// Connections by id, to deliver wakeup messages without a list walk.
     pub by_id: HashMap<c_ulong, *mut mg_connection>,
     /// Every connection, in no particular order. Scans that need no order
@@ -178,7 +177,7 @@ pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
     // Writes to a peer that went away must be errors, not a fatal SIGPIPE.
     // SAFETY: plain libc call.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
-    let poller = match Poller::new() {
+    let poller = match Selector::new() {
         Ok(p) => Arc::new(p),
         Err(e) => {
             crate::log_error!("mg_mgr_init", "cannot create poller: {e}");
@@ -188,7 +187,7 @@ pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
     let epoll_fd = poller.as_raw_fd();
     let st = Box::new(MgrState {
         poller,
-        events: ReadyList::default(),
+        events: Events::default(),
         by_id: HashMap::new(),
         all: Vec::new(),
         owned_timers: HashSet::new(),
@@ -279,7 +278,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         let timeout = prepare_and_timeout(mgr, millis(), ms);
         let prepare_time = start.elapsed();
         let Some(st) = state(mgr) else { return };
-        if let Err(e) = st.events.wait(&st.poller, timeout) {
+        if let Err(e) = st.poller.wait(&mut st.events, timeout) {
             crate::log_error!("mg_mgr_poll", "poll: {e}");
         }
         let idle = st.events.iter().next().is_none();
@@ -370,7 +369,7 @@ unsafe fn extra_io_rounds(mgr: *mut mg_mgr, deadline: Instant) {
             }
             let Some(st) = state(mgr) else { return };
             let wait_ms = if urgent || !st.touched.is_empty() { 0 } else { ceil_ms(stop - t) };
-            if st.events.wait(&st.poller, wait_ms).unwrap_or(0) == 0 {
+            if st.poller.wait(&mut st.events, wait_ms).unwrap_or(0) == 0 {
                 t = Instant::now();
                 continue;
             }

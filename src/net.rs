@@ -3,14 +3,14 @@
 //! is in `sockio.rs`; `mgr.rs` drives both from the event loop.
 use crate::addr::mg_addr;
 use crate::config::MG_IO_SIZE;
-use crate::conn::{self, ev, mg_connection, mg_event_handler_t, Interest};
+use crate::conn::{self, ev, mg_connection, mg_event_handler_t, Conn, Interest};
 use crate::log::MG_LL_ERROR;
 use crate::mgr::{self, mg_mgr};
 use crate::sock::{self, Proto};
 use crate::sockio::{attach, send_datagram};
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
-use std::os::fd::{BorrowedFd, RawFd};
+use std::os::fd::RawFd;
 use std::os::raw::c_void;
 use std::ptr;
 
@@ -104,20 +104,8 @@ pub unsafe fn new_conn(
 /// `c` must be a live connection.
 pub unsafe fn raise_error(c: *mut mg_connection, level: i32, msg: &[u8]) {
     // SAFETY: c is live per the contract.
-    unsafe {
-        let shown = String::from_utf8_lossy(msg);
-        let fd = (*c).fd as isize;
-        crate::log::log(
-            level,
-            file!(),
-            line!(),
-            "mg_error",
-            format_args!("{} {} {}", (*c).id, fd, shown),
-        );
-        (*c).set_closing(true);
-        let mut text = msg.to_vec();
-        text.push(0);
-        conn::call(c, ev::ERROR, text.as_mut_ptr().cast());
+    if let Some(mut c) = unsafe { Conn::from_raw(c) } {
+        c.error(level, msg);
     }
 }
 
@@ -322,17 +310,9 @@ unsafe fn start_connect(c: *mut mg_connection, addr: &SocketAddr, proto: Proto) 
 /// # Safety
 /// `c` must be a live connection (or one outside any manager).
 pub unsafe fn touch(c: *mut mg_connection) {
-    // SAFETY: c is live; the state is not held across any call.
-    unsafe {
-        let Some(st) = mgr::state((*c).mgr) else { return };
-        if !st.tracking || st.serving == c {
-            return;
-        }
-        let p = conn::private(c);
-        if !p.touched {
-            p.touched = true;
-            st.touched.push((c, p.registered_id));
-        }
+    // SAFETY: c is live per the contract.
+    if let Some(mut c) = unsafe { Conn::from_raw(c) } {
+        c.touch();
     }
 }
 
@@ -342,16 +322,62 @@ pub unsafe fn touch(c: *mut mg_connection) {
 /// # Safety
 /// `c` must be a live connection.
 pub unsafe fn send(c: *mut mg_connection, data: &[u8]) -> bool {
-    // SAFETY: c is live.
-    unsafe {
-        if (*c).is_udp() {
-            return send_datagram(c, data);
+    // SAFETY: c is live per the contract.
+    unsafe { Conn::from_raw(c) }.is_some_and(|mut c| c.send_data(data))
+}
+
+impl Conn {
+    /// Reports an error on the connection: logs it, sends MG_EV_ERROR with
+    /// the message, and marks the connection for closing.
+    pub fn error(&mut self, level: i32, msg: &[u8]) {
+        let shown = String::from_utf8_lossy(msg);
+        let fd = self.fd as isize;
+        crate::log::log(
+            level,
+            file!(),
+            line!(),
+            "mg_error",
+            format_args!("{} {} {}", self.id, fd, shown),
+        );
+        self.set_closing(true);
+        let mut text = msg.to_vec();
+        text.push(0);
+        self.call(ev::ERROR, text.as_mut_ptr().cast());
+    }
+
+    /// Notes that the connection has new output or a finished response that
+    /// no handler of its own produced (a handler of another connection, a
+    /// timer, a wakeup), so that the event loop writes it within the current
+    /// `mg_mgr_poll` instead of leaving it until the next one. Every library
+    /// call that queues output calls this.
+    pub fn touch(&mut self) {
+        let (c, mgr) = (self.as_ptr(), self.mgr);
+        // SAFETY: the manager of a live connection is NULL or initialised;
+        // its state is not held across any call.
+        let Some(st) = (unsafe { mgr::state(mgr) }) else { return };
+        if !st.tracking || st.serving == c {
+            return;
         }
-        if (*c).send.append(data) {
-            touch(c);
+        let p = self.private();
+        if !p.touched {
+            p.touched = true;
+            st.touched.push((c, p.registered_id));
+        }
+    }
+
+    /// Sends data: appended to `c->send` for TCP (written by the event
+    /// loop), sent at once as one datagram for UDP. False on OOM or a
+    /// failed datagram.
+    pub fn send_data(&mut self, data: &[u8]) -> bool {
+        if self.is_udp() {
+            // SAFETY: the connection is live (the handle's contract).
+            return unsafe { send_datagram(self.as_ptr(), data) };
+        }
+        if self.send.append(data) {
+            self.touch();
             true
         } else {
-            raise_error(c, MG_LL_ERROR, b"out of memory");
+            self.error(MG_LL_ERROR, b"out of memory");
             false
         }
     }
@@ -404,7 +430,7 @@ pub unsafe fn close_conn(c: *mut mg_connection) {
                 }
             }
             if let (true, Some(fd)) = (p.registered, p.sock) {
-                let _ = st.poller.delete(BorrowedFd::borrow_raw(fd));
+                let _ = st.poller.deregister(fd);
             }
         }
         if let Some(fd) = p.sock.take() {

@@ -6,10 +6,11 @@
 //! sets the clock (`mg_now()` then counts from it on the monotonic clock),
 //! goes to the program as `MG_EV_SNTP_TIME` and closes the connection; an
 //! invalid one, or none within [`REPLY_TIMEOUT_MS`], is an `MG_EV_ERROR`.
-use crate::conn::{self, ev, mg_connection, mg_event_handler_t};
+use crate::conn::{mg_connection, mg_event_handler_t, Conn};
+use crate::layer::{self, Handler, Layer};
 use crate::log::MG_LL_ERROR;
 use crate::mgr::mg_mgr;
-use std::os::raw::{c_int, c_long, c_void};
+use std::os::raw::{c_int, c_void};
 use std::sync::atomic::{AtomicI64, Ordering};
 
 /// The URL `mg_sntp_connect()` uses when given none (as Mongoose does).
@@ -192,12 +193,8 @@ pub fn request_packet(now_ms: u64) -> ([u8; PACKET_LEN], u64) {
 }
 
 /// True for a connection made by [`connect`].
-///
-/// # Safety
-/// `c` must be a live connection.
-pub unsafe fn is_sntp(c: *mut mg_connection) -> bool {
-    // SAFETY: c is live per the contract.
-    unsafe { conn::private(c).sntp.is_some() }
+pub fn is_sntp(c: &mut Conn) -> bool {
+    c.private().layers.has::<SntpState>()
 }
 
 /// `mg_sntp_connect()`: a UDP connection to `url` that asks for the time
@@ -211,111 +208,107 @@ pub unsafe fn connect(
     f: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    // SAFETY: mgr is initialised; c is live once created.
-    unsafe {
-        let c = crate::net::connect(mgr, url, f, fn_data);
-        if c.is_null() {
-            return c;
-        }
-        let deadline = crate::util::millis() + REPLY_TIMEOUT_MS;
-        conn::private(c).sntp = Some(Box::new(SntpState { pending: Vec::new(), deadline }));
-        (*c).pfn = Some(sntp_handler);
-        if !(*c).is_closing() && !(*c).is_udp() {
-            crate::net::raise_error(c, MG_LL_ERROR, b"SNTP needs a udp:// URL");
-        }
-        c
+    // SAFETY: mgr is initialised per the contract.
+    let raw = unsafe { crate::net::connect(mgr, url, f, fn_data) };
+    // SAFETY: NULL or the live connection just made.
+    let Some(mut conn) = (unsafe { Conn::from_raw(raw) }) else { return raw };
+    let c = &mut conn;
+    let deadline = crate::util::millis() + REPLY_TIMEOUT_MS;
+    layer::attach(c, SntpState { pending: Vec::new(), deadline });
+    if !c.is_closing() && !c.is_udp() {
+        c.error(MG_LL_ERROR, b"SNTP needs a udp:// URL");
     }
+    raw
 }
 
 /// `mg_sntp_request()`: sends a request on an SNTP connection.
-///
-/// # Safety
-/// `c` must be a live connection.
-pub unsafe fn request(c: *mut mg_connection) {
-    // SAFETY: c is live per the contract.
-    unsafe {
-        if !is_sntp(c) {
-            crate::log_error!("mg_sntp_request", "{} is not an SNTP connection", (*c).id);
-            return;
-        }
-        if (*c).is_closing() {
-            crate::log_error!("mg_sntp_request", "{} is closing", (*c).id);
-            return;
-        }
-        let (pkt, wire) = request_packet(now());
-        let sent = crate::util::millis();
-        if !crate::net::send(c, &pkt) {
-            crate::net::raise_error(c, MG_LL_ERROR, b"SNTP: cannot send the request");
-            return;
-        }
-        let id = (*c).id;
-        let Some(st) = conn::private(c).sntp.as_mut() else { return };
-        if st.pending.len() == MAX_PENDING {
-            crate::log_debug!("mg_sntp_request", "{id} forgets its oldest unanswered request");
-            st.pending.remove(0);
-        }
-        st.pending.push(Pending { wire, sent });
-        st.deadline = sent + REPLY_TIMEOUT_MS;
-        crate::log_debug!("mg_sntp_request", "{id} request sent");
+pub fn request(c: &mut Conn) {
+    if !is_sntp(c) {
+        crate::log_error!("mg_sntp_request", "{} is not an SNTP connection", c.id);
+        return;
     }
+    if c.is_closing() {
+        crate::log_error!("mg_sntp_request", "{} is closing", c.id);
+        return;
+    }
+    let (pkt, wire) = request_packet(now());
+    let sent = crate::util::millis();
+    if !c.send_data(&pkt) {
+        c.error(MG_LL_ERROR, b"SNTP: cannot send the request");
+        return;
+    }
+    let id = c.id;
+    let Some(st) = c.state::<SntpState>() else { return };
+    if st.pending.len() == MAX_PENDING {
+        crate::log_debug!("mg_sntp_request", "{id} forgets its oldest unanswered request");
+        st.pending.remove(0);
+    }
+    st.pending.push(Pending { wire, sent });
+    st.deadline = sent + REPLY_TIMEOUT_MS;
+    crate::log_debug!("mg_sntp_request", "{id} request sent");
 }
 
-/// The protocol handler (`c->pfn`) of SNTP connections.
-///
-/// # Safety
-/// Called by the library with a live connection.
-pub unsafe extern "C" fn sntp_handler(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
-    // SAFETY: c is live for the duration of the event; ev_data of MG_EV_READ
-    // is a `long *`.
-    unsafe {
+crate::layer_handler!(
+    /// SNTP: asks for the time once connected, checks the answers.
+    sntp_handler,
+    SntpState
+);
+
+impl Layer for SntpState {
+    const HANDLER: Handler = sntp_handler;
+
+    fn on_connect(c: &mut Conn) {
+        if is_sntp(c) {
+            request(c);
+        }
+    }
+
+    fn on_read(c: &mut Conn, n: usize) {
         if !is_sntp(c) {
             return;
         }
-        if ev == ev::CONNECT {
-            request(c);
-        } else if ev == ev::READ {
-            let n = if ev_data.is_null() { 0 } else { *(ev_data as *const c_long) };
-            let len = (*c).recv.len;
-            let n = usize::try_from(n).unwrap_or(0).min(len);
-            let datagram = (*c).recv.data()[len - n..].to_vec();
-            (*c).recv.len = 0;
-            if n > 0 {
-                answer(c, &datagram);
-            }
-        } else if ev == ev::POLL && !(*c).is_closing() {
-            let deadline = conn::private(c).sntp.as_ref().map_or(u64::MAX, |s| s.deadline);
-            if crate::util::millis() > deadline {
-                let msg = format!("SNTP: no reply within {REPLY_TIMEOUT_MS} ms");
-                crate::net::raise_error(c, MG_LL_ERROR, msg.as_bytes());
-            }
+        let len = c.recv.len;
+        let n = n.min(len);
+        let datagram = c.recv.data()[len - n..].to_vec();
+        c.recv.len = 0;
+        if n > 0 {
+            answer(c, &datagram);
+        }
+    }
+
+    fn on_poll(c: &mut Conn, _now: u64) {
+        if c.is_closing() {
+            return;
+        }
+        let Some(deadline) = c.state::<SntpState>().map(|s| s.deadline) else { return };
+        if crate::util::millis() > deadline {
+            let msg = format!("SNTP: no reply within {REPLY_TIMEOUT_MS} ms");
+            c.error(MG_LL_ERROR, msg.as_bytes());
         }
     }
 }
 
 /// Handles one datagram from the server.
-unsafe fn answer(c: *mut mg_connection, datagram: &[u8]) {
-    // SAFETY: c is live.
-    unsafe {
-        let reply = match check(datagram) {
-            Ok(r) => r,
-            Err(msg) => return crate::net::raise_error(c, MG_LL_ERROR, msg.as_bytes()),
+fn answer(c: &mut Conn, datagram: &[u8]) {
+    let reply = match check(datagram) {
+        Ok(r) => r,
+        Err(msg) => return c.error(MG_LL_ERROR, msg.as_bytes()),
+    };
+    let Some(st) = c.state::<SntpState>() else { return };
+    let Some(i) = st.pending.iter().position(|p| p.wire == reply.originate) else {
+        let msg: &[u8] = if st.pending.is_empty() {
+            b"SNTP: reply without a request"
+        } else {
+            b"SNTP: reply does not match our request (originate timestamp)"
         };
-        let Some(st) = conn::private(c).sntp.as_mut() else { return };
-        let Some(i) = st.pending.iter().position(|p| p.wire == reply.originate) else {
-            let msg: &[u8] = if st.pending.is_empty() {
-                b"SNTP: reply without a request"
-            } else {
-                b"SNTP: reply does not match our request (originate timestamp)"
-            };
-            return crate::net::raise_error(c, MG_LL_ERROR, msg);
-        };
-        let req = st.pending.swap_remove(i);
-        let mut t = corrected_time(&reply, req.sent, crate::util::millis());
-        set_time(t);
-        crate::log_debug!("sntp", "{} got time: {t} ms from epoch", (*c).id);
-        conn::call(c, crate::conn::mg_event::MG_EV_SNTP_TIME as c_int, (&mut t as *mut u64).cast());
-        (*c).set_closing(true);
-    }
+        return c.error(MG_LL_ERROR, msg);
+    };
+    let req = st.pending.swap_remove(i);
+    let mut t = corrected_time(&reply, req.sent, crate::util::millis());
+    set_time(t);
+    crate::log_debug!("sntp", "{} got time: {t} ms from epoch", c.id);
+    c.call(crate::conn::mg_event::MG_EV_SNTP_TIME as c_int, (&mut t as *mut u64).cast());
+    c.set_closing(true);
 }
 
 #[cfg(test)]

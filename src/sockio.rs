@@ -3,15 +3,14 @@
 //! connect completion, reads into `c->recv`, writes from `c->send`, datagrams).
 use crate::addr::mg_addr;
 use crate::config::{MG_IO_SIZE, MG_MAX_RECV_SIZE};
-use crate::conn::{self, ev, mg_connection, Interest};
+use crate::conn::{self, ev, mg_connection, Conn, Interest};
 use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
 use crate::mgr::{self};
 use crate::net::{close_conn, new_conn, raise_error};
 use crate::sock::{self};
-use polling::{Event, PollMode};
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{BorrowedFd, RawFd};
+use std::os::fd::RawFd;
 use std::os::raw::{c_long, c_void};
 use std::ptr;
 
@@ -37,21 +36,11 @@ pub(crate) unsafe fn attach(
         let p = conn::private(c);
         p.sock = Some(fd);
         let st = mgr::state((*c).mgr).ok_or_else(|| io::Error::other("manager not initialised"))?;
-        st.poller.add_with_mode(fd, event(c, interest), PollMode::Level)?;
+        st.poller.register(fd, c as usize, interest)?;
         p.registered = true;
         p.interest = interest;
     }
     Ok(())
-}
-
-fn event(c: *mut mg_connection, i: Interest) -> Event {
-    let key = c as usize;
-    match (i.read, i.write) {
-        (true, true) => Event::all(key),
-        (true, false) => Event::readable(key),
-        (false, true) => Event::writable(key),
-        (false, false) => Event::none(key),
-    }
 }
 
 /// Keeps a connection's poller registration in step with its flags, and says
@@ -72,7 +61,7 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
         } else {
             crate::tls::has_output(c)
         };
-        let out = plain_out || p.file.is_some();
+        let out = plain_out || p.pump.is_some();
         let mut wake = None;
         if cr.is_closing()
             || (cr.is_draining() && !out)
@@ -91,8 +80,7 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
         };
         if p.registered && want != p.interest {
             if let (Some(fd), Some(st)) = (p.sock, mgr::state(cr.mgr)) {
-                let bfd = BorrowedFd::borrow_raw(fd);
-                if st.poller.modify_with_mode(bfd, event(c, want), PollMode::Level).is_ok() {
+                if st.poller.reregister(fd, c as usize, want).is_ok() {
                     p.interest = want;
                 }
             }
@@ -164,8 +152,8 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
                 if (*c).is_readable() || (*c).is_writable() || !p.write_blocked {
                     crate::tls::io(c);
                 }
-                if conn::private(c).file.is_some() && !(*c).is_closing() {
-                    crate::serve::pump(c);
+                if !(*c).is_closing() {
+                    pump(c);
                 }
             } else {
                 if (*c).is_readable() && !(*c).is_full() {
@@ -183,11 +171,10 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
                         write_stream(c);
                     }
                 }
-                // A static file being served (serve/transfer.rs) goes out from here:
-                // sendfile(2) once `send` is flushed, or a refill of `send`.
-                if conn::private(c).file.is_some() {
-                    crate::serve::pump(c);
-                }
+                // Output a layer holds outside `send` goes out from here (a
+                // static file: sendfile(2) once `send` is flushed, or a
+                // refill of `send`).
+                pump(c);
             }
         }
         // Idle connections are only read here, never written: with thousands
@@ -198,7 +185,7 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
         }
         if (*c).is_draining()
             && (*c).send.len == 0
-            && conn::private(c).file.is_none()
+            && conn::private(c).pump.is_none()
             && ((*c).flags & crate::conn::flag::IS_TLS == 0 || !crate::tls::has_output(c))
         {
             (*c).set_closing(true);
@@ -211,6 +198,18 @@ pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
             conn::private(c).resp_seen = (*c).is_resp();
         }
         true
+    }
+}
+
+/// Runs the output pump of the layer that holds output outside `c->send`,
+/// if any (see `ConnPrivate::pump`).
+unsafe fn pump(c: *mut mg_connection) {
+    // SAFETY: c is live (the caller's contract).
+    if let Some(f) = unsafe { conn::private(c).pump } {
+        // SAFETY: as above.
+        if let Some(mut conn) = unsafe { Conn::from_raw(c) } {
+            f(&mut conn);
+        }
     }
 }
 
@@ -254,7 +253,6 @@ unsafe fn accept_one(lc: *mut mg_connection, fd: RawFd, peer: Option<SocketAddr>
         (*c).pfn = (*lc).pfn;
         (*c).pfn_data = (*lc).pfn_data;
         (*c).set_accepted(true);
-        conn::private(c).http.limits.timeouts = conn::private(lc).http.limits.timeouts;
         // A listener's traffic dump (`-H` in many programs) covers its clients.
         (*c).set_hexdumping((*lc).is_hexdumping());
         (*c).set_tls((*lc).is_tls());
@@ -320,8 +318,9 @@ pub(crate) fn recv_room(c: &mut mg_connection, last_read_filled: bool) -> Option
 }
 
 /// The manager's receive buffers hold more than its cap and `c` is one of
-/// the biggest holders: refuse it more input. An HTTP server connection is
-/// answered 503 and closed; any other connection is closed with an error.
+/// the biggest holders: refuse it more input. Its protocol layer answers
+/// and closes (`over_cap`, e.g. HTTP's 503); without one it is closed with
+/// an error.
 unsafe fn over_recv_cap(c: *mut mg_connection) -> bool {
     // SAFETY: c is live, and so is its manager.
     unsafe {
@@ -329,7 +328,11 @@ unsafe fn over_recv_cap(c: *mut mg_connection) -> bool {
         if (*c).recv.len == 0 || (*c).recv.len < above {
             return false;
         }
-        if !crate::http::refuse_over_cap(c) {
+        let refused = match (conn::private(c).over_cap, conn::Conn::from_raw(c)) {
+            (Some(refuse), Some(mut conn)) => refuse(&mut conn),
+            _ => false,
+        };
+        if !refused {
             raise_error(c, MG_LL_ERROR, b"receive memory cap reached");
         }
         true

@@ -2,7 +2,7 @@
 //! query (`?file=NAME&offset=N`); each part's body is appended to `DIR/NAME`
 //! through an `mg_fs` table. Offset 0 starts the file afresh; a later offset
 //! must equal the size stored so far, so parts cannot be skipped or repeated.
-use crate::conn::mg_connection;
+use crate::conn::Conn;
 use crate::fs::{Fs, MG_FS_WRITE};
 use crate::http::{self, mg_http_message};
 use crate::http_util::get_var;
@@ -104,9 +104,9 @@ pub fn store_part(
 /// size as the body, or 400 with the reason.
 ///
 /// # Safety
-/// `c` must be a live connection and `hm` a message whose views are valid.
+/// `hm` must be a message whose views are valid.
 pub unsafe fn upload(
-    c: *mut mg_connection,
+    c: &mut Conn,
     hm: &mg_http_message,
     fs: Fs,
     dir: &[u8],
@@ -122,8 +122,7 @@ pub unsafe fn upload(
             (r.status, r.message, r.code)
         }
     };
-    // SAFETY: c is live.
-    unsafe { http::reply(c, status, b"", text.as_bytes()) };
+    http::reply(c, status, b"", text.as_bytes());
     value
 }
 

@@ -5,7 +5,7 @@
 //! Messages go through a mutex-protected queue in memory, not a socket pair,
 //! so none is ever dropped or truncated whatever the rate or size; the
 //! poller's own notifier interrupts a waiting `mg_mgr_poll`.
-use polling::Poller;
+use crate::poller::Selector;
 use std::collections::VecDeque;
 use std::os::raw::c_ulong;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -25,12 +25,12 @@ pub struct Channel {
     /// Set when a notification is outstanding, so a burst of sends costs one
     /// wakeup of the poller.
     notified: AtomicBool,
-    poller: Arc<Poller>,
+    poller: Arc<Selector>,
 }
 
 impl Channel {
     /// A channel that wakes `poller` when a message arrives.
-    pub fn new(poller: Arc<Poller>) -> Self {
+    pub fn new(poller: Arc<Selector>) -> Self {
         Channel { queue: Mutex::new(VecDeque::new()), notified: AtomicBool::new(false), poller }
     }
 

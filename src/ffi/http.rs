@@ -1,5 +1,5 @@
 //! HTTP entry points.
-use super::{bytes, cstr, guard, null_arg};
+use super::{bytes, conn_arg, cstr, guard, null_arg};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::http::{self, mg_http_message};
 use crate::mgr::mg_mgr;
@@ -182,9 +182,7 @@ pub unsafe extern "C" fn mg_http_write_chunk(
     len: usize,
 ) {
     guard("mg_http_write_chunk", (), || {
-        if c.is_null() {
-            return null_arg("mg_http_write_chunk", "c");
-        }
+        let c = &mut conn_arg!(c);
         // SAFETY: live connection; buf holds len bytes.
         unsafe {
             let Some(data) = bytes("mg_http_write_chunk", "buf", buf.cast(), len) else { return };
@@ -204,9 +202,7 @@ pub unsafe extern "C" fn mgrs_http_vreply(
     ap: *mut super::fmt::va_list,
 ) {
     guard("mg_http_reply", (), || {
-        if c.is_null() {
-            return null_arg("mg_http_reply", "c");
-        }
+        let c = &mut conn_arg!(c);
         // SAFETY: live connection; strings and ap from the C caller.
         unsafe {
             let headers = super::cstr_or_empty(headers);
@@ -229,9 +225,7 @@ pub unsafe extern "C" fn mgrs_http_vprintf_chunk(
     ap: *mut super::fmt::va_list,
 ) {
     guard("mg_http_printf_chunk", (), || {
-        if c.is_null() {
-            return null_arg("mg_http_printf_chunk", "c");
-        }
+        let c = &mut conn_arg!(c);
         // SAFETY: live connection; fmt and ap from the C caller.
         unsafe {
             super::fmt::format_c_scratch("mg_http_printf_chunk", fmt, ap, |data| {
@@ -266,9 +260,10 @@ pub unsafe extern "C" fn mg_mgr_set_http_timeouts(
     })
 }
 
-/// Sets the HTTP server timeouts (as mg_mgr_set_http_timeouts()) of an HTTP
-/// listener, for the connections it accepts from now on, or of one accepted
-/// connection. Returns false when c is NULL. An addition to Mongoose's API.
+/// Sets the HTTP server timeouts (as mg_mgr_set_http_timeouts()) of one
+/// accepted HTTP connection, instead of its manager's; call it on
+/// MG_EV_ACCEPT to give a listener's connections their own. Returns false
+/// when c is NULL. An addition to Mongoose's API.
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_set_timeouts(
     c: *mut mg_connection,
@@ -277,15 +272,13 @@ pub unsafe extern "C" fn mg_http_set_timeouts(
     body_ms: u64,
 ) -> bool {
     guard("mg_http_set_timeouts", false, || {
-        if c.is_null() {
+        // SAFETY: NULL or a live connection from the caller.
+        let Some(mut c) = (unsafe { crate::conn::Conn::from_raw(c) }) else {
             null_arg("mg_http_set_timeouts", "c");
             return false;
-        }
-        // SAFETY: a live connection from the caller.
-        unsafe {
-            crate::conn::private(c).http.limits.timeouts =
-                Some(http::HttpTimeouts { head_ms, idle_ms, body_ms });
-        }
+        };
+        c.state_or_default::<http::HttpState>().limits.timeouts =
+            Some(http::HttpTimeouts { head_ms, idle_ms, body_ms });
         true
     })
 }

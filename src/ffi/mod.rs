@@ -19,6 +19,7 @@ pub mod json;
 pub mod log;
 pub mod multipart;
 pub mod net;
+pub mod panic;
 pub mod print;
 pub mod queue;
 pub mod rpc;
@@ -34,19 +35,42 @@ pub mod ws;
 
 use std::ffi::CStr;
 use std::os::raw::c_char;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 
-/// Runs an entry point's body. A panic is logged and turned into `fallback`,
-/// because unwinding into C is undefined behaviour.
-pub(crate) fn guard<R>(func: &'static str, fallback: R, body: impl FnOnce() -> R) -> R {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(r) => r,
-        Err(_) => {
-            crate::log_error!(func, "internal error; the call was abandoned");
-            fallback
+pub(crate) use panic::{entry, guard};
+
+/// Returns the return type's fallback from the enclosing entry point's
+/// body (after logging `NAME is NULL` with the C function's name) when the
+/// pointer argument `$p` is NULL.
+macro_rules! nonnull {
+    ($($p:ident),+) => {$(
+        if $p.is_null() {
+            $crate::ffi::null_arg($crate::ffi::panic::current(), stringify!($p));
+            return $crate::ffi::panic::Fallback::fallback();
         }
-    }
+    )+};
 }
+pub(crate) use nonnull;
+
+/// The connection handle for the connection argument `$c`, or, when it is
+/// NULL, a return of the fallback (after the `c is NULL` line), as
+/// [`nonnull!`]. The handle is made here, at the boundary: the C API's
+/// contract is that a non-NULL connection pointer is a live connection.
+macro_rules! conn_arg {
+    ($c:ident) => {{
+        // SAFETY: a non-NULL connection from C is live (the API contract),
+        // and entry points run on the thread driving its manager.
+        #[allow(unused_unsafe)]
+        let handle = unsafe { $crate::conn::Conn::from_raw($c) };
+        match handle {
+            Some(c) => c,
+            None => {
+                $crate::ffi::null_arg($crate::ffi::panic::current(), stringify!($c));
+                return $crate::ffi::panic::Fallback::fallback();
+            }
+        }
+    }};
+}
+pub(crate) use conn_arg;
 
 /// Logs the standard error line for a NULL argument that may not be NULL.
 pub(crate) fn null_arg(func: &str, name: &str) {

@@ -1,6 +1,7 @@
 //! Static file entry points: mg_http_serve_dir, mg_http_serve_file, mg_http_serve_ssi.
-use super::{cstr, cstr_or_empty, guard, null_arg};
+use super::{conn_arg, cstr, cstr_or_empty, guard, null_arg};
 use crate::conn::mg_connection;
+use crate::conn::Conn;
 use crate::fs::Fs;
 use crate::http::{self, mg_http_message};
 use crate::serve::{self, mg_http_serve_opts, Opts};
@@ -31,14 +32,10 @@ unsafe fn opts<'a>(o: &mg_http_serve_opts) -> Opts<'a> {
 /// Pointers are NULL or valid, as the C API documents.
 unsafe fn args<'a>(
     func: &str,
-    c: *mut mg_connection,
+    c: &mut Conn,
     hm: *mut mg_http_message,
     o: *const mg_http_serve_opts,
 ) -> Option<(&'a mg_http_message, Opts<'a>)> {
-    if c.is_null() {
-        null_arg(func, "c");
-        return None;
-    }
     // SAFETY: non-NULL pointers are valid per the contract.
     unsafe {
         if hm.is_null() || o.is_null() {
@@ -66,7 +63,8 @@ pub unsafe extern "C" fn mg_http_serve_dir(
     opts: *const mg_http_serve_opts,
 ) {
     guard("mg_http_serve_dir", (), || {
-        // SAFETY: arguments checked; c is live.
+        let c = &mut conn_arg!(c);
+        // SAFETY: arguments checked.
         unsafe {
             if let Some((hm, o)) = args("mg_http_serve_dir", c, hm, opts) {
                 serve::serve_dir(c, hm, &o);
@@ -85,7 +83,8 @@ pub unsafe extern "C" fn mg_http_serve_file(
     opts: *const mg_http_serve_opts,
 ) {
     guard("mg_http_serve_file", (), || {
-        // SAFETY: arguments checked; c is live.
+        let c = &mut conn_arg!(c);
+        // SAFETY: arguments checked.
         unsafe {
             let Some((hm, o)) = args("mg_http_serve_file", c, hm, opts) else { return };
             let Some(path) = cstr("mg_http_serve_file", "path", path) else {
@@ -106,10 +105,8 @@ pub unsafe extern "C" fn mg_http_serve_ssi(
     fullpath: *const c_char,
 ) {
     guard("mg_http_serve_ssi", (), || {
-        if c.is_null() {
-            return null_arg("mg_http_serve_ssi", "c");
-        }
-        // SAFETY: c is live; strings are NULL or C strings.
+        let c = &mut conn_arg!(c);
+        // SAFETY: strings are NULL or C strings.
         unsafe {
             let Some(path) = cstr("mg_http_serve_ssi", "fullpath", fullpath) else {
                 return http::reply(c, 500, b"", b"Internal Server Error\n");

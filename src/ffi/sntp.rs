@@ -1,5 +1,5 @@
 //! SNTP client entry points.
-use super::{bytes, guard, null_arg};
+use super::{bytes, conn_arg, guard};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::mgr::mg_mgr;
 use crate::sntp;
@@ -41,11 +41,7 @@ pub unsafe extern "C" fn mg_sntp_connect(
 #[no_mangle]
 pub unsafe extern "C" fn mg_sntp_request(c: *mut mg_connection) {
     guard("mg_sntp_request", (), || {
-        if c.is_null() {
-            return null_arg("mg_sntp_request", "c");
-        }
-        // SAFETY: a live connection given by the program.
-        unsafe { sntp::request(c) };
+        sntp::request(&mut conn_arg!(c));
     })
 }
 

@@ -1,5 +1,5 @@
 //! `mg_http_upload`; the work is done by `crate::upload`.
-use super::{cstr, guard, null_arg};
+use super::{conn_arg, cstr, guard, null_arg};
 use crate::conn::mg_connection;
 use crate::fs::{mg_fs, Fs};
 use crate::http::{self, mg_http_message};
@@ -35,11 +35,11 @@ pub unsafe extern "C" fn mg_http_upload(
             if fs.is_null() {
                 null_arg(F, "fs");
             }
-            // SAFETY: c is a live connection; the client must not be left waiting.
-            unsafe { http::reply(c, 500, b"", b"upload not configured") };
+            // The client must not be left waiting.
+            http::reply(&mut conn_arg!(c), 500, b"", b"upload not configured");
             return -1;
         };
-        // SAFETY: c is live, hm a parsed message, fs a valid table.
-        unsafe { crate::upload::upload(c, &*hm, Fs::from_ptr(fs), dir, max_size) }
+        // SAFETY: hm is a parsed message, fs a valid table.
+        unsafe { crate::upload::upload(&mut conn_arg!(c), &*hm, Fs::from_ptr(fs), dir, max_size) }
     })
 }

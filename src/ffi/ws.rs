@@ -2,7 +2,7 @@
 //! `mg_ws_connect`, `mg_ws_printf`) live in the C shim and call the
 //! `mgrs_ws_*` functions here with a `va_list *`.
 use super::fmt::{format_c_scratch, format_c_vec, va_list};
-use super::{bytes, guard, null_arg};
+use super::{bytes, conn_arg, entry, guard, nonnull};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::http::mg_http_message;
 use crate::mgr::mg_mgr;
@@ -31,13 +31,9 @@ pub unsafe extern "C" fn mgrs_ws_vupgrade(
     fmt: *const c_char,
     ap: *mut va_list,
 ) {
-    guard("mg_ws_upgrade", (), || {
-        if c.is_null() {
-            return null_arg("mg_ws_upgrade", "c");
-        }
-        if hm.is_null() {
-            return null_arg("mg_ws_upgrade", "hm");
-        }
+    entry("mg_ws_upgrade", || {
+        let c = &mut conn_arg!(c);
+        nonnull!(hm);
         // SAFETY: live connection, the request of the current event; fmt and
         // ap from the C caller.
         unsafe {
@@ -82,10 +78,7 @@ pub unsafe extern "C" fn mg_ws_send(
     op: c_int,
 ) -> usize {
     guard("mg_ws_send", 0, || {
-        if c.is_null() {
-            null_arg("mg_ws_send", "c");
-            return 0;
-        }
+        let c = &mut conn_arg!(c);
         // SAFETY: live connection; buf holds len bytes.
         unsafe {
             let Some(data) = bytes("mg_ws_send", "buf", buf.cast(), len) else { return 0 };
@@ -104,10 +97,7 @@ pub unsafe extern "C" fn mg_ws_vprintf(
     ap: *mut va_list,
 ) -> usize {
     guard("mg_ws_printf", 0, || {
-        if c.is_null() {
-            null_arg("mg_ws_printf", "c");
-            return 0;
-        }
+        let c = &mut conn_arg!(c);
         // SAFETY: live connection; fmt and ap from the C caller.
         unsafe {
             let sent = format_c_scratch("mg_ws_printf", fmt, ap, |data| {
@@ -127,12 +117,5 @@ pub unsafe extern "C" fn mg_ws_vprintf(
 /// client connection masks them. Returns the new `c->send.len`.
 #[no_mangle]
 pub unsafe extern "C" fn mg_ws_wrap(c: *mut mg_connection, len: usize, op: c_int) -> usize {
-    guard("mg_ws_wrap", 0, || {
-        if c.is_null() {
-            null_arg("mg_ws_wrap", "c");
-            return 0;
-        }
-        // SAFETY: live connection.
-        unsafe { ws::wrap(c, len, op) }
-    })
+    guard("mg_ws_wrap", 0, || ws::wrap(&mut conn_arg!(c), len, op))
 }

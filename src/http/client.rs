@@ -2,7 +2,7 @@
 use super::mg_http_message;
 use super::parse::{parse_head, view, Framing};
 use super::server::speak_http;
-use crate::conn::{self, ev, mg_connection};
+use crate::conn::{self, ev, mg_connection, Conn};
 use std::os::raw::c_void;
 
 /// Creates an HTTP client connection.
@@ -19,19 +19,16 @@ pub unsafe fn connect(
     speak_http(unsafe { crate::net::connect(mgr, url, f, fn_data) })
 }
 /// A response delimited by the connection's close is complete when it closes.
-pub(super) unsafe fn deliver_until_close(c: *mut mg_connection) {
-    // SAFETY: c is live during MG_EV_CLOSE.
-    unsafe {
-        let Ok(Some(mut head)) = parse_head((*c).recv.data(), false) else { return };
-        if head.framing != Framing::UntilClose {
-            return;
-        }
-        let data = (*c).recv.data();
-        head.hm.body = view(&data[head.len..]);
-        head.hm.message = view(&data[head.start..]);
-        conn::call(c, ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
-        (*c).recv.len = 0;
+pub(super) fn deliver_until_close(c: &mut Conn) {
+    let Ok(Some(mut head)) = parse_head(c.recv.data(), false) else { return };
+    if head.framing != Framing::UntilClose {
+        return;
     }
+    let data = c.recv.data();
+    head.hm.body = view(&data[head.len..]);
+    head.hm.message = view(&data[head.start..]);
+    c.call(ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
+    c.recv.len = 0;
 }
 
 #[cfg(test)]

@@ -16,8 +16,8 @@
 //!   and discards the client's input until the client closes or
 //!   [`LINGER_MS`] pass, so the answer is not lost to a reset caused by
 //!   unread input (as nginx's lingering close does).
-use super::server::is_http;
-use crate::conn::{self, mg_connection};
+use super::server::{fail, is_http, HttpState};
+use crate::conn::Conn;
 use crate::util::millis;
 
 /// Above this many bytes queued in `c->send`, pipelined requests wait.
@@ -53,8 +53,8 @@ impl Default for HttpTimeouts {
 pub struct LimitState {
     /// The library set `c->is_full` for back-pressure (and will clear it).
     throttled: bool,
-    /// Timeouts of this connection (inherited from its listener), if set
-    /// there; else the manager's.
+    /// Timeouts of this connection, if the program set them
+    /// (mg_http_set_timeouts); else the manager's.
     pub timeouts: Option<HttpTimeouts>,
     /// When the bytes at the start of `c->recv` began to arrive.
     head_since: u64,
@@ -66,176 +66,146 @@ pub struct LimitState {
     shut_wr: bool,
 }
 
+/// The limits' state of `c`.
+fn st(c: &mut Conn) -> &mut LimitState {
+    &mut c.state_or_default::<HttpState>().limits
+}
+
 /// True when parsing must wait for the client to read what is queued: sets
 /// `c->is_full` (the event loop then stops reading the socket).
-///
-/// # Safety
-/// `c` must be a live connection.
-pub(super) unsafe fn must_wait(c: *mut mg_connection) -> bool {
-    // SAFETY: c is live.
-    unsafe {
-        if (*c).is_client() || (*c).send.len <= HTTP_SEND_HIGH_WATER {
-            return false;
-        }
-        let st = &mut conn::private(c).http.limits;
-        if !(*c).is_full() {
-            st.throttled = true;
-            (*c).set_full(true);
-        }
-        true
+pub(super) fn must_wait(c: &mut Conn) -> bool {
+    if c.is_client() || c.send.len <= HTTP_SEND_HIGH_WATER {
+        return false;
     }
+    if !c.is_full() {
+        st(c).throttled = true;
+        c.set_full(true);
+    }
+    true
 }
 
 /// Notes the arrival of `n` new bytes at the end of `c->recv`.
-///
-/// # Safety
-/// `c` must be a live connection.
-pub(super) unsafe fn on_read(c: *mut mg_connection, n: usize) {
-    // SAFETY: c is live.
-    unsafe {
-        let now = millis();
-        let st = &mut conn::private(c).http.limits;
-        st.active_since = now;
-        if (*c).recv.len == n {
-            st.head_since = now; // the buffer was empty: a new message starts
-        }
+pub(super) fn on_read(c: &mut Conn, n: usize) {
+    let now = millis();
+    let fresh = c.recv.len == n; // the buffer was empty: a new message starts
+    let st = st(c);
+    st.active_since = now;
+    if fresh {
+        st.head_since = now;
     }
 }
 
 /// A message was consumed from the start of `c->recv`; what is left (a
 /// pipelined request) starts now.
-///
-/// # Safety
-/// `c` must be a live connection.
-pub(super) unsafe fn on_consumed(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        let now = millis();
-        let st = &mut conn::private(c).http.limits;
-        st.head_since = now;
-        st.active_since = now;
-    }
+pub(super) fn on_consumed(c: &mut Conn) {
+    let now = millis();
+    let st = st(c);
+    st.head_since = now;
+    st.active_since = now;
 }
 
 /// Starts the lingering close after an error answer was queued.
-///
-/// # Safety
-/// `c` must be a live connection.
-pub(super) unsafe fn start_linger(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        let st = &mut conn::private(c).http.limits;
-        st.linger_until = Some(millis() + LINGER_MS);
-        if st.throttled {
-            st.throttled = false;
-            (*c).set_full(false);
-        }
+pub(super) fn start_linger(c: &mut Conn) {
+    let st = st(c);
+    st.linger_until = Some(millis() + LINGER_MS);
+    if std::mem::take(&mut st.throttled) {
+        c.set_full(false);
     }
 }
 
 /// MG_EV_POLL and MG_EV_WRITE: resumes a throttled connection, advances a
 /// lingering close, enforces the timeouts. Returns true when parsing should
 /// resume (back-pressure released).
-///
-/// # Safety
-/// `c` must be a live connection.
-pub(super) unsafe fn on_tick(c: *mut mg_connection) -> bool {
-    // SAFETY: c is live.
-    unsafe {
-        if (*c).is_client() || (*c).is_listening() {
-            return false;
-        }
-        let now = millis();
-        let st = &mut conn::private(c).http.limits;
-        if st.active_since == 0 {
-            st.active_since = now;
-        }
-        if let Some(until) = st.linger_until {
-            linger(c, until, now);
-            return false;
-        }
-        if st.throttled {
-            st.active_since = now;
-            if (*c).send.len < HTTP_SEND_LOW_WATER {
-                st.throttled = false;
-                (*c).set_full(false);
-                return true;
-            }
-            return false;
-        }
-        check_timeouts(c, now);
-        false
+pub(super) fn on_tick(c: &mut Conn, now: u64) -> bool {
+    if c.is_client() || c.is_listening() {
+        return false;
     }
+    let send_len = c.send.len;
+    let st = st(c);
+    if st.active_since == 0 {
+        st.active_since = now;
+    }
+    if let Some(until) = st.linger_until {
+        linger(c, until, now);
+        return false;
+    }
+    if st.throttled {
+        st.active_since = now;
+        if send_len < HTTP_SEND_LOW_WATER {
+            st.throttled = false;
+            c.set_full(false);
+            return true;
+        }
+        return false;
+    }
+    check_timeouts(c, now);
+    false
 }
 
 /// The lingering close: once the error answer is out, shut down our
 /// sending side (the client sees the end of the answer); keep reading and
 /// dropping input (the HTTP state is `failed`) until the client closes (the
 /// event loop then closes) or time is up.
-unsafe fn linger(c: *mut mg_connection, until: u64, now: u64) {
-    // SAFETY: c is live.
-    unsafe {
-        let out = (*c).send.len > 0 || ((*c).is_tls() && crate::tls::has_output(c));
-        let st = &mut conn::private(c).http.limits;
-        if !out && !st.shut_wr {
-            st.shut_wr = true;
-            if let Some(fd) = conn::private(c).sock {
-                // SAFETY: the connection's own open socket; shutdown(2) does
-                // not free it (the connection closes it later).
-                libc::shutdown(fd, libc::SHUT_WR);
-            }
+fn linger(c: &mut Conn, until: u64, now: u64) {
+    // (Over TLS, the answer may still be ciphertext held by rustls.)
+    // SAFETY: the connection is live (the handle's contract).
+    let out = c.send.len > 0 || (c.is_tls() && unsafe { crate::tls::has_output(c.as_ptr()) });
+    let sock = c.private().sock;
+    let st = st(c);
+    if !out && !st.shut_wr {
+        st.shut_wr = true;
+        if let Some(fd) = sock {
+            // SAFETY: the connection's own open socket; shutdown(2) does not
+            // free it (the connection closes it later).
+            unsafe { libc::shutdown(fd, libc::SHUT_WR) };
         }
-        if now >= until {
-            (*c).set_closing(true);
-        }
+    }
+    if now >= until {
+        c.set_closing(true);
     }
 }
 
-/// The timeouts of `c`: its own (from its listener) or its manager's.
-unsafe fn timeouts_of(c: *mut mg_connection) -> HttpTimeouts {
-    // SAFETY: c is live; its manager too.
-    unsafe {
-        if let Some(t) = conn::private(c).http.limits.timeouts {
-            return t;
-        }
-        crate::mgr::state((*c).mgr).map_or_else(HttpTimeouts::default, |m| m.http_timeouts)
+/// The timeouts of `c`: its own, or its manager's.
+fn timeouts_of(c: &mut Conn) -> HttpTimeouts {
+    if let Some(t) = st(c).timeouts {
+        return t;
     }
+    // SAFETY: a live connection's manager is live.
+    unsafe { crate::mgr::state(c.mgr) }.map_or_else(HttpTimeouts::default, |m| m.http_timeouts)
 }
 
-unsafe fn check_timeouts(c: *mut mg_connection, now: u64) {
-    // SAFETY: c is live.
-    unsafe {
-        // The program owns the connection: a response in progress, output
-        // still going out, WebSocket or a handler that took it over.
-        if (*c).is_resp()
-            || !is_http(&*c)
-            || (*c).send.len > 0
-            || conn::private(c).file.is_some()
-            || (*c).is_closing()
-            || (*c).is_draining()
-        {
-            conn::private(c).http.limits.active_since = now;
-            return;
-        }
-        let t = timeouts_of(c);
-        let http = &conn::private(c).http;
-        let st = &http.limits;
-        let (limit, since, status) = if (*c).recv.len == 0 {
-            (t.idle_ms, st.active_since, 0)
-        } else if http.hdrs_sent {
-            (t.body_ms, st.active_since, 408)
-        } else {
-            (t.head_ms, st.head_since.max(1), 408)
-        };
-        if limit == 0 || now.saturating_sub(since) < limit {
-            return;
-        }
-        if status == 0 {
-            crate::log_debug!("http", "{} idle for {} ms: closing", (*c).id, limit);
-            (*c).set_closing(true);
-        } else {
-            crate::log_debug!("http", "{} request timed out after {} ms", (*c).id, limit);
-            super::server::fail(c, super::parse::err(408, "request timeout"));
-        }
+fn check_timeouts(c: &mut Conn, now: u64) {
+    // The program owns the connection: a response in progress, output
+    // still going out (a file too), WebSocket or a handler that took it over.
+    if c.is_resp()
+        || !is_http(c)
+        || c.send.len > 0
+        || c.private().pump.is_some()
+        || c.is_closing()
+        || c.is_draining()
+    {
+        st(c).active_since = now;
+        return;
+    }
+    let t = timeouts_of(c);
+    let idle = c.recv.len == 0;
+    let http = c.state_or_default::<HttpState>();
+    let st = &http.limits;
+    let (limit, since, status) = if idle {
+        (t.idle_ms, st.active_since, 0)
+    } else if http.hdrs_sent {
+        (t.body_ms, st.active_since, 408)
+    } else {
+        (t.head_ms, st.head_since.max(1), 408)
+    };
+    if limit == 0 || now.saturating_sub(since) < limit {
+        return;
+    }
+    if status == 0 {
+        crate::log_debug!("http", "{} idle for {} ms: closing", c.id, limit);
+        c.set_closing(true);
+    } else {
+        crate::log_debug!("http", "{} request timed out after {} ms", c.id, limit);
+        fail(c, super::parse::err(408, "request timeout"));
     }
 }

@@ -1,9 +1,9 @@
 //! Streaming a file as the body of a response: a [`Transfer`] kept in the
 //! connection's private state, moved by [`pump`] with sendfile(2) or through
 //! the connection's `mg_fs`.
-use crate::conn::{self, ev, mg_connection};
+use crate::conn::{ev, Conn};
 use crate::fs::FsFile;
-use crate::http::{self};
+use crate::http;
 use std::os::fd::RawFd;
 use std::os::raw::c_long;
 /// Buffered streaming reads this much at a time, and only while `c->send`
@@ -26,81 +26,95 @@ pub struct Transfer {
     /// TCP_CORK is on for the socket while sendfile(2) streams the file.
     pub(super) corked: bool,
 }
+/// Starts streaming `t` as the rest of the response in progress: the
+/// transport calls [`pump`] whenever the socket may take more.
+pub(super) fn start(c: &mut Conn, t: Transfer) {
+    let p = c.private();
+    p.layers.insert(t);
+    p.pump = Some(pump);
+}
+
+/// Whether the connection is streaming a file.
+pub(super) fn active(c: &mut Conn) -> bool {
+    c.private().layers.has::<Transfer>()
+}
+
+/// Ends the transfer: the file is closed.
+fn stop(c: &mut Conn) {
+    let p = c.private();
+    p.layers.remove::<Transfer>();
+    p.pump = None;
+}
+
 /// Moves the next part of the connection's file transfer, if any: with
 /// sendfile(2) once `c->send` is empty, or by refilling `c->send` when it
 /// runs low. Ends the response when the last byte is out, and serves any
 /// pipelined requests that waited for it. Called by the event loop when the
 /// socket may take data.
-///
-/// # Safety
-/// `c` must be a live connection.
-pub unsafe fn pump(c: *mut mg_connection) {
-    // SAFETY: c is live; the private state is re-fetched after handler calls.
-    unsafe {
-        let p = conn::private(c);
-        let Some(t) = p.file.as_mut() else { return };
-        let sendfile_ok = !(*c).is_tls() && !(*c).is_hexdumping();
-        let moved = match (t.raw, p.sock, sendfile_ok) {
-            (Some(src), Some(sock), true) => {
-                if (*c).send.len > 0 || (p.write_blocked && !(*c).is_writable()) {
-                    return;
-                }
-                let want = t.remaining.min(SENDFILE_MAX as u64) as usize;
-                if !t.corked {
-                    // Full-size segments while the file streams (TCP_NODELAY
-                    // would push each sendfile's tail as a short one); the
-                    // cork comes off, flushing the rest, at the end.
-                    t.corked = crate::sock::set_cork(sock, true);
-                }
-                match sendfile(sock, src, t.offset, want) {
-                    Ok(0) => Err("file shrank while being sent".to_string()),
-                    Ok(n) => {
-                        t.offset += n as u64;
-                        t.remaining -= n as u64;
-                        // Less than asked: the socket buffer is full.
-                        p.write_blocked = n < want;
-                        Ok(n)
-                    }
-                    Err(e) if crate::sock::would_block(&e) => {
-                        p.write_blocked = true;
-                        Ok(0)
-                    }
-                    Err(e) => Err(format!("sendfile: {e}")),
-                }
-            }
-            _ => {
-                if (*c).send.len >= CHUNK {
-                    return;
-                }
-                refill(&mut (*c).send, t).map(|_| 0)
-            }
-        };
-        match moved {
-            Err(why) => {
-                p.file = None;
-                crate::net::raise_error(c, crate::log::MG_LL_DEBUG, why.as_bytes());
+pub fn pump(c: &mut Conn) {
+    let (cr, p) = c.parts();
+    let (sock, write_blocked) = (p.sock, &mut p.write_blocked);
+    let Some(t) = p.layers.get::<Transfer>() else { return };
+    let sendfile_ok = !cr.is_tls() && !cr.is_hexdumping();
+    let moved = match (t.raw, sock, sendfile_ok) {
+        (Some(src), Some(sock), true) => {
+            if cr.send.len > 0 || (*write_blocked && !cr.is_writable()) {
                 return;
             }
-            Ok(n) if n > 0 => {
-                let mut n = n as c_long;
-                conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
+            let want = t.remaining.min(SENDFILE_MAX as u64) as usize;
+            if !t.corked {
+                // Full-size segments while the file streams (TCP_NODELAY
+                // would push each sendfile's tail as a short one); the
+                // cork comes off, flushing the rest, at the end.
+                t.corked = crate::sock::set_cork(sock, true);
             }
-            Ok(_) => {}
-        }
-        let p = conn::private(c);
-        if p.file.as_ref().is_some_and(|t| t.remaining == 0) {
-            if let (Some(t), Some(sock)) = (p.file.as_ref(), p.sock) {
-                if t.corked {
-                    crate::sock::set_cork(sock, false);
+            match sendfile(sock, src, t.offset, want) {
+                Ok(0) => Err("file shrank while being sent".to_string()),
+                Ok(n) => {
+                    t.offset += n as u64;
+                    t.remaining -= n as u64;
+                    // Less than asked: the socket buffer is full.
+                    *write_blocked = n < want;
+                    Ok(n)
                 }
+                Err(e) if crate::sock::would_block(&e) => {
+                    *write_blocked = true;
+                    Ok(0)
+                }
+                Err(e) => Err(format!("sendfile: {e}")),
             }
-            p.file = None; // closes the file
-            http::end_response(c);
-            if (*c).recv.len > 0 && !(*c).is_draining() && !(*c).is_closing() {
-                // Requests that arrived meanwhile waited for this response.
-                let mut n: c_long = 0;
-                conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+        }
+        _ => {
+            if cr.send.len >= CHUNK {
+                return;
             }
+            refill(&mut cr.send, t).map(|_| 0)
+        }
+    };
+    match moved {
+        Err(why) => {
+            stop(c);
+            c.error(crate::log::MG_LL_DEBUG, why.as_bytes());
+            return;
+        }
+        Ok(n) if n > 0 => {
+            let mut n = n as c_long;
+            c.call(ev::WRITE, (&mut n as *mut c_long).cast());
+        }
+        Ok(_) => {}
+    }
+    let p = c.private();
+    let sock = p.sock;
+    if let Some(t) = p.layers.get::<Transfer>().filter(|t| t.remaining == 0) {
+        if let (true, Some(sock)) = (t.corked, sock) {
+            crate::sock::set_cork(sock, false);
+        }
+        stop(c); // closes the file
+        http::end_response(c);
+        if c.recv.len > 0 && !c.is_draining() && !c.is_closing() {
+            // Requests that arrived meanwhile waited for this response.
+            let mut n: c_long = 0;
+            c.call(ev::READ, (&mut n as *mut c_long).cast());
         }
     }
 }

@@ -8,9 +8,10 @@ use super::frame::{
 };
 use super::handshake::client_handshake;
 use crate::config::MG_MAX_RECV_SIZE;
-use crate::conn::{self, ev, mg_connection};
+use crate::conn::{ev, Conn};
+use crate::layer::{self, Handler, Layer};
 use crate::str::mg_str;
-use std::os::raw::{c_int, c_long, c_void};
+use std::os::raw::c_int;
 
 /// Above this many queued bytes in `c->send`, frames are not read (see the
 /// module documentation).
@@ -52,100 +53,96 @@ pub struct WsState {
 }
 
 /// The WebSocket state of a connection, created on first use.
-///
-/// # Safety
-/// As for [`conn::private`].
-pub(super) unsafe fn state<'a>(c: *mut mg_connection) -> &'a mut WsState {
-    // SAFETY: per the contract.
-    unsafe { conn::private(c).ws.get_or_insert_with(Default::default) }
+pub(super) fn state(c: &mut Conn) -> &mut WsState {
+    c.state_or_default::<WsState>()
 }
 
 /// Appends one frame to `c->send`: masked on client connections, as RFC 6455
 /// requires, unmasked on server ones. Returns the bytes appended (header plus
 /// payload), 0 when out of memory.
-///
-/// # Safety
-/// `c` must be a live connection.
-pub unsafe fn send(c: *mut mg_connection, data: &[u8], op: c_int) -> usize {
-    // SAFETY: c is live.
-    unsafe {
-        let mask = (*c).is_client().then(mask_key);
-        let mut hdr = [0u8; 14];
-        let b0 = 0x80 | (op as u8 & 0x0f);
-        let n = encode_header(&mut hdr, b0, data.len(), mask);
-        let s = &mut (*c).send;
-        if !s.reserve(n + data.len()) {
-            crate::net::raise_error(c, crate::log::MG_LL_ERROR, b"out of memory");
-            return 0;
-        }
-        s.append(&hdr[..n]);
-        let start = s.len;
-        s.append(data);
-        if let Some(m) = mask {
-            apply_mask(&mut s.data_mut()[start..], m);
-        }
-        if op == WEBSOCKET_OP_CLOSE {
-            state(c).close_sent = true;
-        }
-        crate::net::touch(c);
-        n + data.len()
+pub fn send(c: &mut Conn, data: &[u8], op: c_int) -> usize {
+    let mask = c.is_client().then(mask_key);
+    let mut hdr = [0u8; 14];
+    let b0 = 0x80 | (op as u8 & 0x0f);
+    let n = encode_header(&mut hdr, b0, data.len(), mask);
+    let s = &mut c.send;
+    if !s.reserve(n + data.len()) {
+        c.error(crate::log::MG_LL_ERROR, b"out of memory");
+        return 0;
     }
+    s.append(&hdr[..n]);
+    let start = s.len;
+    s.append(data);
+    if let Some(m) = mask {
+        apply_mask(&mut s.data_mut()[start..], m);
+    }
+    if op == WEBSOCKET_OP_CLOSE {
+        state(c).close_sent = true;
+    }
+    c.touch();
+    n + data.len()
 }
 
 /// Frames the last `len` bytes of `c->send` as one message with opcode `op`:
 /// a header goes in before them (and they are masked on a client). Returns
 /// the new `c->send.len`.
-///
-/// # Safety
-/// `c` must be a live connection.
-pub unsafe fn wrap(c: *mut mg_connection, len: usize, op: c_int) -> usize {
-    // SAFETY: c is live.
-    unsafe {
-        let len = len.min((*c).send.len);
-        let start = (*c).send.len - len;
-        let mask = (*c).is_client().then(mask_key);
-        let mut hdr = [0u8; 14];
-        let n = encode_header(&mut hdr, 0x80 | (op as u8 & 0x0f), len, mask);
-        if (*c).send.add(start, Some(&hdr[..n]), n) != n {
-            crate::net::raise_error(c, crate::log::MG_LL_ERROR, b"out of memory");
-            return (*c).send.len;
-        }
-        if let Some(m) = mask {
-            apply_mask(&mut (*c).send.data_mut()[start + n..], m);
-        }
-        crate::net::touch(c);
-        if op == WEBSOCKET_OP_CLOSE {
-            state(c).close_sent = true;
-        }
-        (*c).send.len
+pub fn wrap(c: &mut Conn, len: usize, op: c_int) -> usize {
+    let len = len.min(c.send.len);
+    let start = c.send.len - len;
+    let mask = c.is_client().then(mask_key);
+    let mut hdr = [0u8; 14];
+    let n = encode_header(&mut hdr, 0x80 | (op as u8 & 0x0f), len, mask);
+    if c.send.add(start, Some(&hdr[..n]), n) != n {
+        c.error(crate::log::MG_LL_ERROR, b"out of memory");
+        return c.send.len;
+    }
+    if let Some(m) = mask {
+        apply_mask(&mut c.send.data_mut()[start + n..], m);
+    }
+    c.touch();
+    if op == WEBSOCKET_OP_CLOSE {
+        state(c).close_sent = true;
+    }
+    c.send.len
+}
+
+crate::layer_handler!(
+    /// WebSocket: frames in, events out, after the opening handshake.
+    ws_handler,
+    WsState
+);
+
+impl Layer for WsState {
+    const HANDLER: Handler = ws_handler;
+
+    fn on_read(c: &mut Conn, _n: usize) {
+        process(c);
+    }
+
+    fn on_write_done(c: &mut Conn, _n: usize) {
+        resume(c);
+    }
+
+    fn on_poll(c: &mut Conn, _now: u64) {
+        resume(c);
     }
 }
 
-/// The protocol handler (`c->pfn`) of WebSocket connections.
-///
-/// # Safety
-/// Called by the library with a live connection.
-pub unsafe extern "C" fn ws_handler(c: *mut mg_connection, ev: c_int, _ev_data: *mut c_void) {
-    // SAFETY: c is live for the duration of the event.
-    unsafe {
-        if ev == ev::READ {
-            process(c);
-        } else if ev == ev::WRITE || ev == ev::POLL {
-            linger(c);
-            let st = state(c);
-            if st.throttled && (*c).send.len < SEND_LOW_WATER {
-                st.throttled = false;
-                (*c).set_full(false);
-                process(c);
-            }
-        }
+/// After output went out, or once per poll: the lingering close, and frames
+/// held back while `c->send` was over [`SEND_HIGH_WATER`].
+fn resume(c: &mut Conn) {
+    linger(c);
+    let (cr, st) = c.split::<WsState>();
+    if st.throttled && cr.send.len < SEND_LOW_WATER {
+        st.throttled = false;
+        cr.set_full(false);
+        process(c);
     }
 }
 
 /// True while the WebSocket handler is the connection's protocol handler.
-fn is_ws(c: &mg_connection) -> bool {
-    let ours: unsafe extern "C" fn(*mut mg_connection, c_int, *mut c_void) = ws_handler;
-    c.pfn.is_some_and(|f| std::ptr::fn_addr_eq(f, ours))
+fn is_ws(c: &Conn) -> bool {
+    layer::is_active::<WsState>(c)
 }
 /// How long a connection that failed waits for its peer's close frame.
 const LINGER_MS: u64 = 2000;
@@ -159,91 +156,84 @@ const LINGER_MS: u64 = 2000;
 /// to the offending frame; None when the input cannot be split into frames
 /// any more (it is then all dropped, and our side shut down once the close
 /// frame is out). After [`LINGER_MS`] the connection closes regardless.
-unsafe fn fail(c: *mut mg_connection, code: CloseCode, why: &str, rest: Option<(usize, u64)>) {
-    // SAFETY: c is live.
-    unsafe {
-        crate::log_debug!("ws", "{} closing with {code}: {why}", (*c).id);
-        let st = state(c);
-        st.done = true;
-        st.frag_op = None;
-        st.frag_len = 0;
-        st.linger_until = Some(crate::util::millis() + LINGER_MS);
-        if st.throttled {
-            st.throttled = false;
-            (*c).set_full(false);
-        }
-        match rest {
-            Some((at, skip)) => {
-                (*c).recv.del(0, at);
-                st.skip = skip;
-            }
-            None => {
-                st.garbled = true;
-                (*c).recv.len = 0;
-            }
-        }
-        if !st.close_sent {
-            send(c, &code.to_be_bytes(), WEBSOCKET_OP_CLOSE);
-        }
-        await_close(c);
-        linger(c);
+fn fail(c: &mut Conn, code: CloseCode, why: &str, rest: Option<(usize, u64)>) {
+    crate::log_debug!("ws", "{} closing with {code}: {why}", c.id);
+    let (cr, st) = c.split::<WsState>();
+    st.done = true;
+    st.frag_op = None;
+    st.frag_len = 0;
+    st.linger_until = Some(crate::util::millis() + LINGER_MS);
+    if st.throttled {
+        st.throttled = false;
+        cr.set_full(false);
     }
+    match rest {
+        Some((at, skip)) => {
+            cr.recv.del(0, at);
+            st.skip = skip;
+        }
+        None => {
+            st.garbled = true;
+            cr.recv.len = 0;
+        }
+    }
+    if !st.close_sent {
+        send(c, &code.to_be_bytes(), WEBSOCKET_OP_CLOSE);
+    }
+    await_close(c);
+    linger(c);
 }
 
 /// After [`fail`]: drops input frame by frame until the peer's close frame,
 /// which ends the connection (once our queued output is sent).
-unsafe fn await_close(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        let st = state(c);
-        loop {
-            if st.garbled {
-                (*c).recv.len = 0;
+fn await_close(c: &mut Conn) {
+    let (c, st) = c.split::<WsState>();
+    loop {
+        if st.garbled {
+            c.recv.len = 0;
+            return;
+        }
+        if st.skip > 0 {
+            let n = st.skip.min(c.recv.len as u64);
+            c.recv.del(0, n as usize);
+            st.skip -= n;
+            if st.skip > 0 {
                 return;
             }
-            if st.skip > 0 {
-                let n = st.skip.min((*c).recv.len as u64);
-                (*c).recv.del(0, n as usize);
-                st.skip -= n;
-                if st.skip > 0 {
-                    return;
-                }
+        }
+        match parse_header(c.recv.data()) {
+            Ok(None) => return,
+            Err(_) => st.garbled = true,
+            Ok(Some(h)) if c_int::from(h.op()) == WEBSOCKET_OP_CLOSE => {
+                c.recv.len = 0;
+                st.linger_until = None;
+                c.set_draining(true);
+                return;
             }
-            match parse_header((*c).recv.data()) {
-                Ok(None) => return,
-                Err(_) => st.garbled = true,
-                Ok(Some(h)) if c_int::from(h.op()) == WEBSOCKET_OP_CLOSE => {
-                    (*c).recv.len = 0;
-                    st.linger_until = None;
-                    (*c).set_draining(true);
-                    return;
-                }
-                Ok(Some(h)) => st.skip = h.header_len as u64 + h.payload_len,
-            }
+            Ok(Some(h)) => st.skip = h.header_len as u64 + h.payload_len,
         }
     }
 }
 
 /// The lingering close after [`fail`]: shut down our side once the close
 /// frame is out if the input is garbled; close for good when time is up.
-unsafe fn linger(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        let st = state(c);
-        let Some(until) = st.linger_until else { return };
-        // (Over TLS, the frame may still be ciphertext held by rustls.)
-        let out = (*c).send.len > 0 || ((*c).is_tls() && crate::tls::has_output(c));
-        if st.garbled && !out && !st.shut_wr {
-            st.shut_wr = true;
-            if let Some(fd) = conn::private(c).sock {
-                // SAFETY: the connection's own open socket; shutdown(2) does
-                // not free it (close_conn() closes it later).
-                libc::shutdown(fd, libc::SHUT_WR);
-            }
+fn linger(c: &mut Conn) {
+    let Some(until) = state(c).linger_until else { return };
+    // (Over TLS, the frame may still be ciphertext held by rustls.)
+    // SAFETY: the connection is live (the handle's contract).
+    let out = c.send.len > 0 || (c.is_tls() && unsafe { crate::tls::has_output(c.as_ptr()) });
+    let sock = c.private().sock;
+    let st = state(c);
+    if st.garbled && !out && !st.shut_wr {
+        st.shut_wr = true;
+        if let Some(fd) = sock {
+            // SAFETY: the connection's own open socket; shutdown(2) does
+            // not free it (close_conn() closes it later).
+            unsafe { libc::shutdown(fd, libc::SHUT_WR) };
         }
-        if crate::util::millis() >= until {
-            (*c).set_closing(true);
-        }
+    }
+    if crate::util::millis() >= until {
+        c.set_closing(true);
     }
 }
 
@@ -309,198 +299,167 @@ enum Step {
 }
 
 /// Turns complete frames in `c->recv` into events.
-unsafe fn process(c: *mut mg_connection) {
-    // SAFETY: c is live; state is re-fetched after every handler call.
-    unsafe {
-        if state(c).linger_until.is_some() {
-            return await_close(c);
+fn process(c: &mut Conn) {
+    if state(c).linger_until.is_some() {
+        return await_close(c);
+    }
+    if state(c).done {
+        c.recv.len = 0;
+        return;
+    }
+    if state(c).expect_accept.is_some() && !client_handshake(c) {
+        return;
+    }
+    let mut pos = state(c).frag_len;
+    loop {
+        if c.send.len > SEND_HIGH_WATER {
+            let (cr, st) = c.split::<WsState>();
+            if !cr.is_full() {
+                st.throttled = true;
+                cr.set_full(true);
+            }
+            break;
         }
-        if state(c).done {
-            (*c).recv.len = 0;
-            return;
-        }
-        if state(c).expect_accept.is_some() && !client_handshake(c) {
-            return;
-        }
-        let mut pos = state(c).frag_len;
-        loop {
-            if (*c).send.len > SEND_HIGH_WATER {
-                let st = state(c);
-                if !(*c).is_full() {
-                    st.throttled = true;
-                    (*c).set_full(true);
-                }
+        match frame(c, pos) {
+            Step::Wait => break,
+            Step::Next(p) => pos = p,
+            Step::Done(p) => {
+                pos = p;
                 break;
             }
-            match frame(c, pos) {
-                Step::Wait => break,
-                Step::Next(p) => pos = p,
-                Step::Done(p) => {
-                    pos = p;
-                    break;
-                }
-                Step::Stop => return,
-            }
+            Step::Stop => return,
         }
-        // Drop the frames consumed in this pass; a gathered message stays in front.
-        let keep = state(c).frag_len;
-        (*c).recv.del(keep, pos - keep);
     }
+    // Drop the frames consumed in this pass; a gathered message stays in front.
+    let keep = state(c).frag_len;
+    c.recv.del(keep, pos - keep);
 }
 
 /// Handles the frame at `pos` in `c->recv`.
-unsafe fn frame(c: *mut mg_connection, pos: usize) -> Step {
-    // SAFETY: c is live; the handler calls are checked for interference.
-    unsafe {
-        let server = !(*c).is_client();
-        let h = match parse_header(&(*c).recv.data()[pos..]) {
-            Ok(Some(h)) => h,
-            Ok(None) => return Step::Wait,
-            Err(code) => {
-                fail(c, code, "malformed frame length", None);
-                return Step::Stop;
-            }
-        };
-        if let Err((code, why)) = check_frame(&h, server, state(c)) {
-            fail(c, code, why, Some((pos, h.header_len as u64 + h.payload_len)));
+fn frame(c: &mut Conn, pos: usize) -> Step {
+    let server = !c.is_client();
+    let h = match parse_header(&c.recv.data()[pos..]) {
+        Ok(Some(h)) => h,
+        Ok(None) => return Step::Wait,
+        Err(code) => {
+            fail(c, code, "malformed frame length", None);
             return Step::Stop;
         }
-        let plen = h.payload_len as usize; // bounded by check_frame
-        let start = pos + h.header_len;
-        let end = start + plen;
-        if end > (*c).recv.len {
-            return Step::Wait;
+    };
+    if let Err((code, why)) = check_frame(&h, server, state(c)) {
+        fail(c, code, why, Some((pos, h.header_len as u64 + h.payload_len)));
+        return Step::Stop;
+    }
+    let plen = h.payload_len as usize; // bounded by check_frame
+    let start = pos + h.header_len;
+    let end = start + plen;
+    if end > c.recv.len {
+        return Step::Wait;
+    }
+    if let Some(m) = h.mask {
+        apply_mask(&mut c.recv.data_mut()[start..end], m);
+    }
+    let op = c_int::from(h.op());
+    if h.is_control() {
+        return control(c, h.b0, start, end);
+    }
+    if op != WEBSOCKET_OP_CONTINUE && h.fin() {
+        // A whole message in one frame: delivered in place.
+        let data = &c.recv.data()[start..end];
+        if op == WEBSOCKET_OP_TEXT && std::str::from_utf8(data).is_err() {
+            fail(c, close_code::INVALID_DATA, "invalid UTF-8 in a text message", Some((end, 0)));
+            return Step::Stop;
         }
-        if let Some(m) = h.mask {
-            apply_mask(&mut (*c).recv.data_mut()[start..end], m);
-        }
-        let op = c_int::from(h.op());
-        if h.is_control() {
-            return control(c, h.b0, start, end);
-        }
-        let st = state(c);
-        if op != WEBSOCKET_OP_CONTINUE && h.fin() {
-            // A whole message in one frame: delivered in place.
-            let data = &(*c).recv.data()[start..end];
-            if op == WEBSOCKET_OP_TEXT && std::str::from_utf8(data).is_err() {
-                fail(
-                    c,
-                    close_code::INVALID_DATA,
-                    "invalid UTF-8 in a text message",
-                    Some((end, 0)),
-                );
+        return deliver(c, ev::WS_MSG, h.b0, start, end, end);
+    }
+    // A fragment: gather it behind the earlier ones.
+    let (cr, st) = c.split::<WsState>();
+    if op != WEBSOCKET_OP_CONTINUE {
+        st.frag_op = Some(h.op());
+        st.utf8_ok = 0;
+    }
+    let at = st.frag_len;
+    cr.recv.data_mut().copy_within(start..end, at);
+    st.frag_len += plen;
+    let first_op = st.frag_op.unwrap_or(0);
+    if c_int::from(first_op) == WEBSOCKET_OP_TEXT {
+        match utf8_progress(&cr.recv.data()[..st.frag_len], st.utf8_ok, h.fin()) {
+            Some(n) => st.utf8_ok = n,
+            None => {
+                let why = "invalid UTF-8 in a text message";
+                fail(c, close_code::INVALID_DATA, why, Some((end, 0)));
                 return Step::Stop;
             }
-            return deliver(c, ev::WS_MSG, h.b0, start, end, end);
         }
-        // A fragment: gather it behind the earlier ones.
-        if op != WEBSOCKET_OP_CONTINUE {
-            st.frag_op = Some(h.op());
-            st.utf8_ok = 0;
-        }
-        let at = st.frag_len;
-        (*c).recv.data_mut().copy_within(start..end, at);
-        st.frag_len += plen;
-        let first_op = st.frag_op.unwrap_or(0);
-        if c_int::from(first_op) == WEBSOCKET_OP_TEXT {
-            match utf8_progress(&(*c).recv.data()[..st.frag_len], st.utf8_ok, h.fin()) {
-                Some(n) => st.utf8_ok = n,
-                None => {
-                    let why = "invalid UTF-8 in a text message";
-                    fail(c, close_code::INVALID_DATA, why, Some((end, 0)));
-                    return Step::Stop;
-                }
-            }
-        }
-        if !h.fin() {
-            return Step::Next(end);
-        }
-        let len = st.frag_len;
-        st.frag_op = None;
-        st.frag_len = 0;
-        st.utf8_ok = 0;
-        deliver(c, ev::WS_MSG, 0x80 | first_op, 0, len, end)
     }
+    if !h.fin() {
+        return Step::Next(end);
+    }
+    let len = st.frag_len;
+    st.frag_op = None;
+    st.frag_len = 0;
+    st.utf8_ok = 0;
+    deliver(c, ev::WS_MSG, 0x80 | first_op, 0, len, end)
 }
 
 /// Handles a complete control frame whose payload is `recv[start..end]`.
-unsafe fn control(c: *mut mg_connection, b0: u8, start: usize, end: usize) -> Step {
-    // SAFETY: c is live.
-    unsafe {
-        let op = c_int::from(b0 & 0x0f);
-        if op == WEBSOCKET_OP_CLOSE {
-            if let Err(code) = check_close_payload(&(*c).recv.data()[start..end]) {
-                fail(c, code, "invalid close frame", Some((end, 0)));
-                return Step::Stop;
-            }
+fn control(c: &mut Conn, b0: u8, start: usize, end: usize) -> Step {
+    let op = c_int::from(b0 & 0x0f);
+    if op == WEBSOCKET_OP_CLOSE {
+        if let Err(code) = check_close_payload(&c.recv.data()[start..end]) {
+            fail(c, code, "invalid close frame", Some((end, 0)));
+            return Step::Stop;
         }
-        // Copied before the handler runs, which may do anything with c->recv
-        // (a control payload is at most 125 bytes, checked by the framing).
-        let mut copy = [0u8; 125];
-        let payload = &mut copy[..end - start];
-        payload.copy_from_slice(&(*c).recv.data()[start..end]);
-        let payload = &*payload;
-        let step = deliver(c, ev::WS_CTL, b0, start, end, end);
-        match op {
-            WEBSOCKET_OP_PING if matches!(step, Step::Next(_)) && !state(c).close_sent => {
-                send(c, payload, WEBSOCKET_OP_PONG);
-            }
-            WEBSOCKET_OP_CLOSE => {
-                // Echo the status code (not the reason), unless this side
-                // started the close; either way the handshake is complete.
-                if !state(c).close_sent {
-                    send(c, payload.get(..2).unwrap_or(&[]), WEBSOCKET_OP_CLOSE);
-                }
-                state(c).done = true;
-                (*c).set_draining(true);
-                (*c).recv.len = 0;
-                return Step::Stop;
-            }
-            _ => {}
-        }
-        step
     }
+    // Copied before the handler runs, which may do anything with c->recv
+    // (a control payload is at most 125 bytes, checked by the framing).
+    let mut copy = [0u8; 125];
+    let payload = &mut copy[..end - start];
+    payload.copy_from_slice(&c.recv.data()[start..end]);
+    let payload = &*payload;
+    let step = deliver(c, ev::WS_CTL, b0, start, end, end);
+    match op {
+        WEBSOCKET_OP_PING if matches!(step, Step::Next(_)) && !state(c).close_sent => {
+            send(c, payload, WEBSOCKET_OP_PONG);
+        }
+        WEBSOCKET_OP_CLOSE => {
+            // Echo the status code (not the reason), unless this side
+            // started the close; either way the handshake is complete.
+            if !state(c).close_sent {
+                send(c, payload.get(..2).unwrap_or(&[]), WEBSOCKET_OP_CLOSE);
+            }
+            state(c).done = true;
+            c.set_draining(true);
+            c.recv.len = 0;
+            return Step::Stop;
+        }
+        _ => {}
+    }
+    step
 }
 
 /// Sends `ev` with the message `recv[start..end]`; the next frame is at
 /// `next`. Stops when the handler took the connection over, touched
 /// `c->recv`, or is closing it.
-unsafe fn deliver(
-    c: *mut mg_connection,
-    ev: c_int,
-    flags: u8,
-    start: usize,
-    end: usize,
-    next: usize,
-) -> Step {
-    // SAFETY: c is live; the message points into recv for the call.
-    unsafe {
-        let data = &(*c).recv.data()[start..end];
-        let mut wm = mg_ws_message { data: mg_str::from_bytes(data), flags };
-        let (buf, len) = ((*c).recv.buf, (*c).recv.len);
-        conn::call(c, ev, (&mut wm as *mut mg_ws_message).cast());
-        if (*c).recv.buf != buf || (*c).recv.len != len {
-            return Step::Stop;
-        }
-        if !is_ws(&*c) || (*c).is_closing() {
-            return Step::Done(next);
-        }
-        Step::Next(next)
+fn deliver(c: &mut Conn, ev: c_int, flags: u8, start: usize, end: usize, next: usize) -> Step {
+    let data = &c.recv.data()[start..end];
+    let mut wm = mg_ws_message { data: mg_str::from_bytes(data), flags };
+    let (buf, len) = (c.recv.buf, c.recv.len);
+    c.call(ev, (&mut wm as *mut mg_ws_message).cast());
+    if c.recv.buf != buf || c.recv.len != len {
+        return Step::Stop;
     }
+    if !is_ws(c) || c.is_closing() {
+        return Step::Done(next);
+    }
+    Step::Next(next)
 }
 
 /// Hands bytes left in `c->recv` after an HTTP request to the protocol
 /// handler the request switched to (a WebSocket client may send its first
 /// frames right behind the upgrade request).
-///
-/// # Safety
-/// `c` must be a live connection.
-pub unsafe fn resume_after_switch(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        if is_ws(&*c) && (*c).recv.len > 0 {
-            let mut n: c_long = 0;
-            ws_handler(c, ev::READ, (&mut n as *mut c_long).cast());
-        }
+pub fn resume_after_switch(c: &mut Conn) {
+    if is_ws(c) && c.recv.len > 0 {
+        WsState::on_read(c, 0);
     }
 }

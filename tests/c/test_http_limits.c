@@ -10,7 +10,13 @@
 static volatile size_t s_max_send;   // largest c->send seen after a reply
 static volatile int s_answered;      // requests answered
 
+// fn_data, when not NULL, holds timeouts this listener's connections get
+// in MG_EV_ACCEPT (per-listener timeouts, instead of the manager's).
 static void big_fn(struct mg_connection *c, int ev, void *ev_data) {
+  if (ev == MG_EV_ACCEPT && c->fn_data != NULL) {
+    uint64_t *t = (uint64_t *) c->fn_data;
+    CHECK(mg_http_set_timeouts(c, t[0], t[1], t[2]));
+  }
   if (ev == MG_EV_HTTP_MSG) {
     struct mg_http_message *hm = (struct mg_http_message *) ev_data;
     if (mg_match(hm->uri, mg_str("/defer"), NULL)) return;  // answered never
@@ -29,12 +35,13 @@ static void big_fn(struct mg_connection *c, int ev, void *ev_data) {
 // Starts a server whose manager has the given timeouts (before its thread).
 static void start_with(struct server *s, uint64_t head, uint64_t idle,
                        uint64_t body, bool per_listener) {
+  static uint64_t t[3];
   struct mg_connection *l;
   memset(s, 0, sizeof(*s));
   mg_mgr_init(&s->mgr);
+  t[0] = head, t[1] = idle, t[2] = body;
   if (!per_listener) mg_mgr_set_http_timeouts(&s->mgr, head, idle, body);
-  l = mg_http_listen(&s->mgr, "http://127.0.0.1:0", big_fn, NULL);
-  if (per_listener) CHECK(mg_http_set_timeouts(l, head, idle, body));
+  l = mg_http_listen(&s->mgr, "http://127.0.0.1:0", big_fn, per_listener ? t : NULL);
   s->port = mg_ntohs(l->loc.port);
   pthread_create(&s->tid, NULL, server_loop, s);
 }
@@ -275,6 +282,7 @@ static void test_recv_cap(void) {
 }
 
 int main(void) {
+  CHECK(!mg_http_set_timeouts(NULL, 1, 1, 1));
   test_back_pressure();
   test_timeouts(false);
   test_timeouts(true);
