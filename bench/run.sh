@@ -193,12 +193,14 @@ if [[ $what == all || $what == hard ]]; then
     echo "   other clients' p50 (wrk, 10 conns): $(p50 "$out/wrk-hard-$srv-base.txt") alone," \
       "$(p50 "$out/wrk-hard-$srv-pipe.txt") beside a never-reading pipeliner; server RSS then $rss;" \
       "$(cat "$out/hard-pipeline-$srv.txt")"
-    python3 bench/hard_load.py trickle "$port" "$pid" "$secs" >"$out/hard-trickle-$srv.txt" &
+    # The trickle alone (its CPU), then again beside wrk (others' p50).
+    python3 bench/hard_load.py trickle "$port" "$pid" "$secs" >"$out/hard-trickle-$srv.txt"
+    python3 bench/hard_load.py trickle "$port" "$pid" "$secs" >/dev/null &
     lt=$!
     sleep 2
     "${cli_cpu[@]}" wrk -t1 -c10 -d"$((secs - 3))s" --latency "$url/small" >"$out/wrk-hard-$srv-trickle.txt" 2>&1
     wait "$lt"
-    echo "   $(cat "$out/hard-trickle-$srv.txt"); other clients' p50 meanwhile $(p50 "$out/wrk-hard-$srv-trickle.txt")"
+    echo "   $(cat "$out/hard-trickle-$srv.txt") (alone); other clients' p50 beside a second trickle $(p50 "$out/wrk-hard-$srv-trickle.txt")"
   done
   kill "$hpid" "$nginx_master" 2>/dev/null || true
   wait "$hpid" "$nginx_master" 2>/dev/null || true

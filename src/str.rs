@@ -425,6 +425,30 @@ fn glob_match_small(s: &[u8], pattern: &[u8]) -> bool {
     SmallGlob::new(pattern).is_match(s)
 }
 
+/// [`glob_captures`] for patterns with exactly one wildcard (the usual
+/// routes: "/api/#", "/files/*", "#.shtml"): the literal text before and
+/// after it must frame the subject, and the wildcard takes what is between.
+/// None when the pattern has another number of wildcards.
+#[allow(clippy::type_complexity)]
+fn one_wildcard(s: &[u8], pattern: &[u8]) -> Option<Option<Vec<std::ops::Range<usize>>>> {
+    let mut wild = pattern.iter().enumerate().filter(|(_, b)| matches!(b, b'?' | b'*' | b'#'));
+    let (at, &w) = wild.next()?;
+    if wild.next().is_some() {
+        return None;
+    }
+    let (before, after) = (&pattern[..at], &pattern[at + 1..]);
+    if s.len() < before.len() + after.len() || !s.starts_with(before) || !s.ends_with(after) {
+        return Some(None);
+    }
+    let run = before.len()..s.len() - after.len();
+    let ok = match w {
+        b'?' => run.len() == 1,
+        b'*' => !s[run.clone()].contains(&b'/'),
+        _ => true,
+    };
+    Some(ok.then(|| vec![run]))
+}
+
 /// Longest subject for which [`glob_captures`] keeps a word per byte (8 MiB);
 /// longer ones take the general automaton, slower but within O(1) memory per
 /// pattern byte.
@@ -435,6 +459,9 @@ const SMALL_CAPTURE_LIMIT: usize = 1 << 20;
 /// shortest run that still lets the whole pattern match. Linear in `s` for
 /// patterns under 64 bytes.
 pub fn glob_captures(s: &[u8], pattern: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
+    if let Some(caps) = one_wildcard(s, pattern) {
+        return caps;
+    }
     if pattern.len() < 64 && s.len() <= SMALL_CAPTURE_LIMIT {
         return SmallGlob::new(pattern).captures(pattern, s);
     }
@@ -554,6 +581,8 @@ mod tests {
                     .map(|c| c.chunks(2).map(|p| p[0]..p[1]).collect::<Vec<_>>());
                 let small = SmallGlob::new(p.as_bytes()).captures(p.as_bytes(), s.as_bytes());
                 assert_eq!(small, general, "{s:?} vs {p:?}");
+                let routed = glob_captures(s.as_bytes(), p.as_bytes());
+                assert_eq!(routed, general, "{s:?} vs {p:?} (glob_captures)");
             }
         }
     }
