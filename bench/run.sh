@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|data|http|http-idle|https|ws|files|hard]
+#   bash bench/run.sh [all|wakeup|data|http|http-idle|https|ws|files|mqtt|hard]
 #
 # hard: hostile load (issue 15), bench/hard_server.c with the clients of
 # bench/hard_load.py, against nginx (1 worker) in the same run: the 10 MB
@@ -9,6 +9,8 @@
 # connections) and the server's RSS beside a pipelining client that never
 # reads, and the server's CPU while a chunked body trickles in after 2.4 MB of
 # one-byte chunks (DURATION applies, default 10s).
+#
+# mqtt: bench/mqtt.sh (c_examples/mqtt_broker against mosquitto; see there).
 #
 # ws: c_examples/websocket_server (release build) under bench/ws_load.c, a
 # load client on this library: 100 connections echoing 64-byte and 64 KiB
@@ -525,4 +527,9 @@ print(repr(u.urlopen('https://127.0.0.1:$1/bench', context=ctx).read()))"
   echo "   server RSS at the end: mongoose-rs $(awk '/VmHWM/ {print $2, $3}' /proc/"${ours_pids[0]}"/status) peak;" \
     "nginx worker $(awk '/VmHWM/ {print $2, $3}' /proc/"${nginx_pids[1]}"/status) peak"
   echo "   (full wrk output in $out/wrk-https-*.txt)"
+fi
+
+# ---- MQTT: mqtt_broker vs mosquitto (bench/mqtt.sh) ------------------------
+if [[ $what == all || $what == mqtt ]]; then
+  bash bench/mqtt.sh
 fi

@@ -122,6 +122,21 @@ enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };
 // Longest file path the library builds, in bytes.
 #define MG_PATH_MAX 4096
 
+// IPv4 address record (4 bytes of data).
+#define MG_DNS_RTYPE_A 1
+
+// Domain name pointer, for reverse lookups and service discovery.
+#define MG_DNS_RTYPE_PTR 12
+
+// Text record, used by DNS-SD for service metadata.
+#define MG_DNS_RTYPE_TXT 16
+
+// IPv6 address record (16 bytes of data).
+#define MG_DNS_RTYPE_AAAA 28
+
+// Service location record: priority, weight, port, target host name.
+#define MG_DNS_RTYPE_SRV 33
+
 // `st()` result and `op()` flag: readable / open for reading.
 #define MG_FS_READ 1
 
@@ -155,6 +170,165 @@ enum { MG_IO_ERR = -1, MG_IO_WAIT = -2, MG_IO_RESET = -3 };
 
 // Everything.
 #define MG_LL_VERBOSE 4
+
+// CONNECT: a client asks to connect.
+#define MQTT_CMD_CONNECT 1
+
+// CONNACK: the server's answer to CONNECT.
+#define MQTT_CMD_CONNACK 2
+
+// PUBLISH: an application message.
+#define MQTT_CMD_PUBLISH 3
+
+// PUBACK: QoS 1 acknowledgement.
+#define MQTT_CMD_PUBACK 4
+
+// PUBREC: QoS 2, publish received.
+#define MQTT_CMD_PUBREC 5
+
+// PUBREL: QoS 2, publish release.
+#define MQTT_CMD_PUBREL 6
+
+// PUBCOMP: QoS 2, publish complete.
+#define MQTT_CMD_PUBCOMP 7
+
+// SUBSCRIBE: a client subscribes to topic filters.
+#define MQTT_CMD_SUBSCRIBE 8
+
+// SUBACK: the server's answer to SUBSCRIBE.
+#define MQTT_CMD_SUBACK 9
+
+// UNSUBSCRIBE: a client unsubscribes from topic filters.
+#define MQTT_CMD_UNSUBSCRIBE 10
+
+// UNSUBACK: the server's answer to UNSUBSCRIBE.
+#define MQTT_CMD_UNSUBACK 11
+
+// PINGREQ: keepalive request.
+#define MQTT_CMD_PINGREQ 12
+
+// PINGRESP: keepalive answer.
+#define MQTT_CMD_PINGRESP 13
+
+// DISCONNECT: orderly disconnection.
+#define MQTT_CMD_DISCONNECT 14
+
+// AUTH: MQTT 5 authentication exchange.
+#define MQTT_CMD_AUTH 15
+
+// MQTT 5 property: payload format indicator (byte).
+#define MQTT_PROP_PAYLOAD_FORMAT_INDICATOR 1
+
+// MQTT 5 property: message expiry interval (four-byte integer).
+#define MQTT_PROP_MESSAGE_EXPIRY_INTERVAL 2
+
+// MQTT 5 property: content type (string).
+#define MQTT_PROP_CONTENT_TYPE 3
+
+// MQTT 5 property: response topic (string).
+#define MQTT_PROP_RESPONSE_TOPIC 8
+
+// MQTT 5 property: correlation data (binary).
+#define MQTT_PROP_CORRELATION_DATA 9
+
+// MQTT 5 property: subscription identifier (variable byte integer).
+#define MQTT_PROP_SUBSCRIPTION_IDENTIFIER 11
+
+// MQTT 5 property: session expiry interval (four-byte integer).
+#define MQTT_PROP_SESSION_EXPIRY_INTERVAL 17
+
+// MQTT 5 property: assigned client identifier (string).
+#define MQTT_PROP_ASSIGNED_CLIENT_IDENTIFIER 18
+
+// MQTT 5 property: server keep alive (two-byte integer).
+#define MQTT_PROP_SERVER_KEEP_ALIVE 19
+
+// MQTT 5 property: authentication method (string).
+#define MQTT_PROP_AUTHENTICATION_METHOD 21
+
+// MQTT 5 property: authentication data (binary).
+#define MQTT_PROP_AUTHENTICATION_DATA 22
+
+// MQTT 5 property: request problem information (byte).
+#define MQTT_PROP_REQUEST_PROBLEM_INFORMATION 23
+
+// MQTT 5 property: will delay interval (four-byte integer).
+#define MQTT_PROP_WILL_DELAY_INTERVAL 24
+
+// MQTT 5 property: request response information (byte).
+#define MQTT_PROP_REQUEST_RESPONSE_INFORMATION 25
+
+// MQTT 5 property: response information (string).
+#define MQTT_PROP_RESPONSE_INFORMATION 26
+
+// MQTT 5 property: server reference (string).
+#define MQTT_PROP_SERVER_REFERENCE 28
+
+// MQTT 5 property: reason string (string).
+#define MQTT_PROP_REASON_STRING 31
+
+// MQTT 5 property: receive maximum (two-byte integer).
+#define MQTT_PROP_RECEIVE_MAXIMUM 33
+
+// MQTT 5 property: topic alias maximum (two-byte integer).
+#define MQTT_PROP_TOPIC_ALIAS_MAXIMUM 34
+
+// MQTT 5 property: topic alias (two-byte integer).
+#define MQTT_PROP_TOPIC_ALIAS 35
+
+// MQTT 5 property: maximum QoS (byte).
+#define MQTT_PROP_MAXIMUM_QOS 36
+
+// MQTT 5 property: retain available (byte).
+#define MQTT_PROP_RETAIN_AVAILABLE 37
+
+// MQTT 5 property: user property (string pair).
+#define MQTT_PROP_USER_PROPERTY 38
+
+// MQTT 5 property: maximum packet size (four-byte integer).
+#define MQTT_PROP_MAXIMUM_PACKET_SIZE 39
+
+// MQTT 5 property: wildcard subscription available (byte).
+#define MQTT_PROP_WILDCARD_SUBSCRIPTION_AVAILABLE 40
+
+// MQTT 5 property: subscription identifier available (byte).
+#define MQTT_PROP_SUBSCRIPTION_IDENTIFIER_AVAILABLE 41
+
+// MQTT 5 property: shared subscription available (byte).
+#define MQTT_PROP_SHARED_SUBSCRIPTION_AVAILABLE 42
+
+// Property value type: one byte (`iv`).
+#define MQTT_PROP_TYPE_BYTE 0
+
+// Property value type: UTF-8 string (`val`).
+#define MQTT_PROP_TYPE_STRING 1
+
+// Property value type: UTF-8 string pair (`key`, `val`).
+#define MQTT_PROP_TYPE_STRING_PAIR 2
+
+// Property value type: binary data (`val`).
+#define MQTT_PROP_TYPE_BINARY_DATA 3
+
+// Property value type: variable byte integer (`iv`).
+#define MQTT_PROP_TYPE_VARIABLE_INT 4
+
+// Property value type: four-byte integer (`iv`).
+#define MQTT_PROP_TYPE_INT 5
+
+// Property value type: two-byte integer (`iv`).
+#define MQTT_PROP_TYPE_SHORT 6
+
+// mg_mqtt_parse(): a whole, valid packet.
+#define MQTT_OK 0
+
+// mg_mqtt_parse(): the packet is not complete yet.
+#define MQTT_INCOMPLETE 1
+
+// mg_mqtt_parse(): the packet is malformed.
+#define MQTT_MALFORMED 2
+
+// Largest remaining length a fixed header can carry (four varint bytes).
+#define MAX_REMAINING 268435455
 
 // Call the function once.
 #define MG_TIMER_ONCE 0
@@ -246,8 +420,52 @@ enum mg_event {
   MG_EV_USER,
 };
 
-// Character output function: called with each output character and `arg`.
-typedef void (*mg_pfn_t)(char ch, void *arg);
+// The address bytes of `struct mg_addr`, viewable three ways.
+union mg_addr_bytes {
+  // Raw bytes; an IPv4 address uses the first 4.
+  uint8_t ip[16];
+  // IPv4 address, network byte order.
+  uint32_t ip4;
+  // IPv6 address as two 64-bit words.
+  uint64_t ip6[2];
+};
+
+// An IP address and port. All values are in network byte order.
+struct mg_addr {
+  // Address bytes.
+  union mg_addr_bytes addr;
+  // Port, network byte order.
+  uint16_t port;
+  // IPv6 scope id.
+  uint8_t scope_id;
+  // True for an IPv6 address.
+  bool is_ip6;
+};
+
+// A parsed DNS message as Mongoose reports it: the transaction id, the
+// asked (or last answered) name, and the first address answer.
+struct mg_dns_message {
+  // Transaction ID.
+  uint16_t txnid;
+  // True when an A or AAAA answer was found; `addr` holds it.
+  bool resolved;
+  // Resolved address.
+  struct mg_addr addr;
+  // Host name, NUL-terminated.
+  char name[256];
+};
+
+// The fixed fields of one resource record, as mg_dns_parse_rr() found them.
+struct mg_dns_rr {
+  // Bytes the encoded name takes at the record's offset.
+  uint16_t nlen;
+  // Record type (MG_DNS_RTYPE_*).
+  uint16_t atype;
+  // Record class: 1 is IN; in mDNS questions bit 15 asks for a unicast answer.
+  uint16_t aclass;
+  // Bytes of record data (0 for a question).
+  uint16_t alen;
+};
 
 // A DNS server setting of the manager.
 struct mg_dns {
@@ -290,7 +508,7 @@ struct mg_mgr {
   struct mg_dns dns4;
   // IPv6 DNS server.
   struct mg_dns dns6;
-  // mDNS listener (unused).
+  // mDNS listener (mg_mdns_listen()), which resolves `.local` names.
   struct mg_connection *mdns;
   // DNS timeout in milliseconds.
   int dnstimeout;
@@ -319,28 +537,6 @@ struct mg_mgr {
   size_t extraconnsize;
   // Wakeup channel.
   union mg_pipe pipe;
-};
-
-// The address bytes of `struct mg_addr`, viewable three ways.
-union mg_addr_bytes {
-  // Raw bytes; an IPv4 address uses the first 4.
-  uint8_t ip[16];
-  // IPv4 address, network byte order.
-  uint32_t ip4;
-  // IPv6 address as two 64-bit words.
-  uint64_t ip6[2];
-};
-
-// An IP address and port. All values are in network byte order.
-struct mg_addr {
-  // Address bytes.
-  union mg_addr_bytes addr;
-  // Port, network byte order.
-  uint16_t port;
-  // IPv6 scope id.
-  uint8_t scope_id;
-  // True for an IPv6 address.
-  bool is_ip6;
 };
 
 // A byte buffer: `len` bytes used out of `size` allocated at `buf`.
@@ -433,6 +629,9 @@ struct mg_connection {
   // Socket is writable.
   unsigned int is_writable: 1;
 };
+
+// Character output function: called with each output character and `arg`.
+typedef void (*mg_pfn_t)(char ch, void *arg);
 
 // A filesystem: a table of functions the library calls for all file access.
 // Fill in your own to serve files from any storage; a NULL entry makes that
@@ -549,6 +748,83 @@ struct mg_http_message {
   struct mg_str head;
   // Head plus body.
   struct mg_str message;
+};
+
+// One MQTT 5 property, for `mg_mqtt_opts.props`/`will_props` and from
+// mg_mqtt_next_prop().
+struct mg_mqtt_prop {
+  // Property id, one of MQTT_PROP_*.
+  uint8_t id;
+  // Value of BYTE, SHORT, INT and VARIABLE_INT properties.
+  uint32_t iv;
+  // Key of a USER_PROPERTY pair.
+  struct mg_str key;
+  // Value of STRING, BINARY_DATA and USER_PROPERTY properties.
+  struct mg_str val;
+};
+
+// Options of mg_mqtt_connect(), mg_mqtt_login(), mg_mqtt_pub(),
+// mg_mqtt_sub(), mg_mqtt_unsub() and mg_mqtt_disconnect(). Zero it and set
+// what the call uses.
+struct mg_mqtt_opts {
+  // CONNECT: user name; empty leaves it out.
+  struct mg_str user;
+  // CONNECT: password; empty leaves it out.
+  struct mg_str pass;
+  // CONNECT: client id; empty makes a random one.
+  struct mg_str client_id;
+  // CONNECT: will topic (empty: no will); PUBLISH, SUBSCRIBE,
+  // UNSUBSCRIBE: the topic.
+  struct mg_str topic;
+  // CONNECT: will message; PUBLISH: the payload.
+  struct mg_str message;
+  // QoS: 0, 1 or 2 (CONNECT: of the will).
+  uint8_t qos;
+  // CONNECT: protocol version, 4 (3.1.1, also for 0) or 5.
+  uint8_t version;
+  // CONNECT: keepalive in seconds; 0 turns it off.
+  uint16_t keepalive;
+  // PUBLISH: the id of a message to send again (with DUP); 0 for a new one.
+  uint16_t retransmit_id;
+  // PUBLISH, CONNECT will: the retain flag.
+  bool retain;
+  // CONNECT: clean session (3.1.1) / clean start (5).
+  bool clean;
+  // MQTT 5: properties of the packet; NULL for none.
+  struct mg_mqtt_prop *props;
+  // MQTT 5: number of `props`.
+  size_t num_props;
+  // MQTT 5 CONNECT: will properties; NULL for none.
+  struct mg_mqtt_prop *will_props;
+  // MQTT 5: number of `will_props`.
+  size_t num_will_props;
+};
+
+// A received MQTT packet: the `ev_data` of MG_EV_MQTT_CMD and
+// MG_EV_MQTT_MSG. `topic`, `data` and `dgram` point into the received
+// bytes and are valid during the event only.
+struct mg_mqtt_message {
+  // PUBLISH: the topic.
+  struct mg_str topic;
+  // PUBLISH: the payload.
+  struct mg_str data;
+  // The whole packet, fixed header included.
+  struct mg_str dgram;
+  // Packet id of PUBLISH (QoS > 0), PUBACK, PUBREC, PUBREL, PUBCOMP,
+  // SUBSCRIBE, SUBACK, UNSUBSCRIBE and UNSUBACK.
+  uint16_t id;
+  // Packet type, one of MQTT_CMD_*.
+  uint8_t cmd;
+  // PUBLISH: QoS of the message.
+  uint8_t qos;
+  // CONNACK: the return (reason) code, 0 for success. Also the reason
+  // code of MQTT 5 PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT and AUTH,
+  // and the first return code of SUBACK and MQTT 5 UNSUBACK.
+  uint8_t ack;
+  // MQTT 5: offset of the properties from `dgram.buf`.
+  size_t props_start;
+  // MQTT 5: length of the properties.
+  size_t props_size;
 };
 
 // One part of a multipart body, as `mg_http_next_multipart` fills it in.
@@ -670,6 +946,65 @@ struct mg_ws_message {
   uint8_t flags;
 };
 
+// The DNS wire header (RFC 1035 4.1.1); every field in network byte order.
+struct mg_dns_header {
+  // Transaction ID.
+  uint16_t txnid;
+  // Flags: bit 15 QR (response), bit 10 AA, bit 8 RD.
+  uint16_t flags;
+  // Number of questions.
+  uint16_t num_questions;
+  // Number of answer records.
+  uint16_t num_answers;
+  // Number of authority records.
+  uint16_t num_authority_prs;
+  // Number of additional records.
+  uint16_t num_other_prs;
+};
+
+// A DNS-SD service a program advertises over mDNS.
+struct mg_dnssd_record {
+  // Service and protocol labels, e.g. "_http._tcp".
+  struct mg_str srvcproto;
+  // TXT record contents, verbatim (length-prefixed strings).
+  struct mg_str txt;
+  // Port for the SRV record.
+  uint16_t port;
+};
+
+// ev_data of MG_EV_MDNS_REQ. To answer, the handler sets `is_resp` and
+// fills `r` (and optionally `respname`, `addr`).
+struct mg_mdns_req {
+  // The question's record fields.
+  struct mg_dns_rr *rr;
+  // The service to answer with (PTR, SRV, TXT questions).
+  struct mg_dnssd_record *r;
+  // The asked name, without `.local`.
+  struct mg_str reqname;
+  // Our host name for the answer; the listener's fn_data when empty.
+  struct mg_str respname;
+  // Address for the A record; the local interface's when NULL.
+  struct mg_addr *addr;
+  // A DNS-SD listing (`_services._dns-sd._udp`) was asked.
+  bool is_listing;
+  // Set by the handler to send an answer.
+  bool is_resp;
+  // The asker wants a unicast answer (QU bit).
+  bool is_unicast;
+};
+
+// ev_data of MG_EV_MDNS_RESP: what an answer heard on the listener says.
+struct mg_mdns_resp {
+  // The first record of the answer's chain.
+  struct mg_dns_rr *rr;
+  // Host name, without `.local`.
+  struct mg_str name;
+  // Its address (port from an SRV record, when one came).
+  struct mg_addr addr;
+  // Service discovery data (PTR, SRV, TXT answers).
+  struct mg_dnssd_record sd;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -682,6 +1017,11 @@ extern struct mg_fs mg_fs_packed;
 // The POSIX filesystem: the files of the machine, through open/read/write.
 // `op()` with MG_FS_WRITE opens for appending and creates the file.
 extern struct mg_fs mg_fs_posix;
+
+// Milliseconds since the Unix epoch at which mg_millis() was 0, set when
+// an SNTP server answers (or by the program); 0 until then. mg_now() is
+// `mg_millis() + mg_boot_timestamp_ms` once it is set.
+extern uint64_t mg_boot_timestamp_ms;
 
 // Current log level, one of MG_LL_*; set it with mg_log_set(level).
 extern int mg_log_level;
@@ -713,6 +1053,47 @@ size_t mg_base64_update(uint8_t input_byte, char *buf, size_t len);
 // Completes a streaming encoding started with mg_base64_update(): adds `=`
 // padding and a NUL. Returns the final length.
 size_t mg_base64_final(char *buf, size_t len);
+
+// Parses the DNS message of `len` bytes at `buf` into `dm`: the
+// transaction id, the question's name and, for a response, the first A or
+// AAAA answer (`dm->resolved`, `dm->addr`). False for a malformed message,
+// more than one question, or more than 512 bytes.
+bool mg_dns_parse(const uint8_t *buf, size_t len, struct mg_dns_message *dm);
+
+// Parses the record (a question when `is_question`) at offset `ofs` of
+// the `len`-byte message at `buf` into `rr`. Returns the bytes it takes,
+// or 0 when it does not fit, the message is shorter than a header or
+// longer than 512 bytes.
+size_t mg_dns_parse_rr(const uint8_t *buf,
+                       size_t len,
+                       size_t ofs,
+                       bool is_question,
+                       struct mg_dns_rr *rr);
+
+// Resolves the host of `url` for `c` without blocking (/etc/hosts, then
+// mDNS for `.local` names, then DNS), then connects `c` to it (port from
+// the URL): MG_EV_RESOLVE and the connect follow, or MG_EV_ERROR
+// ("DNS timeout", "NAME DNS lookup failed"). mg_connect() calls it.
+void mg_resolve(struct mg_connection *c, const char *url);
+
+// Stops resolving for `c` (its lookup is forgotten; nothing is sent to it).
+void mg_resolve_cancel(struct mg_connection *c);
+
+// Creates the mDNS listener (UDP 224.0.0.251:5353, joined to the group)
+// and makes it `mgr->mdns`, the resolver of `.local` names. Questions for
+// our name `fn_data` (a NUL-terminated name without dots, or NULL to pass
+// every question to `fn`) arrive as MG_EV_MDNS_REQ, answers heard as
+// MG_EV_MDNS_RESP. NULL on error (logged).
+struct mg_connection *mg_mdns_listen(struct mg_mgr *mgr, mg_event_handler_t fn, void *fn_data);
+
+// Sends an mDNS question for `name` (e.g. "box.local") of type `rtype`
+// (MG_DNS_RTYPE_A, ...) to the group on the listener `c`. False on error.
+bool mg_mdns_query(struct mg_connection *c, const char *name, unsigned int rtype);
+
+// Sets `c->rem` back to the address at `from` (a `struct mg_addr`, e.g. a
+// multicast group saved in MG_EV_RESOLVE), after datagrams from other
+// peers changed it.
+void mg_multicast_restore(struct mg_connection *c, uint8_t *from);
 
 // Formats `fmt` with the arguments in `ap`, calling `fn(ch, arg)` for each
 // output character. Returns the number of characters produced.
@@ -1034,6 +1415,67 @@ void mg_log_set_fn(mg_pfn_t fn, void *param);
 // Writes a hex dump of `len` bytes at `buf` to the log output, one line per
 // 16 bytes: offset, the bytes in hex, then the printable characters.
 void mg_hexdump(const void *buf, size_t len);
+
+// Opens an MQTT client connection to `url` (mqtt://, mqtts:// with
+// mg_tls_init() in MG_EV_CONNECT) and sends CONNECT with `opts` (NULL:
+// MQTT 3.1.1, a random client id, no will, no credentials). `fn` gets
+// MG_EV_MQTT_OPEN (`int *` CONNACK code) on CONNACK, MG_EV_MQTT_MSG for
+// each PUBLISH and MG_EV_MQTT_CMD for every packet. NULL on error (logged).
+struct mg_connection *mg_mqtt_connect(struct mg_mgr *mgr,
+                                      const char *url,
+                                      const struct mg_mqtt_opts *opts,
+                                      mg_event_handler_t fn,
+                                      void *fn_data);
+
+// Listens for MQTT clients on `url`. Every packet they send reaches `fn`
+// as MG_EV_MQTT_CMD (PUBLISH also as MG_EV_MQTT_MSG); the library answers
+// the QoS handshakes, the program answers the rest (CONNACK, SUBACK, ...).
+// A CONNECT asking for MQTT 5 sets `c->is_mqtt5`. NULL on error (logged).
+struct mg_connection *mg_mqtt_listen(struct mg_mgr *mgr,
+                                     const char *url,
+                                     mg_event_handler_t fn,
+                                     void *fn_data);
+
+// Sends CONNECT with `opts` on `c` and sets `c->is_mqtt5` to its version
+// (mg_mqtt_connect() does it; call it yourself for MQTT over WebSocket).
+void mg_mqtt_login(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Sends PUBLISH of `opts->message` to `opts->topic` with `opts->qos`,
+// `opts->retain` and (MQTT 5) `opts->props`. Returns the packet id: a new
+// one for QoS 1 and 2, `opts->retransmit_id` when resending (DUP set), 0
+// for QoS 0 or on error.
+uint16_t mg_mqtt_pub(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Sends SUBSCRIBE to `opts->topic` (a topic filter) with `opts->qos`.
+void mg_mqtt_sub(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Sends UNSUBSCRIBE from `opts->topic`.
+void mg_mqtt_unsub(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Parses the MQTT packet at the start of `buf` (`len` bytes), reading
+// properties as `version` (4 or 5) says, into `m` (pointing into `buf`).
+// Returns MQTT_OK, MQTT_INCOMPLETE (more bytes needed) or MQTT_MALFORMED
+// (the reason is logged at debug level).
+int mg_mqtt_parse(const uint8_t *buf, size_t len, uint8_t version, struct mg_mqtt_message *m);
+
+// Sends a fixed header: packet type `cmd` (MQTT_CMD_*), the low four bits
+// `flags` and the remaining length `len`; the program sends the rest.
+void mg_mqtt_send_header(struct mg_connection *c, uint8_t cmd, uint8_t flags, uint32_t len);
+
+// Sends PINGREQ.
+void mg_mqtt_ping(struct mg_connection *c);
+
+// Sends PINGRESP.
+void mg_mqtt_pong(struct mg_connection *c);
+
+// Sends DISCONNECT; MQTT 5 adds reason code 0 and `opts->props` (`opts`
+// may be NULL).
+void mg_mqtt_disconnect(struct mg_connection *c, const struct mg_mqtt_opts *opts);
+
+// Reads the MQTT 5 property at offset `ofs` of `msg`'s properties into
+// `prop` (strings point into `msg->dgram`). Start with 0 and pass back
+// what it returns; 0 means no more properties (or a malformed one).
+size_t mg_mqtt_next_prop(struct mg_mqtt_message *msg, struct mg_mqtt_prop *prop, size_t ofs);
 
 // Parses the part of the multipart body `body` whose boundary line starts at
 // `ofs` (0 for the first part) and fills `part` (which may be NULL) with its
@@ -1444,9 +1886,10 @@ bool mg_aton(struct mg_str str, struct mg_addr *addr);
 // Milliseconds from a monotonic clock.
 uint64_t mg_millis(void);
 
-// Current time in milliseconds since the Unix epoch: the system clock
-// until an SNTP server answered (mg_sntp_connect()), then the server's
-// time carried forward by mg_millis().
+// Current time in milliseconds since the Unix epoch:
+// `mg_millis() + mg_boot_timestamp_ms` once that is set (an SNTP server
+// answered mg_sntp_connect(), or the program set it); the system clock
+// until then.
 uint64_t mg_now(void);
 
 // Starts a firmware update (MG_OTA_NONE: there is no firmware to update

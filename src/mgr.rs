@@ -32,7 +32,7 @@ pub struct mg_mgr {
     pub dns4: mg_dns,
     /// IPv6 DNS server.
     pub dns6: mg_dns,
-    /// mDNS listener (unused).
+    /// mDNS listener (mg_mdns_listen()), which resolves `.local` names.
     pub mdns: *mut mg_connection,
     /// DNS timeout in milliseconds.
     pub dnstimeout: c_int,
@@ -204,8 +204,8 @@ pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
     unsafe {
         let m = &mut *mgr;
         m.dnstimeout = 3000;
-        m.dns4.url = c"udp://8.8.8.8:53".as_ptr();
-        m.dns6.url = c"udp://[2001:4860:4860::8888]:53".as_ptr();
+        m.dns4.url = crate::dns::resolver::DEFAULT_DNS4.as_ptr();
+        m.dns6.url = crate::dns::resolver::DEFAULT_DNS6.as_ptr();
         m.epoll_fd = epoll_fd;
         m.ifp = Box::into_raw(st).cast();
         m.pipe.q = std::ptr::null_mut();
@@ -239,9 +239,13 @@ pub unsafe fn init_wakeup(mgr: *mut mg_mgr) -> bool {
 pub unsafe fn free(mgr: *mut mg_mgr) {
     // SAFETY: per the contract; each connection is closed exactly once.
     unsafe {
+        // Pending lookups go first, so closing the resolver's connections
+        // does not move them on to other servers.
+        crate::dns::resolver::free(mgr);
         while !(*mgr).conns.is_null() {
             net::close_conn((*mgr).conns);
         }
+        crate::dns::resolver::free(mgr);
         if let Some(st) = state(mgr) {
             let owned: Vec<_> = st.owned_timers.drain().collect();
             for t in owned {

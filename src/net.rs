@@ -9,7 +9,7 @@ use crate::mgr::{self, mg_mgr};
 use crate::sock::{self, Proto};
 use crate::sockio::{attach, send_datagram};
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::os::fd::RawFd;
 use std::os::raw::c_void;
 use std::ptr;
@@ -37,28 +37,33 @@ pub fn parse_target(url: &str) -> Option<Target> {
     })
 }
 
-/// Resolves a host: IP literals, `localhost`, the empty host (any address),
-/// or a name through the system resolver.
-pub fn resolve(host: &str, port: u16, for_listen: bool) -> io::Result<SocketAddr> {
+/// The address of a host that needs no lookup: an IP literal, `localhost`,
+/// or the empty host (any address for a listener, else localhost).
+pub fn resolve_literal(host: &str, port: u16, for_listen: bool) -> Option<SocketAddr> {
     if host.is_empty() {
         let any = if for_listen { Ipv4Addr::UNSPECIFIED } else { Ipv4Addr::LOCALHOST };
-        return Ok(SocketAddr::new(IpAddr::V4(any), port));
+        return Some(SocketAddr::new(IpAddr::V4(any), port));
     }
     if host.eq_ignore_ascii_case("localhost") {
-        return Ok(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
+        return Some(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port));
     }
     if let Ok(ip) = host.parse::<IpAddr>() {
-        return Ok(SocketAddr::new(ip, port));
+        return Some(SocketAddr::new(ip, port));
     }
-    if let Some((ip, scope)) = host.split_once('%') {
-        if let (Ok(ip), Ok(scope)) = (ip.parse::<Ipv6Addr>(), scope.parse::<u32>()) {
-            return Ok(SocketAddr::V6(std::net::SocketAddrV6::new(ip, port, 0, scope)));
-        }
+    let (ip, scope) = host.split_once('%')?;
+    let (ip, scope) = (ip.parse::<Ipv6Addr>().ok()?, scope.parse::<u32>().ok()?);
+    Some(SocketAddr::V6(std::net::SocketAddrV6::new(ip, port, 0, scope)))
+}
+
+/// Resolves a host for a listener: a literal (see [`resolve_literal`]) or a
+/// name in /etc/hosts (listeners are set up at once, so no DNS).
+pub fn resolve(host: &str, port: u16, for_listen: bool) -> io::Result<SocketAddr> {
+    if let Some(a) = resolve_literal(host, port, for_listen) {
+        return Ok(a);
     }
-    (host, port)
-        .to_socket_addrs()?
-        .next()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "host not found"))
+    crate::dns::sysconf::hosts_lookup(host.as_bytes(), false)
+        .map(|ip| SocketAddr::new(ip, port))
+        .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "host not found in /etc/hosts"))
 }
 
 /// Allocates a connection, gives it an id and links it at the head of the
@@ -171,6 +176,11 @@ pub unsafe fn open_listener(c: *mut mg_connection, url: &str) -> bool {
         if let Some(local) = sock::local_addr(fd) {
             (*c).loc = mg_addr::from_socket_addr(&local);
         }
+        if t.proto == Proto::Udp && addr.ip().is_multicast() {
+            // As in Mongoose, `c->loc` of a group member is the group: what
+            // mg_multicast_restore() points `c->rem` back at.
+            (*c).loc = mg_addr::from_socket_addr(&addr);
+        }
         if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
             crate::log_error!("mg_listen", "{url}: {e}");
             sock::close(fd);
@@ -213,15 +223,14 @@ pub unsafe fn connect(
         (*c).set_udp(t.proto == Proto::Udp);
         // The program starts TLS with mg_tls_init() in MG_EV_CONNECT.
         (*c).set_tls(t.is_tls);
-        let addr = match resolve(&t.host, t.port, false) {
-            Ok(a) => a,
-            Err(e) => {
-                raise_error(c, MG_LL_ERROR, format!("cannot resolve {}: {e}", t.host).as_bytes());
-                return c;
+        match resolve_literal(&t.host, t.port, false) {
+            Some(addr) => {
+                (*c).rem = mg_addr::from_socket_addr(&addr);
+                connect_resolved(c);
             }
-        };
-        (*c).rem = mg_addr::from_socket_addr(&addr);
-        connect_resolved(c);
+            // A name: resolved without blocking; the connect follows.
+            None => crate::dns::resolver::resolve_host(c, t.host.as_bytes(), t.port),
+        }
         c
     }
 }
@@ -295,7 +304,11 @@ unsafe fn start_connect(c: *mut mg_connection, addr: &SocketAddr, proto: Proto) 
         }
         // Completion, even an immediate one, is reported by the next poll, so
         // handlers always see MG_EV_CONNECT after mg_connect() has returned.
-        sock::connect(fd, addr)?;
+        // A UDP client of a multicast group stays unconnected, to hear the
+        // members' unicast answers (it sends to `c->rem`, as in Mongoose).
+        if !(proto == Proto::Udp && addr.ip().is_multicast()) {
+            sock::connect(fd, addr)?;
+        }
         (*c).set_connecting(true);
     }
     Ok(())

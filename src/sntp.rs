@@ -11,7 +11,6 @@ use crate::layer::{self, Handler, Layer};
 use crate::log::MG_LL_ERROR;
 use crate::mgr::mg_mgr;
 use std::os::raw::{c_int, c_void};
-use std::sync::atomic::{AtomicI64, Ordering};
 
 /// The URL `mg_sntp_connect()` uses when given none (as Mongoose does).
 pub const DEFAULT_URL: &str = "udp://time.google.com:123";
@@ -38,26 +37,33 @@ const OFS_TRANSMIT: usize = 40;
 const MODE_CLIENT: u8 = 3;
 const MODE_SERVER: u8 = 4;
 
-/// `epoch milliseconds - mg_millis()` once a server answered; `i64::MIN`
-/// until then.
-static BOOT_OFFSET: AtomicI64 = AtomicI64::new(i64::MIN);
+/// Milliseconds since the Unix epoch at which mg_millis() was 0, set when
+/// an SNTP server answers (or by the program); 0 until then. mg_now() is
+/// `mg_millis() + mg_boot_timestamp_ms` once it is set.
+#[no_mangle]
+pub static mut mg_boot_timestamp_ms: u64 = 0;
 
-/// Milliseconds since the Unix epoch: the system clock until an SNTP answer
-/// arrived, then that answer's time carried forward by the monotonic clock.
+/// The current value of `mg_boot_timestamp_ms`.
+pub fn boot_timestamp() -> u64 {
+    // SAFETY: a plain u64 the program may also write; a volatile read of
+    // the static's address, as C reads it.
+    unsafe { std::ptr::addr_of!(mg_boot_timestamp_ms).read_volatile() }
+}
+
+/// Milliseconds since the Unix epoch: the system clock until the boot
+/// timestamp is set (by an SNTP answer), then `mg_millis()` plus it.
 pub fn now() -> u64 {
-    let ofs = BOOT_OFFSET.load(Ordering::Relaxed);
-    if ofs == i64::MIN {
-        crate::util::epoch_millis()
-    } else {
-        (crate::util::millis() as i64).saturating_add(ofs).max(0) as u64
+    match boot_timestamp() {
+        0 => crate::util::epoch_millis(),
+        boot => crate::util::millis().saturating_add(boot),
     }
 }
 
 /// Sets the clock behind [`now`] to `epoch_ms` at this moment.
 pub fn set_time(epoch_ms: u64) {
-    let ofs = (epoch_ms as i64).wrapping_sub(crate::util::millis() as i64);
-    // i64::MIN means "never synchronised"; an answer cannot produce it.
-    BOOT_OFFSET.store(ofs.max(i64::MIN + 1), Ordering::Relaxed);
+    let boot = epoch_ms.saturating_sub(crate::util::millis()).max(1);
+    // SAFETY: as in boot_timestamp(); one thread drives SNTP.
+    unsafe { std::ptr::addr_of_mut!(mg_boot_timestamp_ms).write_volatile(boot) };
 }
 
 /// An NTP timestamp as its 64 wire bits: seconds since 1900 (modulo 2^32)

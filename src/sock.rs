@@ -3,7 +3,7 @@
 //! back as `io::Error` so callers can report them.
 use std::io;
 use std::mem::{size_of, zeroed};
-use std::net::{SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::os::fd::RawFd;
 
 /// What kind of socket a URL asks for.
@@ -140,9 +140,29 @@ pub fn listen(addr: &SocketAddr, proto: Proto, backlog: i32) -> io::Result<RawFd
         if proto == Proto::Udp {
             let _ = set_int_opt(fd, libc::SOL_SOCKET, libc::SO_BROADCAST, 1);
         }
-        let (ss, len) = to_raw(addr);
+        let multicast = proto == Proto::Udp && addr.ip().is_multicast();
+        if multicast {
+            // Other members of the group (an mDNS daemon, say) share the port.
+            let _ = set_int_opt(fd, libc::SOL_SOCKET, libc::SO_REUSEPORT, 1);
+        }
+        // A group member binds the wildcard address: a socket bound to the
+        // group address itself would send from 0.0.0.0, which peers drop.
+        let bind_to = if multicast {
+            let any: IpAddr = if addr.is_ipv4() {
+                Ipv4Addr::UNSPECIFIED.into()
+            } else {
+                std::net::Ipv6Addr::UNSPECIFIED.into()
+            };
+            SocketAddr::new(any, addr.port())
+        } else {
+            *addr
+        };
+        let (ss, len) = to_raw(&bind_to);
         // SAFETY: ss/len describe a valid sockaddr.
         cvt(unsafe { libc::bind(fd, &ss as *const _ as *const libc::sockaddr, len) })?;
+        if multicast {
+            join_group(fd, addr)?;
+        }
         if proto == Proto::Tcp {
             // SAFETY: plain syscall on our socket.
             cvt(unsafe { libc::listen(fd, backlog) })?;
@@ -156,6 +176,47 @@ pub fn listen(addr: &SocketAddr, proto: Proto, backlog: i32) -> io::Result<RawFd
             Err(e)
         }
     }
+}
+
+/// Joins the multicast group `addr` on the default interface, and loops our
+/// own datagrams back (so peers on this host hear them too).
+pub fn join_group(fd: RawFd, addr: &SocketAddr) -> io::Result<()> {
+    match addr {
+        SocketAddr::V4(a) => {
+            let mreq = libc::ip_mreq {
+                imr_multiaddr: libc::in_addr { s_addr: u32::from_ne_bytes(a.ip().octets()) },
+                imr_interface: libc::in_addr { s_addr: libc::INADDR_ANY },
+            };
+            // SAFETY: mreq is a valid ip_mreq for the call's duration.
+            cvt(unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::IPPROTO_IP,
+                    libc::IP_ADD_MEMBERSHIP,
+                    &mreq as *const _ as *const libc::c_void,
+                    std::mem::size_of::<libc::ip_mreq>() as libc::socklen_t,
+                )
+            })?;
+            let _ = set_int_opt(fd, libc::IPPROTO_IP, libc::IP_MULTICAST_LOOP, 1);
+        }
+        SocketAddr::V6(a) => {
+            let mreq = libc::ipv6_mreq {
+                ipv6mr_multiaddr: libc::in6_addr { s6_addr: a.ip().octets() },
+                ipv6mr_interface: 0,
+            };
+            // SAFETY: mreq is a valid ipv6_mreq for the call's duration.
+            cvt(unsafe {
+                libc::setsockopt(
+                    fd,
+                    libc::IPPROTO_IPV6,
+                    libc::IPV6_ADD_MEMBERSHIP,
+                    &mreq as *const _ as *const libc::c_void,
+                    std::mem::size_of::<libc::ipv6_mreq>() as libc::socklen_t,
+                )
+            })?;
+        }
+    }
+    Ok(())
 }
 
 /// Starts a non-blocking connect. `Ok(true)` when already connected,

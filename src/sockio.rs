@@ -475,9 +475,14 @@ unsafe fn datagram_to_peer(c: *mut mg_connection, data: &[u8]) -> io::Result<usi
             return Err(io::Error::from_raw_os_error(libc::EBADF));
         };
         if (*c).is_listening() {
-            sock::send_to(fd, data, &(*c).rem.to_socket_addr())
-        } else {
-            sock::send(fd, data)
+            return sock::send_to(fd, data, &(*c).rem.to_socket_addr());
+        }
+        match sock::send(fd, data) {
+            // An unconnected (multicast) client sends to `c->rem`.
+            Err(e) if e.raw_os_error() == Some(libc::EDESTADDRREQ) => {
+                sock::send_to(fd, data, &(*c).rem.to_socket_addr())
+            }
+            r => r,
         }
     }
 }

@@ -1171,3 +1171,23 @@ fn sntp_client_gets_the_time() {
     assert_eq!(st.code(), Some(1), "{}", p.output());
     assert!(p.output().contains("kiss-of-death from server (code RATE)"), "{}", p.output());
 }
+
+/// The MQTT examples together: mqtt_client, through mqtt_broker, gets its
+/// own hello back (its subscription mg/+/test matches mg/clnt/test), with
+/// MQTT 3.1.1 and 5, QoS 0 and 1.
+#[test]
+fn mqtt_client_through_mqtt_broker() {
+    let port = free_port();
+    let mut broker = Proc::spawn("mqtt_broker", &["-l", &format!("mqtt://127.0.0.1:{port}")]);
+    broker.wait_port(port);
+    for (v, q) in [("4", "0"), ("4", "1"), ("5", "0"), ("5", "1")] {
+        let url = format!("mqtt://127.0.0.1:{port}");
+        let mut c = Proc::spawn("mqtt_client", &["-u", &url, "-V", v, "-q", q, "-n", "1"]);
+        let st = c.wait(Duration::from_secs(10));
+        let out = c.output();
+        assert!(st.success(), "mqtt_client -V {v} -q {q} failed ({st}):\n{out}");
+        let version = if v == "5" { "MQTT 5" } else { "MQTT 3.1.1" };
+        assert!(out.contains(&format!("CONNECTED to {url} ({version})")), "{out}");
+        assert!(out.contains("RECEIVED hello <- mg/clnt/test"), "{out}");
+    }
+}

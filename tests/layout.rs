@@ -12,6 +12,10 @@ use common::{compile, out_dir, root, run_exe, Link};
 use mongoose::addr::{mg_addr, mg_addr_bytes};
 use mongoose::config;
 use mongoose::conn::{flag, mg_connection, mg_event};
+use mongoose::dns::mdns::{mg_mdns_req, mg_mdns_resp};
+use mongoose::dns::msg::{
+    self as dnsmsg, mg_dns_header, mg_dns_message, mg_dns_rr, mg_dnssd_record,
+};
 use mongoose::fs::{self as mgfs, mg_fd, mg_fs};
 use mongoose::fs_packed::mg_mem_file;
 use mongoose::hash::{mg_md5_ctx, mg_sha1_ctx, mg_sha256_ctx, mg_sha384_ctx};
@@ -19,6 +23,7 @@ use mongoose::iobuf::mg_iobuf;
 use mongoose::json;
 use mongoose::log;
 use mongoose::mgr::{mg_dns, mg_mgr, mg_pipe};
+use mongoose::mqtt::{self, mg_mqtt_message, mg_mqtt_opts, mg_mqtt_prop};
 use mongoose::multipart::mg_http_part;
 use mongoose::queue::mg_queue;
 use mongoose::rpc::{mg_rpc, mg_rpc_req};
@@ -88,6 +93,12 @@ fn types() -> Vec<Type> {
         layout!(struct mg_connection: next, mgr, loc, rem, fd, id, recv, send, prof, rtls,
             fn_ as "fn", fn_data, pfn, pfn_data, data, tls),
         layout!(struct mg_ws_message: data, flags),
+        layout!(struct mg_mqtt_prop: id, iv, key, val),
+        layout!(struct mg_mqtt_opts: user, pass, client_id, topic, message, qos, version,
+            keepalive, retransmit_id, retain, clean, props, num_props, will_props,
+            num_will_props),
+        layout!(struct mg_mqtt_message: topic, data, dgram, id, cmd, qos, ack, props_start,
+            props_size),
         layout!(struct mg_tls_opts: ca, cert, key, name, skip_verification),
         layout!(struct mg_http_part: name, filename, body),
         layout!(struct mg_mem_file: path, data, size, mtime),
@@ -102,6 +113,14 @@ fn types() -> Vec<Type> {
         layout!(struct mg_sha1_ctx: state, count, buffer),
         layout!(struct mg_sha256_ctx: state, bits, len, buffer),
         layout!(struct mg_sha384_ctx: state, buffer, bitlen, datalen),
+        layout!(struct mg_dns_message: txnid, resolved, addr, name),
+        layout!(struct mg_dns_header: txnid, flags, num_questions, num_answers,
+            num_authority_prs, num_other_prs),
+        layout!(struct mg_dns_rr: nlen, atype, aclass, alen),
+        layout!(struct mg_dnssd_record: srvcproto, txt, port),
+        layout!(struct mg_mdns_req: rr, r, reqname, respname, addr, is_listing, is_resp,
+            is_unicast),
+        layout!(struct mg_mdns_resp: rr, name, addr, sd),
     ]
 }
 
@@ -179,6 +198,25 @@ fn constants() -> Vec<(String, u64)> {
         ("MG_IO_ERR".into(), tls::MG_IO_ERR as u64),
         ("MG_IO_WAIT".into(), tls::MG_IO_WAIT as u64),
         ("MG_IO_RESET".into(), tls::MG_IO_RESET as u64),
+        ("MQTT_CMD_CONNECT".into(), mqtt::MQTT_CMD_CONNECT as u64),
+        ("MQTT_CMD_AUTH".into(), mqtt::MQTT_CMD_AUTH as u64),
+        (
+            "MQTT_PROP_SUBSCRIPTION_IDENTIFIER".into(),
+            mqtt::MQTT_PROP_SUBSCRIPTION_IDENTIFIER as u64,
+        ),
+        (
+            "MQTT_PROP_SHARED_SUBSCRIPTION_AVAILABLE".into(),
+            mqtt::MQTT_PROP_SHARED_SUBSCRIPTION_AVAILABLE as u64,
+        ),
+        ("MQTT_PROP_TYPE_SHORT".into(), mqtt::MQTT_PROP_TYPE_SHORT as u64),
+        ("MQTT_OK".into(), mqtt::MQTT_OK as u64),
+        ("MQTT_INCOMPLETE".into(), mqtt::MQTT_INCOMPLETE as u64),
+        ("MQTT_MALFORMED".into(), mqtt::MQTT_MALFORMED as u64),
+        ("MG_DNS_RTYPE_A".into(), dnsmsg::MG_DNS_RTYPE_A as u64),
+        ("MG_DNS_RTYPE_PTR".into(), dnsmsg::MG_DNS_RTYPE_PTR as u64),
+        ("MG_DNS_RTYPE_TXT".into(), dnsmsg::MG_DNS_RTYPE_TXT as u64),
+        ("MG_DNS_RTYPE_AAAA".into(), dnsmsg::MG_DNS_RTYPE_AAAA as u64),
+        ("MG_DNS_RTYPE_SRV".into(), dnsmsg::MG_DNS_RTYPE_SRV as u64),
     ];
     v.extend(EVENTS.iter().map(|e| (format!("{e:?}"), *e as u64)));
     v

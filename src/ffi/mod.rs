@@ -8,6 +8,7 @@
 //! asks for would only repeat that, in every header comment.
 #![allow(clippy::missing_safety_doc)]
 pub mod base64;
+pub mod dns;
 pub mod fmt;
 pub mod fs;
 pub mod fs_packed;
@@ -17,6 +18,7 @@ pub mod http_util;
 pub mod iobuf;
 pub mod json;
 pub mod log;
+pub mod mqtt;
 pub mod multipart;
 pub mod net;
 pub mod panic;

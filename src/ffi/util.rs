@@ -13,9 +13,10 @@ pub extern "C" fn mg_millis() -> u64 {
     crate::util::millis()
 }
 
-/// Current time in milliseconds since the Unix epoch: the system clock
-/// until an SNTP server answered (mg_sntp_connect()), then the server's
-/// time carried forward by mg_millis().
+/// Current time in milliseconds since the Unix epoch:
+/// `mg_millis() + mg_boot_timestamp_ms` once that is set (an SNTP server
+/// answered mg_sntp_connect(), or the program set it); the system clock
+/// until then.
 #[no_mangle]
 pub extern "C" fn mg_now() -> u64 {
     crate::sntp::now()

@@ -157,6 +157,9 @@ static void test_good_answer(void) {
   CHECK(near(cl.now_in_event, cl.time, 50));  // set before the event
   now = mg_now();
   CHECK(near(now, T_2030, 2000));
+  // The answer set the boot timestamp: mg_now() is mg_millis() plus it.
+  CHECK(mg_boot_timestamp_ms != 0);
+  CHECK(near(mg_now(), mg_millis() + mg_boot_timestamp_ms, 1));
   // mg_now() keeps counting from there on the monotonic clock.
   {
     uint64_t t0 = mg_now(), m0 = mg_millis();
