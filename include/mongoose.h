@@ -1018,13 +1018,13 @@ extern struct mg_fs mg_fs_packed;
 // `op()` with MG_FS_WRITE opens for appending and creates the file.
 extern struct mg_fs mg_fs_posix;
 
+// Current log level, one of MG_LL_*; set it with mg_log_set(level).
+extern int mg_log_level;
+
 // Milliseconds since the Unix epoch at which mg_millis() was 0, set when
 // an SNTP server answers (or by the program); 0 until then. mg_now() is
 // `mg_millis() + mg_boot_timestamp_ms` once it is set.
 extern uint64_t mg_boot_timestamp_ms;
-
-// Current log level, one of MG_LL_*; set it with mg_log_set(level).
-extern int mg_log_level;
 
 // Encodes the n bytes at p as standard base64 with `=` padding into buf (room
 // for buf_len bytes), NUL-terminated. Returns the length of the encoding, or

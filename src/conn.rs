@@ -9,7 +9,7 @@ use crate::config::MG_DATA_SIZE;
 use crate::iobuf::mg_iobuf;
 use crate::mgr::mg_mgr;
 use std::alloc::{self, Layout};
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::ops::{Deref, DerefMut};
 use std::os::raw::{c_int, c_uint, c_void};
 use std::ptr;
@@ -74,8 +74,10 @@ pub enum mg_event {
     MG_EV_USER,
 }
 
-/// The event numbers as the `int` handlers receive.
+/// The event numbers as the `int` handlers receive, each named after its
+/// `MG_EV_*`.
 /// cbindgen:ignore
+#[allow(missing_docs)] // each constant is the MG_EV_ value of its name
 pub mod ev {
     use super::mg_event::*;
     use std::os::raw::c_int;
@@ -101,6 +103,7 @@ pub mod ev {
 /// cbindgen:ignore
 #[cfg(not(cbindgen))]
 #[repr(C)]
+#[allow(missing_docs)] // the fields are documented on the header's twin below
 pub struct mg_connection {
     pub next: *mut mg_connection,
     pub mgr: *mut mg_mgr,
@@ -221,6 +224,7 @@ pub struct mg_connection {
 
 /// Bit positions of the `is_*` flags inside `mg_connection::flags`.
 /// cbindgen:ignore
+#[allow(missing_docs)] // each constant is the bit of the `is_*` field of its name
 pub mod flag {
     pub const IS_LISTENING: u32 = 1 << 0;
     pub const IS_CLIENT: u32 = 1 << 1;
@@ -453,9 +457,11 @@ pub unsafe fn call(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
 
 /// Per-connection state of the protocol layers, one value per type. A
 /// connection carries one or two (HTTP, then WebSocket after an upgrade), so
-/// a linear scan beats any map.
+/// a linear scan beats any map. Each value is stored with its `TypeId`, so
+/// a lookup compares ids without a virtual call (it runs several times per
+/// HTTP request).
 #[derive(Default)]
-pub struct Slots(Vec<Box<dyn Any>>);
+pub struct Slots(Vec<(TypeId, Box<dyn Any>)>);
 
 impl std::fmt::Debug for Slots {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -464,39 +470,64 @@ impl std::fmt::Debug for Slots {
 }
 
 impl Slots {
+    #[inline]
+    fn index<T: 'static>(&self) -> Option<usize> {
+        let id = TypeId::of::<T>();
+        self.0.iter().position(|(t, _)| *t == id)
+    }
+
+    #[inline]
+    fn at<T: 'static>(&mut self, i: usize) -> &mut T {
+        let (id, b) = &mut self.0[i];
+        debug_assert!(*id == TypeId::of::<T>());
+        // SAFETY: every box is stored by `insert` or `get_or_default` next to
+        // the TypeId of its own type, and callers pass the index of a T's id.
+        unsafe { &mut *(b.as_mut() as *mut dyn Any).cast::<T>() }
+    }
+
     /// The state of type `T`, if the connection has one.
+    #[inline]
     pub fn get<T: 'static>(&mut self) -> Option<&mut T> {
-        self.0.iter_mut().find_map(|b| b.downcast_mut::<T>())
+        let i = self.index::<T>()?;
+        Some(self.at(i))
     }
 
     /// Whether the connection has a state of type `T`.
+    #[inline]
     pub fn has<T: 'static>(&self) -> bool {
-        self.0.iter().any(|b| b.is::<T>())
+        self.index::<T>().is_some()
     }
 
     /// The state of type `T`, created with its default value when missing.
+    #[inline]
     pub fn get_or_default<T: Default + 'static>(&mut self) -> &mut T {
-        let i = match self.0.iter().position(|b| b.is::<T>()) {
+        let i = match self.index::<T>() {
             Some(i) => i,
-            None => {
-                self.0.push(Box::<T>::default());
-                self.0.len() - 1
-            }
+            None => self.push_default::<T>(),
         };
-        self.0[i].downcast_mut::<T>().expect("the slot holds a T")
+        self.at(i)
+    }
+
+    /// The slow path of [`Slots::get_or_default`], kept out of line.
+    #[cold]
+    #[inline(never)]
+    fn push_default<T: Default + 'static>(&mut self) -> usize {
+        self.0.push((TypeId::of::<T>(), Box::<T>::default()));
+        self.0.len() - 1
     }
 
     /// Stores `state`, replacing any previous state of its type.
     pub fn insert<T: 'static>(&mut self, state: T) -> &mut T {
         self.remove::<T>();
-        self.0.push(Box::new(state));
-        self.0.last_mut().and_then(|b| b.downcast_mut::<T>()).expect("just pushed")
+        self.0.push((TypeId::of::<T>(), Box::new(state)));
+        let i = self.0.len() - 1;
+        self.at(i)
     }
 
     /// Takes the state of type `T` out, if any.
     pub fn remove<T: 'static>(&mut self) -> Option<T> {
-        let i = self.0.iter().position(|b| b.is::<T>())?;
-        self.0.swap_remove(i).downcast::<T>().ok().map(|b| *b)
+        let i = self.index::<T>()?;
+        self.0.swap_remove(i).1.downcast::<T>().ok().map(|b| *b)
     }
 }
 
@@ -603,5 +634,32 @@ impl DerefMut for Conn {
     fn deref_mut(&mut self) -> &mut mg_connection {
         // SAFETY: as for `deref`, and the borrow is exclusive.
         unsafe { self.ptr.as_mut() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default, Debug, PartialEq)]
+    struct A(u32);
+    #[derive(Default, Debug, PartialEq)]
+    struct B(&'static str);
+
+    #[test]
+    fn slots_hold_one_value_per_type() {
+        let mut s = Slots::default();
+        assert!(!s.has::<A>() && s.get::<A>().is_none());
+        s.get_or_default::<A>().0 = 7;
+        s.insert(B("x"));
+        assert_eq!(s.get::<A>(), Some(&mut A(7)));
+        assert_eq!(s.get::<B>(), Some(&mut B("x")));
+        s.insert(A(9)); // replaces
+        assert_eq!(s.0.len(), 2);
+        assert_eq!(s.get_or_default::<A>().0, 9);
+        assert_eq!(s.remove::<A>(), Some(A(9)));
+        assert!(!s.has::<A>() && s.has::<B>());
+        assert_eq!(s.remove::<A>(), None);
+        assert_eq!(s.get::<B>(), Some(&mut B("x")));
     }
 }

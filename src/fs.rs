@@ -86,6 +86,7 @@ pub struct mg_fd {
 pub struct Stat {
     /// MG_FS_* flags; never 0 (a path that does not exist has no Stat).
     pub flags: c_int,
+    /// Size in bytes.
     pub size: u64,
     /// Modification time, seconds since the epoch (0 when unknown).
     pub mtime: libc::time_t,

@@ -86,7 +86,9 @@ pub fn table_path(no: usize) -> Option<*const c_char> {
 /// A packed file: its content and modification time.
 #[derive(Clone, Copy, Debug)]
 pub struct Packed {
+    /// The file's bytes.
     pub data: &'static [u8],
+    /// Modification time, seconds since the epoch.
     pub mtime: libc::time_t,
 }
 
@@ -125,6 +127,7 @@ pub fn names() -> impl Iterator<Item = &'static [u8]> {
     (0..MAX_FILES).map_while(|i| {
         // SAFETY: mg_unlist returns NULL past the end, else a static C string.
         let p = unsafe { mg_unlist(i) };
+        // SAFETY: non-NULL: a static C string, as above.
         (!p.is_null()).then(|| unsafe { CStr::from_ptr(p) }.to_bytes())
     })
 }
@@ -178,7 +181,7 @@ mod table_fns {
         size: *mut usize,
         mtime: *mut libc::time_t,
     ) -> c_int {
-        crate::ffi::guard("mg_fs_packed.st", 0, || {
+        crate::panic::guard("mg_fs_packed.st", 0, || {
             let Some(p) = path(p) else { return 0 };
             let (flags, sz, mt) = match lookup(p) {
                 Some(f) => (MG_FS_READ, f.data.len(), f.mtime),
@@ -196,7 +199,7 @@ mod table_fns {
         f: Option<unsafe extern "C" fn(*const c_char, *mut c_void)>,
         userdata: *mut c_void,
     ) {
-        crate::ffi::guard("mg_fs_packed.ls", (), || {
+        crate::panic::guard("mg_fs_packed.ls", (), || {
             let (Some(dir), Some(f)) = (path(p), f) else { return };
             for name in list(dir.to_bytes()) {
                 let Ok(name) = std::ffi::CString::new(name) else { continue };
@@ -207,7 +210,7 @@ mod table_fns {
     }
 
     pub(super) unsafe extern "C" fn op(p: *const c_char, flags: c_int) -> *mut c_void {
-        crate::ffi::guard("mg_fs_packed.op", ptr::null_mut(), || {
+        crate::panic::guard("mg_fs_packed.op", ptr::null_mut(), || {
             if flags & MG_FS_WRITE != 0 {
                 return ptr::null_mut(); // read-only
             }
@@ -226,7 +229,7 @@ mod table_fns {
     }
 
     pub(super) unsafe extern "C" fn cl(fd: *mut c_void) {
-        crate::ffi::guard("mg_fs_packed.cl", (), || {
+        crate::panic::guard("mg_fs_packed.cl", (), || {
             if !fd.is_null() {
                 // SAFETY: fd came from op() and is closed once.
                 drop(unsafe { Box::from_raw(fd.cast::<OpenFile>()) });
@@ -235,7 +238,7 @@ mod table_fns {
     }
 
     pub(super) unsafe extern "C" fn rd(fd: *mut c_void, buf: *mut c_void, len: usize) -> usize {
-        crate::ffi::guard("mg_fs_packed.rd", 0, || {
+        crate::panic::guard("mg_fs_packed.rd", 0, || {
             // SAFETY: fd is an open file of this table.
             let Some(f) = (unsafe { file(fd) }) else { return 0 };
             let n = len.min(f.data.len() - f.pos);
@@ -254,7 +257,7 @@ mod table_fns {
     }
 
     pub(super) unsafe extern "C" fn sk(fd: *mut c_void, offset: usize) -> usize {
-        crate::ffi::guard("mg_fs_packed.sk", 0, || {
+        crate::panic::guard("mg_fs_packed.sk", 0, || {
             // SAFETY: fd is an open file of this table.
             let Some(f) = (unsafe { file(fd) }) else { return 0 };
             f.pos = offset.min(f.data.len());

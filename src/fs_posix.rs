@@ -47,7 +47,7 @@ pub(crate) unsafe extern "C" fn st(
     size: *mut usize,
     mtime: *mut libc::time_t,
 ) -> c_int {
-    crate::ffi::guard("mg_fs_posix.st", 0, || {
+    crate::panic::guard("mg_fs_posix.st", 0, || {
         let Some(m) = path(p).and_then(|p| std::fs::metadata(p).ok()) else { return 0 };
         let st = stat_of(&m);
         // SAFETY: non-NULL out-parameters are the caller's.
@@ -64,7 +64,7 @@ pub(crate) unsafe extern "C" fn st(
 }
 
 pub(crate) unsafe extern "C" fn ls(p: *const c_char, f: LsFn, userdata: *mut c_void) {
-    crate::ffi::guard("mg_fs_posix.ls", (), || {
+    crate::panic::guard("mg_fs_posix.ls", (), || {
         let (Some(dir), Some(f)) = (path(p), f) else { return };
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for e in entries.flatten() {
@@ -76,7 +76,7 @@ pub(crate) unsafe extern "C" fn ls(p: *const c_char, f: LsFn, userdata: *mut c_v
 }
 
 pub(crate) unsafe extern "C" fn op(p: *const c_char, flags: c_int) -> *mut c_void {
-    crate::ffi::guard("mg_fs_posix.op", ptr::null_mut(), || {
+    crate::panic::guard("mg_fs_posix.op", ptr::null_mut(), || {
         let Some(p) = path(p) else { return ptr::null_mut() };
         let mut o = OpenOptions::new();
         if flags & MG_FS_WRITE != 0 {
@@ -98,7 +98,7 @@ pub(crate) unsafe extern "C" fn op(p: *const c_char, flags: c_int) -> *mut c_voi
 }
 
 pub(crate) unsafe extern "C" fn cl(fd: *mut c_void) {
-    crate::ffi::guard("mg_fs_posix.cl", (), || {
+    crate::panic::guard("mg_fs_posix.cl", (), || {
         if !fd.is_null() {
             // SAFETY: fd is a Box<File> from op(), closed once.
             drop(unsafe { Box::from_raw(fd.cast::<File>()) });
@@ -107,7 +107,7 @@ pub(crate) unsafe extern "C" fn cl(fd: *mut c_void) {
 }
 
 pub(crate) unsafe extern "C" fn rd(fd: *mut c_void, buf: *mut c_void, len: usize) -> usize {
-    crate::ffi::guard("mg_fs_posix.rd", 0, || {
+    crate::panic::guard("mg_fs_posix.rd", 0, || {
         if fd.is_null() || buf.is_null() {
             return 0;
         }
@@ -129,7 +129,7 @@ pub(crate) unsafe extern "C" fn rd(fd: *mut c_void, buf: *mut c_void, len: usize
 }
 
 pub(crate) unsafe extern "C" fn wr(fd: *mut c_void, buf: *const c_void, len: usize) -> usize {
-    crate::ffi::guard("mg_fs_posix.wr", 0, || {
+    crate::panic::guard("mg_fs_posix.wr", 0, || {
         if fd.is_null() || buf.is_null() {
             return 0;
         }
@@ -149,7 +149,7 @@ pub(crate) unsafe extern "C" fn wr(fd: *mut c_void, buf: *const c_void, len: usi
 }
 
 pub(crate) unsafe extern "C" fn sk(fd: *mut c_void, offset: usize) -> usize {
-    crate::ffi::guard("mg_fs_posix.sk", 0, || {
+    crate::panic::guard("mg_fs_posix.sk", 0, || {
         if fd.is_null() {
             return 0;
         }
@@ -161,20 +161,20 @@ pub(crate) unsafe extern "C" fn sk(fd: *mut c_void, offset: usize) -> usize {
 }
 
 pub(crate) unsafe extern "C" fn mv(from: *const c_char, to: *const c_char) -> bool {
-    crate::ffi::guard("mg_fs_posix.mv", false, || match (path(from), path(to)) {
+    crate::panic::guard("mg_fs_posix.mv", false, || match (path(from), path(to)) {
         (Some(a), Some(b)) => std::fs::rename(a, b).is_ok(),
         _ => false,
     })
 }
 
 pub(crate) unsafe extern "C" fn rm(p: *const c_char) -> bool {
-    crate::ffi::guard("mg_fs_posix.rm", false, || {
+    crate::panic::guard("mg_fs_posix.rm", false, || {
         path(p).is_some_and(|p| std::fs::remove_file(p).is_ok() || std::fs::remove_dir(p).is_ok())
     })
 }
 
 pub(crate) unsafe extern "C" fn mkd(p: *const c_char) -> bool {
-    crate::ffi::guard("mg_fs_posix.mkd", false, || {
+    crate::panic::guard("mg_fs_posix.mkd", false, || {
         path(p).is_some_and(|p| {
             use std::os::unix::fs::DirBuilderExt;
             std::fs::DirBuilder::new().mode(0o775).create(p).is_ok()

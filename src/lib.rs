@@ -26,6 +26,7 @@ pub mod mgr;
 pub mod mqtt;
 pub mod multipart;
 pub mod net;
+pub mod panic;
 pub mod poller;
 pub mod queue;
 pub mod rpc;

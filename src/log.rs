@@ -27,14 +27,23 @@ unsafe impl Send for Sink {}
 
 static SINK: Mutex<Sink> = Mutex::new(Sink { func: None, arg: std::ptr::null_mut() });
 
-/// Current level, read by the C logging macros through `mg_log_level`.
+/// Current log level, one of MG_LL_*; set it with mg_log_set(level).
+#[no_mangle]
+#[allow(non_upper_case_globals)]
+pub static mut mg_log_level: c_int = MG_LL_INFO;
+
+/// Current level, as C sets it through `mg_log_level` or `mg_log_set()`.
 pub fn level() -> c_int {
-    crate::ffi::log::current_level()
+    // SAFETY: an aligned int read; C writes it only from the thread driving
+    // the library, the same thread that logs.
+    unsafe { std::ptr::addr_of!(mg_log_level).read_volatile() }
 }
 
 /// Sets the level, as `mg_log_set()` does.
 pub fn set_level(level: c_int) {
-    crate::ffi::log::set_level(level)
+    // SAFETY: an aligned int write on the thread driving the library, which
+    // is the only one that writes it.
+    unsafe { std::ptr::addr_of_mut!(mg_log_level).write_volatile(level) };
 }
 
 /// Sets where log output goes (`None` is stdout).

@@ -17,10 +17,13 @@ use std::ptr;
 /// Where a URL points: protocol, host and port.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Target {
+    /// TCP or UDP.
     pub proto: Proto,
     /// The scheme asks for TLS (https, wss, mqtts, ssl, tls, tcps).
     pub is_tls: bool,
+    /// Host name or address, without brackets.
     pub host: String,
+    /// Port, the scheme's default when the URL has none.
     pub port: u16,
 }
 
@@ -383,8 +386,7 @@ impl Conn {
     /// failed datagram.
     pub fn send_data(&mut self, data: &[u8]) -> bool {
         if self.is_udp() {
-            // SAFETY: the connection is live (the handle's contract).
-            return unsafe { send_datagram(self.as_ptr(), data) };
+            return send_datagram(self, data);
         }
         if self.send.append(data) {
             self.touch();

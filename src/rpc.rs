@@ -3,14 +3,20 @@
 //! frames, and the response frames `{"id":ID,"result":...}` and
 //! `{"id":ID,"error":{"code":N,"message":...}}`.
 //!
-//! The structs are the C API's; the list and its nodes are C memory that the
-//! entry points in `ffi::rpc` manage. This module holds what can be decided on
-//! plain bytes: what a frame is, and how responses start and end.
+//! The structs are the C API's; the list and its nodes are C memory (nodes
+//! from calloc(), patterns copied with malloc), kept here: adding, removing
+//! and listing handlers, dispatching a frame, and writing responses through
+//! the request's output function. `ffi::rpc` only checks the C arguments.
+//!
+//! Handlers are C functions that may call back into this module (respond,
+//! dispatch nested frames, even change the list), so no Rust reference to a
+//! request or a node is held across a handler call: fields are read through
+//! the raw pointers.
 
 use crate::json;
 use crate::log::mg_pfn_t;
 use crate::str::mg_str;
-use std::os::raw::{c_int, c_void};
+use std::os::raw::{c_char, c_int, c_void};
 
 /// A request being dispatched, or handed to a handler.
 #[repr(C)]
@@ -56,6 +62,196 @@ pub const METHOD_NOT_FOUND: c_int = -32601;
 /// JSON-RPC 2.0: the handler refused the params (handlers send it).
 /// cbindgen:ignore
 pub const INVALID_PARAMS: c_int = -32602;
+
+/// A handler's function, as the list stores it.
+pub type RpcHandler = Option<unsafe extern "C" fn(r: *mut mg_rpc_req)>;
+
+/// Adds a handler to the front of the list `*head` for frames whose method
+/// matches `pattern` (copied). Fails only when out of memory.
+///
+/// # Safety
+/// `head` must point to a list head: NULL or nodes made by this function.
+pub unsafe fn add(
+    head: *mut *mut mg_rpc,
+    pattern: &[u8],
+    handler: RpcHandler,
+    fn_data: *mut c_void,
+) -> Result<(), &'static str> {
+    // SAFETY: plain C allocation, checked for NULL.
+    let node = unsafe { libc::calloc(1, std::mem::size_of::<mg_rpc>()) } as *mut mg_rpc;
+    if node.is_null() {
+        return Err("out of memory");
+    }
+    let Some(method) = crate::str::dup(pattern) else {
+        // SAFETY: node came from calloc() above and is not linked yet.
+        unsafe { libc::free(node as *mut c_void) };
+        return Err("out of memory");
+    };
+    // SAFETY: node is fresh, zeroed and big enough; *head is the list head
+    // per the contract.
+    unsafe {
+        node.write(mg_rpc { next: *head, method, r#fn: handler, fn_data });
+        *head = node;
+    }
+    Ok(())
+}
+
+/// Removes from the list `*head` every handler whose function is `handler`
+/// (every handler when None), freeing them.
+///
+/// # Safety
+/// As for [`add`].
+pub unsafe fn del(head: *mut *mut mg_rpc, handler: RpcHandler) {
+    let target = handler.map(|f| f as usize);
+    let mut link = head;
+    // SAFETY: the list is made of nodes from add(); `link` always points at
+    // the head or at a live node's `next`.
+    unsafe {
+        while !(*link).is_null() {
+            let node = *link;
+            let this = (*node).r#fn.map(|f| f as usize);
+            if target.is_none() || this == target {
+                *link = (*node).next;
+                libc::free((*node).method.buf as *mut c_void);
+                libc::free(node as *mut c_void);
+            } else {
+                link = std::ptr::addr_of_mut!((*node).next);
+            }
+        }
+    }
+}
+
+/// The method patterns of the list `*head` (NULL: none), newest first.
+///
+/// # Safety
+/// As for [`add`]; `head` may be NULL.
+pub unsafe fn methods(head: *mut *mut mg_rpc) -> Vec<Vec<u8>> {
+    let mut methods = Vec::new();
+    // SAFETY: head is NULL or the list from add(), whose patterns are
+    // copies the list owns.
+    unsafe {
+        let mut h = if head.is_null() { std::ptr::null_mut() } else { *head };
+        while !h.is_null() {
+            methods.push((*h).method.as_bytes().to_vec());
+            h = (*h).next;
+        }
+    }
+    methods
+}
+
+/// The frame of request `r`, or None (logged for `func`) when its view is
+/// unusable.
+///
+/// # Safety
+/// `r` must be a valid request.
+unsafe fn frame<'a>(func: &str, r: *const mg_rpc_req) -> Option<&'a [u8]> {
+    // SAFETY: per the contract.
+    let f = unsafe { (*r).frame };
+    if f.buf.is_null() && f.len > 0 {
+        crate::log_error!(func, "r->frame.buf is NULL but r->frame.len is {}", f.len);
+        return None;
+    }
+    // SAFETY: a valid view per the contract.
+    Some(unsafe { f.as_bytes() })
+}
+
+/// Sends `parts` to the request's output function.
+///
+/// # Safety
+/// `r` must be a valid request; its `pfn` is called with its `pfn_data`.
+unsafe fn emit(func: &str, r: *const mg_rpc_req, parts: &[&[u8]]) {
+    // SAFETY: per this function's contract.
+    let (pfn, arg) = unsafe { ((*r).pfn, (*r).pfn_data) };
+    let Some(f) = pfn else {
+        crate::log_error!(func, "r->pfn is NULL");
+        return;
+    };
+    for &b in parts.iter().copied().flatten() {
+        // SAFETY: the program's output function and its argument.
+        unsafe { f(b as c_char, arg) };
+    }
+}
+
+/// Sends a success response with `result` (raw JSON), unless the request
+/// is a notification. `func` names the C function, for error lines.
+///
+/// # Safety
+/// `r` must be a valid request.
+pub unsafe fn send_ok(func: &str, r: *const mg_rpc_req, result: &[u8]) {
+    // SAFETY: per this function's contract.
+    let Some(frame) = (unsafe { frame(func, r) }) else {
+        return;
+    };
+    if let Some(head) = ok_head(frame) {
+        // SAFETY: per this function's contract.
+        unsafe { emit(func, r, &[&head, result, OK_TAIL]) };
+    }
+}
+
+/// Sends an error response with `message` (raw JSON).
+///
+/// # Safety
+/// `r` must be a valid request.
+pub unsafe fn send_err(func: &str, r: *const mg_rpc_req, code: c_int, message: &[u8]) {
+    // SAFETY: per this function's contract.
+    let frame = unsafe { frame(func, r) }.unwrap_or_default();
+    let head = err_head(frame, code);
+    // SAFETY: per this function's contract.
+    unsafe { emit(func, r, &[&head, message, ERR_TAIL]) };
+}
+
+/// Dispatches `r->frame` (see `mg_rpc_process`): a request to the first
+/// handler whose pattern matches its method, a response to the "" handler,
+/// errors for the rest.
+///
+/// # Safety
+/// `r` must be a valid request whose `head` is NULL or a list from [`add`].
+pub unsafe fn process(func: &str, r: *mut mg_rpc_req) {
+    // SAFETY: a valid request.
+    let Some(frame) = (unsafe { frame(func, r) }) else {
+        return;
+    };
+    let (method, code) = match classify(frame) {
+        Frame::Request(m) => (Some(m), METHOD_NOT_FOUND),
+        Frame::Response => (None, 0),
+        Frame::Invalid => {
+            // SAFETY: a valid request.
+            return unsafe { send_err(func, r, INVALID_REQUEST, b"\"Invalid Request\"") };
+        }
+        Frame::Unparsable => {
+            // SAFETY: a valid request.
+            return unsafe { send_err(func, r, PARSE_ERROR, &quoted(frame)) };
+        }
+    };
+    // SAFETY: r is valid; head is NULL or the program's list head.
+    let head = unsafe { (*r).head };
+    // SAFETY: as above.
+    let mut h = if head.is_null() { std::ptr::null_mut() } else { unsafe { *head } };
+    while !h.is_null() {
+        // SAFETY: a node of the list built by add().
+        let (pattern, next, f) = unsafe { ((*h).method, (*h).next, (*h).r#fn) };
+        // SAFETY: the node's pattern is a copy the list owns.
+        let pattern = unsafe { pattern.as_bytes() };
+        let hit = match method {
+            Some(m) => crate::str::glob_match(m, pattern),
+            None => pattern.is_empty(),
+        };
+        if let (true, Some(f)) = (hit, f) {
+            // SAFETY: r is valid; the handler is the program's, called with
+            // no Rust reference into r or the list alive.
+            unsafe {
+                (*r).rpc = h;
+                f(r);
+            }
+            return;
+        }
+        h = next;
+    }
+    if let Some(m) = method {
+        // SAFETY: a valid request.
+        unsafe { send_err(func, r, code, &not_found_message(m)) };
+    }
+}
 
 /// What a frame asks for.
 #[derive(Debug, PartialEq, Eq)]

@@ -9,7 +9,9 @@ use std::os::fd::RawFd;
 /// What kind of socket a URL asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Proto {
+    /// A stream socket.
     Tcp,
+    /// A datagram socket.
     Udp,
 }
 

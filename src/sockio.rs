@@ -6,7 +6,7 @@ use crate::config::{MG_IO_SIZE, MG_MAX_RECV_SIZE};
 use crate::conn::{self, ev, mg_connection, Conn, Interest};
 use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
 use crate::mgr::{self};
-use crate::net::{close_conn, new_conn, raise_error};
+use crate::net::{close_conn, new_conn};
 use crate::sock::{self};
 use std::io;
 use std::net::SocketAddr;
@@ -95,13 +95,13 @@ pub unsafe fn sync_interest(c: *mut mg_connection, now: u64) -> Option<u64> {
 /// # Safety
 /// `c` must be a live connection of an initialised manager.
 pub unsafe fn service(c: *mut mg_connection, now: u64) -> bool {
-    // SAFETY: c is live; handlers may change it but not free it.
-    unsafe {
-        release_idle_buffer(c);
-        let mut now_ms = now;
-        conn::call(c, ev::POLL, (&mut now_ms as *mut u64).cast());
-        service_io(c, now)
-    }
+    // SAFETY: c is live per the contract; handlers may change it but not
+    // free it.
+    let Some(mut conn) = (unsafe { Conn::from_raw(c) }) else { return false };
+    release_idle_buffer(&mut conn);
+    let mut now_ms = now;
+    conn.call(ev::POLL, (&mut now_ms as *mut u64).cast());
+    serve_io(conn, now)
 }
 
 /// Whether serving `c` may have changed what its poller registration should
@@ -121,173 +121,170 @@ pub fn may_need_sync(c: &mg_connection) -> bool {
 /// # Safety
 /// `c` must be a live connection of an initialised manager.
 pub unsafe fn service_io(c: *mut mg_connection, now: u64) -> bool {
-    // SAFETY: c is live; handlers may change it but not free it.
-    unsafe {
-        if conn::private(c).resp_seen && !(*c).is_resp() {
-            // The response in progress ended: the protocol handler parses
-            // what waited in `recv` (a pipelined request) as a fresh read.
-            conn::private(c).resp_seen = false;
-            let mut n: c_long = 0;
-            conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
-        }
-        if !(*c).is_closing() {
-            if (*c).is_listening() {
-                if (*c).is_readable() {
-                    if (*c).is_udp() {
-                        read_datagram(c);
-                    } else {
-                        accept_all(c, now);
-                    }
+    // SAFETY: c is live per the contract.
+    unsafe { Conn::from_raw(c) }.is_some_and(|conn| serve_io(conn, now))
+}
+
+/// [`service_io`] on a handle; the handle is consumed, since the connection
+/// may be freed.
+fn serve_io(mut conn: Conn, now: u64) -> bool {
+    let c = &mut conn;
+    if c.private().resp_seen && !c.is_resp() {
+        // The response in progress ended: the protocol handler parses
+        // what waited in `recv` (a pipelined request) as a fresh read.
+        c.private().resp_seen = false;
+        let mut n: c_long = 0;
+        c.call(ev::READ, (&mut n as *mut c_long).cast());
+    }
+    if !c.is_closing() {
+        if c.is_listening() {
+            if c.is_readable() {
+                if c.is_udp() {
+                    read_datagram(c);
+                } else {
+                    accept_all(c, now);
                 }
-                if (*c).is_udp() && (*c).send.len > 0 {
-                    write_datagram(c);
-                }
-            } else if (*c).is_connecting() {
-                if (*c).is_readable() || (*c).is_writable() {
-                    finish_connect(c);
-                }
-            } else if (*c).flags & crate::conn::flag::IS_TLS != 0 {
-                // Reads, decrypts, encrypts and writes (tls/io.rs).
-                let p = conn::private(c);
-                if (*c).is_readable() || (*c).is_writable() || !p.write_blocked {
-                    crate::tls::io(c);
-                }
-                if !(*c).is_closing() {
-                    pump(c);
-                }
-            } else {
-                if (*c).is_readable() && !(*c).is_full() {
-                    if (*c).is_udp() {
-                        read_datagram(c);
-                    } else {
-                        read_stream(c);
-                    }
-                }
-                let p = conn::private(c);
-                if (*c).send.len > 0 && ((*c).is_writable() || !p.write_blocked) {
-                    if (*c).is_udp() {
-                        write_datagram(c);
-                    } else {
-                        write_stream(c);
-                    }
-                }
-                // Output a layer holds outside `send` goes out from here (a
-                // static file: sendfile(2) once `send` is flushed, or a
-                // refill of `send`).
+            }
+            if c.is_udp() && c.send.len > 0 {
+                write_datagram(c);
+            }
+        } else if c.is_connecting() {
+            if c.is_readable() || c.is_writable() {
+                finish_connect(c);
+            }
+        } else if c.flags & crate::conn::flag::IS_TLS != 0 {
+            // Reads, decrypts, encrypts and writes (tls/io.rs).
+            if c.is_readable() || c.is_writable() || !c.private().write_blocked {
+                // SAFETY: the connection is live (the handle's contract).
+                unsafe { crate::tls::io(c.as_ptr()) };
+            }
+            if !c.is_closing() {
                 pump(c);
             }
+        } else {
+            if c.is_readable() && !c.is_full() {
+                if c.is_udp() {
+                    read_datagram(c);
+                } else {
+                    read_stream(c);
+                }
+            }
+            if c.send.len > 0 && (c.is_writable() || !c.private().write_blocked) {
+                if c.is_udp() {
+                    write_datagram(c);
+                } else {
+                    write_stream(c);
+                }
+            }
+            // Output a layer holds outside `send` goes out from here (a
+            // static file: sendfile(2) once `send` is flushed, or a
+            // refill of `send`).
+            pump(c);
         }
-        // Idle connections are only read here, never written: with thousands
-        // of them, dirtying each one's cache lines every iteration shows.
-        const READY: u32 = crate::conn::flag::IS_READABLE | crate::conn::flag::IS_WRITABLE;
-        if (*c).flags & READY != 0 {
-            (*c).flags &= !READY;
-        }
-        if (*c).is_draining()
-            && (*c).send.len == 0
-            && conn::private(c).pump.is_none()
-            && ((*c).flags & crate::conn::flag::IS_TLS == 0 || !crate::tls::has_output(c))
-        {
-            (*c).set_closing(true);
-        }
-        if (*c).is_closing() {
-            close_conn(c);
-            return false;
-        }
-        if conn::private(c).resp_seen != (*c).is_resp() {
-            conn::private(c).resp_seen = (*c).is_resp();
-        }
-        true
     }
+    // Idle connections are only read here, never written: with thousands
+    // of them, dirtying each one's cache lines every iteration shows.
+    const READY: u32 = crate::conn::flag::IS_READABLE | crate::conn::flag::IS_WRITABLE;
+    if c.flags & READY != 0 {
+        c.flags &= !READY;
+    }
+    if c.is_draining()
+        && c.send.len == 0
+        && c.private().pump.is_none()
+        // SAFETY: the connection is live (the handle's contract).
+        && (c.flags & crate::conn::flag::IS_TLS == 0 || !unsafe { crate::tls::has_output(c.as_ptr()) })
+    {
+        c.set_closing(true);
+    }
+    if c.is_closing() {
+        // SAFETY: live and linked into its manager; the handle is not used
+        // after this.
+        unsafe { close_conn(conn.as_ptr()) };
+        return false;
+    }
+    let resp = c.is_resp();
+    let p = c.private();
+    if p.resp_seen != resp {
+        p.resp_seen = resp;
+    }
+    true
 }
 
 /// Runs the output pump of the layer that holds output outside `c->send`,
 /// if any (see `ConnPrivate::pump`).
-unsafe fn pump(c: *mut mg_connection) {
-    // SAFETY: c is live (the caller's contract).
-    if let Some(f) = unsafe { conn::private(c).pump } {
-        // SAFETY: as above.
-        if let Some(mut conn) = unsafe { Conn::from_raw(c) } {
-            f(&mut conn);
-        }
+fn pump(c: &mut Conn) {
+    if let Some(f) = c.private().pump {
+        f(c);
     }
 }
 
-unsafe fn accept_all(lc: *mut mg_connection, now: u64) {
-    // SAFETY: lc is a live listener; new connections are fresh.
-    unsafe {
-        let Some(lfd) = conn::private(lc).sock else {
-            return;
-        };
-        for _ in 0..ACCEPT_BATCH {
-            match sock::accept(lfd) {
-                Ok(Some((fd, peer))) => accept_one(lc, fd, peer),
-                Ok(None) => break,
-                Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE)) => {
-                    crate::log_error!(
-                        "accept",
-                        "{} accept: {e}; pausing {ACCEPT_PAUSE_MS} ms",
-                        (*lc).id
-                    );
-                    conn::private(lc).paused_until = now + ACCEPT_PAUSE_MS;
-                    break;
-                }
-                Err(e) => {
-                    crate::log_debug!("accept", "{} accept: {e}", (*lc).id);
-                    break;
-                }
+fn accept_all(lc: &mut Conn, now: u64) {
+    let Some(lfd) = lc.private().sock else {
+        return;
+    };
+    for _ in 0..ACCEPT_BATCH {
+        match sock::accept(lfd) {
+            Ok(Some((fd, peer))) => accept_one(lc, fd, peer),
+            Ok(None) => break,
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE) | Some(libc::ENFILE)) => {
+                crate::log_error!("accept", "{} accept: {e}; pausing {ACCEPT_PAUSE_MS} ms", lc.id);
+                lc.private().paused_until = now + ACCEPT_PAUSE_MS;
+                break;
+            }
+            Err(e) => {
+                crate::log_debug!("accept", "{} accept: {e}", lc.id);
+                break;
             }
         }
     }
 }
 
-unsafe fn accept_one(lc: *mut mg_connection, fd: RawFd, peer: Option<SocketAddr>) {
-    // SAFETY: lc is a live listener; c is fresh.
-    unsafe {
-        let c = new_conn((*lc).mgr, (*lc).fn_, (*lc).fn_data);
-        if c.is_null() {
-            sock::close(fd);
-            crate::log_error!("accept", "out of memory");
-            return;
-        }
-        (*c).pfn = (*lc).pfn;
-        (*c).pfn_data = (*lc).pfn_data;
-        (*c).set_accepted(true);
-        // A listener's traffic dump (`-H` in many programs) covers its clients.
-        (*c).set_hexdumping((*lc).is_hexdumping());
-        (*c).set_tls((*lc).is_tls());
-        if let Some(peer) = peer {
-            (*c).rem = mg_addr::from_socket_addr(&peer);
-        }
-        if let Some(local) = sock::local_addr(fd) {
-            (*c).loc = mg_addr::from_socket_addr(&local);
-        }
-        sock::set_nodelay(fd);
-        if let Err(e) = attach(c, fd, Interest { read: true, write: false }) {
-            crate::log_error!("accept", "{e}");
-            (*c).set_closing(true);
-        }
-        conn::call(c, ev::OPEN, ptr::null_mut());
-        conn::call(c, ev::ACCEPT, ptr::null_mut());
+fn accept_one(lc: &mut Conn, fd: RawFd, peer: Option<SocketAddr>) {
+    // SAFETY: the listener's manager is initialised (it has a listener).
+    let raw = unsafe { new_conn(lc.mgr, lc.fn_, lc.fn_data) };
+    // SAFETY: NULL or the fresh, live connection just made.
+    let Some(mut conn) = (unsafe { Conn::from_raw(raw) }) else {
+        sock::close(fd);
+        crate::log_error!("accept", "out of memory");
+        return;
+    };
+    let c = &mut conn;
+    c.pfn = lc.pfn;
+    c.pfn_data = lc.pfn_data;
+    c.set_accepted(true);
+    // A listener's traffic dump (`-H` in many programs) covers its clients.
+    c.set_hexdumping(lc.is_hexdumping());
+    c.set_tls(lc.is_tls());
+    if let Some(peer) = peer {
+        c.rem = mg_addr::from_socket_addr(&peer);
     }
+    if let Some(local) = sock::local_addr(fd) {
+        c.loc = mg_addr::from_socket_addr(&local);
+    }
+    sock::set_nodelay(fd);
+    // SAFETY: the connection is live; the registration is removed in
+    // close_conn() before the descriptor is closed.
+    if let Err(e) = unsafe { attach(raw, fd, Interest { read: true, write: false }) } {
+        crate::log_error!("accept", "{e}");
+        c.set_closing(true);
+    }
+    c.call(ev::OPEN, ptr::null_mut());
+    c.call(ev::ACCEPT, ptr::null_mut());
 }
 
-unsafe fn finish_connect(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        let Some(fd) = conn::private(c).sock else {
-            return;
-        };
-        match sock::take_error(fd) {
-            Ok(None) => {
-                (*c).set_connecting(false);
-                if let Some(local) = sock::local_addr(fd) {
-                    (*c).loc = mg_addr::from_socket_addr(&local);
-                }
-                conn::call(c, ev::CONNECT, ptr::null_mut());
+fn finish_connect(c: &mut Conn) {
+    let Some(fd) = c.private().sock else {
+        return;
+    };
+    match sock::take_error(fd) {
+        Ok(None) => {
+            c.set_connecting(false);
+            if let Some(local) = sock::local_addr(fd) {
+                c.loc = mg_addr::from_socket_addr(&local);
             }
-            Ok(Some(e)) | Err(e) => raise_error(c, MG_LL_ERROR, format!("connect: {e}").as_bytes()),
+            c.call(ev::CONNECT, ptr::null_mut());
         }
+        Ok(Some(e)) | Err(e) => c.error(MG_LL_ERROR, format!("connect: {e}").as_bytes()),
     }
 }
 
@@ -321,61 +318,54 @@ pub(crate) fn recv_room(c: &mut mg_connection, last_read_filled: bool) -> Option
 /// the biggest holders: refuse it more input. Its protocol layer answers
 /// and closes (`over_cap`, e.g. HTTP's 503); without one it is closed with
 /// an error.
-unsafe fn over_recv_cap(c: *mut mg_connection) -> bool {
-    // SAFETY: c is live, and so is its manager.
-    unsafe {
-        let above = mgr::state((*c).mgr).map_or(usize::MAX, |st| st.recv_refuse_above);
-        if (*c).recv.len == 0 || (*c).recv.len < above {
-            return false;
-        }
-        let refused = match (conn::private(c).over_cap, conn::Conn::from_raw(c)) {
-            (Some(refuse), Some(mut conn)) => refuse(&mut conn),
-            _ => false,
-        };
-        if !refused {
-            raise_error(c, MG_LL_ERROR, b"receive memory cap reached");
-        }
-        true
+fn over_recv_cap(c: &mut Conn) -> bool {
+    // SAFETY: a live connection's manager is live.
+    let above = unsafe { mgr::state(c.mgr) }.map_or(usize::MAX, |st| st.recv_refuse_above);
+    if c.recv.len == 0 || c.recv.len < above {
+        return false;
     }
+    let refused = c.private().over_cap.is_some_and(|refuse| refuse(c));
+    if !refused {
+        c.error(MG_LL_ERROR, b"receive memory cap reached");
+    }
+    true
 }
 
-unsafe fn read_stream(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        let Some(fd) = conn::private(c).sock else {
-            return;
+fn read_stream(c: &mut Conn) {
+    let Some(fd) = c.private().sock else {
+        return;
+    };
+    if over_recv_cap(c) {
+        return;
+    }
+    let filled = c.private().read_filled;
+    let Some(room) = recv_room(c, filled) else {
+        let why = if c.recv.len >= MG_MAX_RECV_SIZE {
+            "MG_MAX_RECV_SIZE exceeded"
+        } else {
+            "out of memory"
         };
-        if over_recv_cap(c) {
-            return;
+        c.error(MG_LL_ERROR, why.as_bytes());
+        return;
+    };
+    let spare = &mut c.recv.spare_mut()[..room];
+    match sock::recv(fd, spare) {
+        Ok(0) => {
+            // The peer finished sending: flush what is queued, then close.
+            c.set_draining(true);
         }
-        let Some(room) = recv_room(&mut *c, conn::private(c).read_filled) else {
-            let why = if (*c).recv.len >= MG_MAX_RECV_SIZE {
-                "MG_MAX_RECV_SIZE exceeded"
-            } else {
-                "out of memory"
-            };
-            raise_error(c, MG_LL_ERROR, why.as_bytes());
-            return;
-        };
-        let spare = &mut (*c).recv.spare_mut()[..room];
-        match sock::recv(fd, spare) {
-            Ok(0) => {
-                // The peer finished sending: flush what is queued, then close.
-                (*c).set_draining(true);
+        Ok(n) => {
+            c.recv.len += n;
+            c.private().read_filled = n == room;
+            if c.is_hexdumping() {
+                hexdump(c, "<-", &c.recv.data()[c.recv.len - n..]);
             }
-            Ok(n) => {
-                (*c).recv.len += n;
-                conn::private(c).read_filled = n == room;
-                if (*c).is_hexdumping() {
-                    hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - n..]);
-                }
-                let mut n = n as c_long;
-                conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
-                conn::private(c).read_since_pass = true;
-            }
-            Err(e) if sock::would_block(&e) => {}
-            Err(e) => raise_error(c, MG_LL_DEBUG, format!("recv: {e}").as_bytes()),
+            let mut n = n as c_long;
+            c.call(ev::READ, (&mut n as *mut c_long).cast());
+            c.private().read_since_pass = true;
         }
+        Err(e) if sock::would_block(&e) => {}
+        Err(e) => c.error(MG_LL_DEBUG, format!("recv: {e}").as_bytes()),
     }
 }
 
@@ -384,83 +374,70 @@ unsafe fn read_stream(c: *mut mg_connection) {
 /// connections, so thousands of connections that once received a big message
 /// do not keep its memory, while a busy one keeps its buffer from message to
 /// message (rather than growing it again, page by page, for each).
-///
-/// # Safety
-/// `c` must be a live connection.
-unsafe fn release_idle_buffer(c: *mut mg_connection) {
-    // SAFETY: c is live; recv is checked first so idle small connections do
-    // not touch their private state.
-    unsafe {
-        if (*c).recv.len != 0 || (*c).recv.size <= 4 * MG_IO_SIZE {
-            return;
-        }
-        let p = conn::private(c);
-        if std::mem::take(&mut p.read_since_pass) {
-            return;
-        }
-        p.read_filled = false;
-        (*c).recv.free();
+fn release_idle_buffer(c: &mut Conn) {
+    // recv is checked first so idle small connections do not touch their
+    // private state.
+    if c.recv.len != 0 || c.recv.size <= 4 * MG_IO_SIZE {
+        return;
     }
+    let p = c.private();
+    if std::mem::take(&mut p.read_since_pass) {
+        return;
+    }
+    p.read_filled = false;
+    c.recv.free();
 }
 
-unsafe fn read_datagram(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        let Some(fd) = conn::private(c).sock else {
-            return;
-        };
-        let Some(room) = recv_room(&mut *c, false) else {
-            raise_error(c, MG_LL_ERROR, b"MG_MAX_RECV_SIZE exceeded");
-            return;
-        };
-        let spare = &mut (*c).recv.spare_mut()[..room];
-        match sock::recv_from(fd, spare) {
-            Ok((n, from)) => {
-                (*c).recv.len += n;
-                if let Some(from) = from {
-                    (*c).rem = mg_addr::from_socket_addr(&from);
-                }
-                if (*c).is_hexdumping() {
-                    hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - n..]);
-                }
-                let mut n = n as c_long;
-                conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
+fn read_datagram(c: &mut Conn) {
+    let Some(fd) = c.private().sock else {
+        return;
+    };
+    let Some(room) = recv_room(c, false) else {
+        c.error(MG_LL_ERROR, b"MG_MAX_RECV_SIZE exceeded");
+        return;
+    };
+    let spare = &mut c.recv.spare_mut()[..room];
+    match sock::recv_from(fd, spare) {
+        Ok((n, from)) => {
+            c.recv.len += n;
+            if let Some(from) = from {
+                c.rem = mg_addr::from_socket_addr(&from);
             }
-            Err(e) if sock::would_block(&e) => {}
-            Err(e) => crate::log_debug!("recvfrom", "{} {e}", (*c).id),
-        }
-    }
-}
-
-unsafe fn write_stream(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        let Some(fd) = conn::private(c).sock else {
-            return;
-        };
-        match sock::send(fd, (*c).send.data()) {
-            Ok(n) => {
-                if (*c).is_hexdumping() {
-                    hexdump(c, "->", &(*c).send.data()[..n]);
-                }
-                (*c).send.del(0, n);
-                conn::private(c).write_blocked = (*c).send.len > 0;
-                let mut n = n as c_long;
-                conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
+            if c.is_hexdumping() {
+                hexdump(c, "<-", &c.recv.data()[c.recv.len - n..]);
             }
-            Err(e) if sock::would_block(&e) => conn::private(c).write_blocked = true,
-            Err(e) => raise_error(c, MG_LL_DEBUG, format!("send: {e}").as_bytes()),
+            let mut n = n as c_long;
+            c.call(ev::READ, (&mut n as *mut c_long).cast());
         }
+        Err(e) if sock::would_block(&e) => {}
+        Err(e) => crate::log_debug!("recvfrom", "{} {e}", c.id),
     }
 }
 
-pub(crate) unsafe fn send_datagram(c: *mut mg_connection, data: &[u8]) -> bool {
-    // SAFETY: c is live.
-    match unsafe { datagram_to_peer(c, data) } {
+fn write_stream(c: &mut Conn) {
+    let Some(fd) = c.private().sock else {
+        return;
+    };
+    match sock::send(fd, c.send.data()) {
+        Ok(n) => {
+            if c.is_hexdumping() {
+                hexdump(c, "->", &c.send.data()[..n]);
+            }
+            c.send.del(0, n);
+            c.private().write_blocked = c.send.len > 0;
+            let mut n = n as c_long;
+            c.call(ev::WRITE, (&mut n as *mut c_long).cast());
+        }
+        Err(e) if sock::would_block(&e) => c.private().write_blocked = true,
+        Err(e) => c.error(MG_LL_DEBUG, format!("send: {e}").as_bytes()),
+    }
+}
+
+pub(crate) fn send_datagram(c: &mut Conn, data: &[u8]) -> bool {
+    match datagram_to_peer(c, data) {
         Ok(n) => n == data.len(),
         Err(e) => {
-            // SAFETY: c is live.
-            crate::log_debug!("mg_send", "{} sendto: {e}", unsafe { (*c).id });
+            crate::log_debug!("mg_send", "{} sendto: {e}", c.id);
             false
         }
     }
@@ -468,22 +445,25 @@ pub(crate) unsafe fn send_datagram(c: *mut mg_connection, data: &[u8]) -> bool {
 
 /// One datagram to the connection's peer: the connected address of a UDP
 /// client, or `c->rem` (the sender of the last datagram) of a UDP listener.
-unsafe fn datagram_to_peer(c: *mut mg_connection, data: &[u8]) -> io::Result<usize> {
-    // SAFETY: c is live.
-    unsafe {
-        let Some(fd) = conn::private(c).sock else {
-            return Err(io::Error::from_raw_os_error(libc::EBADF));
-        };
-        if (*c).is_listening() {
-            return sock::send_to(fd, data, &(*c).rem.to_socket_addr());
+fn datagram_to_peer(c: &mut Conn, data: &[u8]) -> io::Result<usize> {
+    let (c, p) = c.parts();
+    peer_send(p.sock, c, data)
+}
+
+/// [`datagram_to_peer`] on the connection's socket `sock`.
+fn peer_send(sock: Option<RawFd>, c: &mg_connection, data: &[u8]) -> io::Result<usize> {
+    let Some(fd) = sock else {
+        return Err(io::Error::from_raw_os_error(libc::EBADF));
+    };
+    if c.is_listening() {
+        return sock::send_to(fd, data, &c.rem.to_socket_addr());
+    }
+    match sock::send(fd, data) {
+        // An unconnected (multicast) client sends to `c->rem`.
+        Err(e) if e.raw_os_error() == Some(libc::EDESTADDRREQ) => {
+            sock::send_to(fd, data, &c.rem.to_socket_addr())
         }
-        match sock::send(fd, data) {
-            // An unconnected (multicast) client sends to `c->rem`.
-            Err(e) if e.raw_os_error() == Some(libc::EDESTADDRREQ) => {
-                sock::send_to(fd, data, &(*c).rem.to_socket_addr())
-            }
-            r => r,
-        }
+        r => r,
     }
 }
 
@@ -491,25 +471,23 @@ unsafe fn datagram_to_peer(c: *mut mg_connection, data: &[u8]) -> io::Result<usi
 /// direct `mg_iobuf_add`) goes out as one datagram, as in Mongoose; a
 /// datagram the kernel refuses is dropped, as UDP drops it anyway, so the
 /// loop never spins on it.
-unsafe fn write_datagram(c: *mut mg_connection) {
-    // SAFETY: c is live.
-    unsafe {
-        match datagram_to_peer(c, (*c).send.data()) {
-            Err(e) if sock::would_block(&e) => conn::private(c).write_blocked = true,
-            r => {
-                let n = (*c).send.len;
-                if (*c).is_hexdumping() {
-                    hexdump(c, "->", (*c).send.data());
+fn write_datagram(c: &mut Conn) {
+    let (cr, p) = c.parts();
+    match peer_send(p.sock, cr, cr.send.data()) {
+        Err(e) if sock::would_block(&e) => c.private().write_blocked = true,
+        r => {
+            let n = c.send.len;
+            if c.is_hexdumping() {
+                hexdump(c, "->", c.send.data());
+            }
+            c.send.len = 0;
+            c.private().write_blocked = false;
+            match r {
+                Ok(_) => {
+                    let mut n = n as c_long;
+                    c.call(ev::WRITE, (&mut n as *mut c_long).cast());
                 }
-                (*c).send.len = 0;
-                conn::private(c).write_blocked = false;
-                match r {
-                    Ok(_) => {
-                        let mut n = n as c_long;
-                        conn::call(c, ev::WRITE, (&mut n as *mut c_long).cast());
-                    }
-                    Err(e) => crate::log_debug!("sendto", "{} {e}", (*c).id),
-                }
+                Err(e) => crate::log_debug!("sendto", "{} {e}", c.id),
             }
         }
     }
@@ -518,9 +496,8 @@ unsafe fn write_datagram(c: *mut mg_connection) {
 /// The traffic dump of a connection with `c->is_hexdumping`: a line in
 /// Mongoose's shape, `-- ID LOCAL -> REMOTE BYTES` (`<-` for received
 /// data), then the bytes.
-pub(crate) fn hexdump(c: *const mg_connection, dir: &str, data: &[u8]) {
-    // SAFETY: c is live (callers hold it).
-    let (id, loc, rem) = unsafe { ((*c).id, (*c).loc.to_socket_addr(), (*c).rem.to_socket_addr()) };
+pub(crate) fn hexdump(c: &mg_connection, dir: &str, data: &[u8]) {
+    let (id, loc, rem) = (c.id, c.loc.to_socket_addr(), c.rem.to_socket_addr());
     crate::log::write(format!("-- {id} {loc} {dir} {rem} {}\n", data.len()).as_bytes());
     crate::log::hexdump(data);
 }

@@ -47,6 +47,24 @@ fn sign(o: std::cmp::Ordering) -> i32 {
     o as i32
 }
 
+/// A copy of `src` in C memory (NUL-terminated, for the program to free()),
+/// as `mg_strdup()` makes; `{NULL, 0}` for an empty one. None when out of
+/// memory.
+pub fn dup(src: &[u8]) -> Option<mg_str> {
+    if src.is_empty() {
+        return Some(mg_str::empty());
+    }
+    let size = src.len().checked_add(1)?;
+    // SAFETY: plain C allocation, checked for NULL below.
+    let p = unsafe { libc::calloc(1, size) } as *mut u8;
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: p holds size = len + 1 zeroed bytes; src is distinct memory.
+    unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), p, src.len()) };
+    Some(mg_str { buf: p.cast(), len: src.len() })
+}
+
 /// Case-insensitive comparison in the manner of `strcasecmp`: the difference
 /// between the first pair of (lower-cased) bytes that differ, where the end of
 /// the shorter string counts as a NUL byte.

@@ -13,8 +13,11 @@ use std::os::raw::{c_char, c_long};
 /// value `mg_http_upload` returns, as Mongoose numbers them.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Refusal {
+    /// What `mg_http_upload` returns.
     pub code: c_long,
+    /// The HTTP status of the reply.
     pub status: i32,
+    /// The reply body.
     pub message: String,
 }
 

@@ -171,6 +171,7 @@ unsafe fn on_datagram(c: *mut mg_connection, buf: &[u8]) {
     match h.flags & 0xf800 {
         // SAFETY: c is live.
         0 => unsafe { on_queries(c, buf, h) },
+        // SAFETY: c is live.
         0x8000 => unsafe { on_response(c, buf) },
         _ => {}
     }
@@ -338,8 +339,8 @@ pub fn build_answer(
         push_rr(&mut body, &hostname, MG_DNS_RTYPE_A, &a_data)?;
         (1u16, 0u16)
     } else {
-        // SAFETY: the program's record holds valid views during the event.
         let sd = sd?;
+        // SAFETY: the program's record holds valid views during the event.
         let (svc, txt) = unsafe { (sd.srvcproto.as_bytes(), sd.txt.as_bytes()) };
         let svcname = join(&[svc, b"local"]);
         let instance = join(&[host, svc, b"local"]);
@@ -381,6 +382,7 @@ pub fn build_answer(
 /// MG_EV_MDNS_RESP): the first answer decides its kind; later records count
 /// only when they belong to the same service instance or host.
 #[derive(Default, Debug, PartialEq, Eq)]
+#[allow(missing_docs)] // the fields of struct mg_mdns_resp, as Mongoose fills them
 pub struct Condensed {
     pub kind: u16,
     pub rr: mg_dns_rr,

@@ -85,6 +85,7 @@ pub struct mg_dnssd_record {
 
 /// The header fields, read from the wire.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[allow(missing_docs)] // the six 16-bit header words of RFC 1035 section 4.1.1
 pub struct Header {
     pub id: u16,
     pub flags: u16,
@@ -318,8 +319,11 @@ pub struct Record {
 /// (answers, authority and additional, in order; `an` of them are answers).
 #[derive(Debug, Default)]
 pub struct Message {
+    /// The header.
     pub header: Header,
+    /// The questions.
     pub questions: Vec<Record>,
+    /// Every record after the questions.
     pub records: Vec<Record>,
 }
 
@@ -387,6 +391,7 @@ mod tests {
     #[test]
     fn parses_answer() {
         let a = answer_a(7, b"x.test", [1, 2, 3, 4]);
+        // SAFETY: all-zero is a valid mg_dns_message (numbers and views).
         let mut dm: mg_dns_message = unsafe { std::mem::zeroed() };
         assert!(parse(&a, &mut dm));
         assert!(dm.resolved);
@@ -421,6 +426,7 @@ mod tests {
         let mut a = answer_a(1, b"x.test", [1, 2, 3, 4]);
         a[7] = 200;
         assert!(Message::parse(&a).is_none());
+        // SAFETY: all-zero is a valid mg_dns_message (numbers and views).
         let mut dm: mg_dns_message = unsafe { std::mem::zeroed() };
         assert!(!parse(&a, &mut dm) || dm.resolved);
     }

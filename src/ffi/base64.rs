@@ -3,7 +3,7 @@
 // The doc comment of each entry point is its C contract (it becomes the
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
-use super::{bytes, guard, null_arg};
+use super::{bytes, entry, guard, nonnull, null_arg};
 use crate::base64::{self, Variant};
 use std::os::raw::c_char;
 
@@ -94,7 +94,7 @@ pub unsafe extern "C" fn mg_base64_encode(
     buf: *mut c_char,
     buf_len: usize,
 ) -> usize {
-    guard("mg_base64_encode", 0, || {
+    entry!("mg_base64_encode", || {
         // SAFETY: the caller passes n readable bytes at p and buf_len writable
         // bytes at buf.
         unsafe { encode("mg_base64_encode", Variant::Standard, p, n, buf, buf_len) }
@@ -112,7 +112,7 @@ pub unsafe extern "C" fn mg_base64_decode(
     dst: *mut c_char,
     dst_len: usize,
 ) -> usize {
-    guard("mg_base64_decode", 0, || {
+    entry!("mg_base64_decode", || {
         // SAFETY: the caller passes n readable bytes at src and dst_len
         // writable bytes at dst.
         unsafe { decode("mg_base64_decode", Variant::Standard, src, n, dst, dst_len) }
@@ -128,7 +128,7 @@ pub unsafe extern "C" fn mg_base64url_encode(
     buf: *mut c_char,
     buf_len: usize,
 ) -> usize {
-    guard("mg_base64url_encode", 0, || {
+    entry!("mg_base64url_encode", || {
         // SAFETY: as in mg_base64_encode().
         unsafe { encode("mg_base64url_encode", Variant::Url, p, n, buf, buf_len) }
     })
@@ -142,7 +142,7 @@ pub unsafe extern "C" fn mg_base64url_decode(
     dst: *mut c_char,
     dst_len: usize,
 ) -> usize {
-    guard("mg_base64url_decode", 0, || {
+    entry!("mg_base64url_decode", || {
         // SAFETY: as in mg_base64_decode().
         unsafe { decode("mg_base64url_decode", Variant::Url, src, n, dst, dst_len) }
     })
@@ -154,7 +154,7 @@ pub unsafe extern "C" fn mg_base64url_decode(
 /// progress until mg_base64_final() completes it.
 #[no_mangle]
 pub unsafe extern "C" fn mg_base64_update(input_byte: u8, buf: *mut c_char, len: usize) -> usize {
-    guard("mg_base64_update", len, || {
+    guard!("mg_base64_update", len, || {
         if buf.is_null() {
             null_arg("mg_base64_update", "buf");
             return len;
@@ -170,14 +170,11 @@ pub unsafe extern "C" fn mg_base64_update(input_byte: u8, buf: *mut c_char, len:
 /// padding and a NUL. Returns the final length.
 #[no_mangle]
 pub unsafe extern "C" fn mg_base64_final(buf: *mut c_char, len: usize) -> usize {
-    guard("mg_base64_final", 0, || {
-        if buf.is_null() {
-            null_arg("mg_base64_final", "buf");
-            return 0;
-        }
+    entry!("mg_base64_final", || {
+        nonnull!(buf);
+        let room = len + base64::finish_room(len);
         // SAFETY: the caller provides room for the padded encoding and its
         // NUL, which finish() writes from index len on.
-        let room = len + base64::finish_room(len);
         let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, room) };
         base64::finish(out, len)
     })

@@ -15,7 +15,7 @@ use std::ptr;
 /// more than one question, or more than 512 bytes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_dns_parse(buf: *const u8, len: usize, dm: *mut mg_dns_message) -> bool {
-    guard("mg_dns_parse", false, || {
+    guard!("mg_dns_parse", false, || {
         if dm.is_null() {
             null_arg("mg_dns_parse", "dm");
             return false;
@@ -41,7 +41,7 @@ pub unsafe extern "C" fn mg_dns_parse_rr(
     is_question: bool,
     rr: *mut mg_dns_rr,
 ) -> usize {
-    guard("mg_dns_parse_rr", 0, || {
+    guard!("mg_dns_parse_rr", 0, || {
         if rr.is_null() {
             null_arg("mg_dns_parse_rr", "rr");
             return 0;
@@ -61,7 +61,7 @@ pub unsafe extern "C" fn mg_dns_parse_rr(
 /// ("DNS timeout", "NAME DNS lookup failed"). mg_connect() calls it.
 #[no_mangle]
 pub unsafe extern "C" fn mg_resolve(c: *mut mg_connection, url: *const c_char) {
-    guard("mg_resolve", (), || {
+    guard!("mg_resolve", (), || {
         if c.is_null() {
             return null_arg("mg_resolve", "c");
         }
@@ -79,7 +79,7 @@ pub unsafe extern "C" fn mg_resolve(c: *mut mg_connection, url: *const c_char) {
 /// Stops resolving for `c` (its lookup is forgotten; nothing is sent to it).
 #[no_mangle]
 pub unsafe extern "C" fn mg_resolve_cancel(c: *mut mg_connection) {
-    guard("mg_resolve_cancel", (), || {
+    guard!("mg_resolve_cancel", (), || {
         if c.is_null() {
             return null_arg("mg_resolve_cancel", "c");
         }
@@ -103,7 +103,7 @@ pub unsafe extern "C" fn mg_mdns_listen(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_mdns_listen", ptr::null_mut(), || {
+    guard!("mg_mdns_listen", ptr::null_mut(), || {
         // SAFETY: mgr checked to be initialised.
         unsafe {
             if mgr::state(mgr).is_none() {
@@ -123,7 +123,7 @@ pub unsafe extern "C" fn mg_mdns_query(
     name: *const c_char,
     rtype: c_uint,
 ) -> bool {
-    guard("mg_mdns_query", false, || {
+    guard!("mg_mdns_query", false, || {
         if c.is_null() {
             null_arg("mg_mdns_query", "c");
             return false;
@@ -141,7 +141,7 @@ pub unsafe extern "C" fn mg_mdns_query(
 /// peers changed it.
 #[no_mangle]
 pub unsafe extern "C" fn mg_multicast_restore(c: *mut mg_connection, from: *mut u8) {
-    guard("mg_multicast_restore", (), || {
+    guard!("mg_multicast_restore", (), || {
         if c.is_null() || from.is_null() {
             return null_arg("mg_multicast_restore", if c.is_null() { "c" } else { "from" });
         }

@@ -3,7 +3,7 @@
 // Pointer contracts are stated in each doc comment, which cbindgen copies into
 // mongoose.h for C callers; a Rust-style "# Safety" heading would only clutter it.
 #![allow(clippy::missing_safety_doc)]
-use super::{cstr, guard, mut_ref, null_arg};
+use super::{cstr, entry, mut_ref, null_arg};
 use crate::conn::mg_connection;
 use crate::fmt::ArgSource;
 use crate::log::mg_pfn_t;
@@ -58,8 +58,8 @@ impl VaArgs {
 
 impl ArgSource for VaArgs {
     fn int(&mut self) -> i32 {
-        // SAFETY (all reads below): `ap` is valid and the next argument has
-        // the type read, per the contract of `VaArgs::new`.
+        // SAFETY: `ap` is valid and the next argument has the type read,
+        // per the contract of `VaArgs::new` (as in every read below).
         unsafe { mgshim_va_int(self.ap) }
     }
     fn uint(&mut self) -> u32 {
@@ -220,7 +220,7 @@ pub unsafe extern "C" fn mg_vxprintf(
     fmt: *const c_char,
     ap: *mut va_list,
 ) -> usize {
-    guard("mg_vxprintf", 0, || {
+    entry!("mg_vxprintf", || {
         let Some(f) = r#fn else {
             null_arg("mg_vxprintf", "fn");
             return 0;
@@ -242,7 +242,7 @@ pub unsafe extern "C" fn mg_vsnprintf(
     fmt: *const c_char,
     ap: *mut va_list,
 ) -> usize {
-    guard("mg_vsnprintf", 0, || {
+    entry!("mg_vsnprintf", || {
         let dst: &mut [u8] = if buf.is_null() {
             if len > 0 {
                 null_arg("mg_vsnprintf", "buf");
@@ -273,7 +273,7 @@ pub unsafe extern "C" fn mg_vsnprintf(
 /// Returns NULL when out of memory.
 #[no_mangle]
 pub unsafe extern "C" fn mg_vmprintf(fmt: *const c_char, ap: *mut va_list) -> *mut c_char {
-    guard("mg_vmprintf", std::ptr::null_mut(), || {
+    entry!("mg_vmprintf", || {
         let to_c = |v: &[u8]| {
             // SAFETY: plain C allocation, checked for NULL; v.len() + 1 bytes
             // are written, the last one the terminating NUL.
@@ -301,7 +301,7 @@ pub unsafe extern "C" fn mg_vprintf(
     fmt: *const c_char,
     ap: *mut va_list,
 ) -> usize {
-    guard("mg_vprintf", 0, || {
+    entry!("mg_vprintf", || {
         // SAFETY: NULL or a live connection owned by the calling program.
         let Some(c) = (unsafe { mut_ref("mg_vprintf", "c", c) }) else {
             return 0;
@@ -326,7 +326,7 @@ pub unsafe extern "C" fn mg_vprintf(
 /// cbindgen:ignore
 #[no_mangle]
 pub unsafe extern "C" fn mgrs_vlog(fmt: *const c_char, ap: *mut va_list) {
-    guard("mg_log", (), || {
+    entry!("mg_log", || {
         // SAFETY: fmt and ap come from the C caller, which vouches for them.
         let v = unsafe { format_c_vec("mg_log", fmt, ap) };
         let mut line = v.unwrap_or_default();
@@ -340,7 +340,7 @@ pub unsafe extern "C" fn mgrs_vlog(fmt: *const c_char, ap: *mut va_list) {
 /// cbindgen:ignore
 #[no_mangle]
 pub unsafe extern "C" fn mgrs_verror(c: *mut mg_connection, fmt: *const c_char, ap: *mut va_list) {
-    guard("mg_error", (), || {
+    entry!("mg_error", || {
         // SAFETY: fmt and ap come from the C caller, which vouches for them.
         let msg = unsafe { format_c_vec("mg_error", fmt, ap) }.unwrap_or_default();
         if c.is_null() {
@@ -358,7 +358,7 @@ pub unsafe extern "C" fn mgrs_verror(c: *mut mg_connection, fmt: *const c_char, 
 /// data NUL-terminated. Characters are dropped when memory runs out.
 #[no_mangle]
 pub unsafe extern "C" fn mg_pfn_iobuf(ch: c_char, param: *mut c_void) {
-    guard("mg_pfn_iobuf", (), || {
+    entry!("mg_pfn_iobuf", || {
         // SAFETY: NULL or the program's iobuf, as documented.
         let Some(io) =
             (unsafe { mut_ref("mg_pfn_iobuf", "param", param as *mut crate::iobuf::mg_iobuf) })
@@ -378,7 +378,7 @@ pub unsafe extern "C" fn mg_pfn_iobuf(ch: c_char, param: *mut c_void) {
 #[no_mangle]
 pub extern "C" fn mg_pfn_stdout(ch: c_char, param: *mut c_void) {
     let _ = param;
-    guard("mg_pfn_stdout", (), || {
+    entry!("mg_pfn_stdout", || {
         // SAFETY: putchar() on the C library's stdout.
         unsafe { libc::putchar(ch as u8 as c_int) };
     })

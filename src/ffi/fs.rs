@@ -1,5 +1,5 @@
 //! Filesystem entry points: mg_fs_open/close/ls and the whole-file helpers.
-use super::{cstr, guard, null_arg};
+use super::{cstr, entry, null_arg};
 use crate::fs::{mg_fd, mg_fs, Fs, MG_FS_READ};
 use crate::str::mg_str;
 use std::os::raw::{c_char, c_int, c_void};
@@ -23,7 +23,7 @@ pub unsafe extern "C" fn mg_fs_open(
     path: *const c_char,
     flags: c_int,
 ) -> *mut mg_fd {
-    guard("mg_fs_open", ptr::null_mut(), || {
+    entry!("mg_fs_open", || {
         let Some(f) = fs_arg("mg_fs_open", fs) else { return ptr::null_mut() };
         // SAFETY: path is NULL or a C string.
         let Some(path) = (unsafe { cstr("mg_fs_open", "path", path) }) else {
@@ -45,7 +45,7 @@ pub unsafe extern "C" fn mg_fs_open(
 /// Closes a file opened by mg_fs_open() and frees `fd`. NULL is ignored.
 #[no_mangle]
 pub unsafe extern "C" fn mg_fs_close(fd: *mut mg_fd) {
-    guard("mg_fs_close", (), || {
+    entry!("mg_fs_close", || {
         if fd.is_null() {
             return;
         }
@@ -71,7 +71,7 @@ pub unsafe extern "C" fn mg_fs_ls(
     buf: *mut c_char,
     len: usize,
 ) -> bool {
-    guard("mg_fs_ls", false, || {
+    entry!("mg_fs_ls", || {
         let Some(f) = fs_arg("mg_fs_ls", fs) else { return false };
         if buf.is_null() || len == 0 {
             null_arg("mg_fs_ls", "buf");
@@ -110,7 +110,7 @@ pub unsafe extern "C" fn mg_fs_ls(
 /// release it with mg_free(). `{NULL, 0}` on error.
 #[no_mangle]
 pub unsafe extern "C" fn mg_file_read(fs: *mut mg_fs, path: *const c_char) -> mg_str {
-    guard("mg_file_read", mg_str::empty(), || {
+    entry!("mg_file_read", || {
         let Some(f) = fs_arg("mg_file_read", fs) else { return mg_str::empty() };
         // SAFETY: path is NULL or a C string.
         let Some(path) = (unsafe { cstr("mg_file_read", "path", path) }) else {
@@ -152,7 +152,7 @@ pub unsafe extern "C" fn mg_file_write(
     buf: *const c_void,
     len: usize,
 ) -> bool {
-    guard("mg_file_write", false, || {
+    entry!("mg_file_write", || {
         let Some(f) = fs_arg("mg_file_write", fs) else { return false };
         // SAFETY: path is a C string; buf holds len bytes.
         unsafe {
@@ -174,7 +174,7 @@ pub unsafe extern "C" fn mgrs_file_vprintf(
     fmt: *const c_char,
     ap: *mut super::fmt::va_list,
 ) -> bool {
-    guard("mg_file_printf", false, || {
+    entry!("mg_file_printf", || {
         let Some(f) = fs_arg("mg_file_printf", fs) else { return false };
         // SAFETY: path, fmt and ap from the C caller.
         unsafe {

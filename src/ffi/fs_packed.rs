@@ -1,6 +1,6 @@
 //! Packed filesystem entry points; the table itself (`mg_fs_packed`) and the
 //! lookups are in `crate::fs_packed`.
-use super::{cstr, guard};
+use super::{cstr, entry};
 use crate::fs_packed::{set_stat, table_entry, table_path};
 use crate::str::mg_str;
 use std::ffi::CStr;
@@ -12,7 +12,7 @@ use std::ptr;
 /// no such file.
 #[no_mangle]
 pub unsafe extern "C" fn mg_unpacked(path: *const c_char) -> mg_str {
-    guard("mg_unpacked", mg_str::empty(), || {
+    entry!("mg_unpacked", || {
         // SAFETY: path is NULL or a C string.
         if unsafe { cstr("mg_unpacked", "path", path) }.is_none() {
             return mg_str::empty();
@@ -31,7 +31,7 @@ pub unsafe extern "C" fn mgrs_mem_unpack(
     size: *mut usize,
     mtime: *mut libc::time_t,
 ) -> *const c_char {
-    guard("mg_unpack", ptr::null(), || {
+    entry!("mg_unpack", || {
         if path.is_null() {
             return ptr::null();
         }
@@ -50,5 +50,5 @@ pub unsafe extern "C" fn mgrs_mem_unpack(
 /// cbindgen:ignore
 #[no_mangle]
 pub extern "C" fn mgrs_mem_unlist(no: usize) -> *const c_char {
-    guard("mg_unlist", ptr::null(), || table_path(no).unwrap_or(ptr::null()))
+    entry!("mg_unlist", || table_path(no).unwrap_or(ptr::null()))
 }

@@ -3,7 +3,7 @@
 // The doc comment of each entry point is its C contract (it becomes the
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
-use super::{bytes, guard, mut_ref, null_arg};
+use super::{bytes, entry, guard, mut_ref, null_arg};
 use crate::hash::{self, mg_md5_ctx, mg_sha1_ctx, mg_sha256_ctx, mg_sha384_ctx};
 use std::os::raw::c_char;
 
@@ -43,7 +43,7 @@ unsafe fn update_with<T>(
 /// Starts an MD5 computation in c.
 #[no_mangle]
 pub unsafe extern "C" fn mg_md5_init(c: *mut mg_md5_ctx) {
-    guard("mg_md5_init", (), || {
+    entry!("mg_md5_init", || {
         // SAFETY: NULL or the caller's context.
         if let Some(c) = unsafe { mut_ref("mg_md5_init", "c", c) } {
             *c = mg_md5_ctx::new();
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn mg_md5_init(c: *mut mg_md5_ctx) {
 /// Adds the len bytes at data to the MD5 computation in c.
 #[no_mangle]
 pub unsafe extern "C" fn mg_md5_update(c: *mut mg_md5_ctx, data: *const u8, len: usize) {
-    guard("mg_md5_update", (), || {
+    entry!("mg_md5_update", || {
         // SAFETY: the caller's context and len readable bytes at data.
         unsafe { update_with("mg_md5_update", c, data, len, mg_md5_ctx::update) }
     })
@@ -64,9 +64,10 @@ pub unsafe extern "C" fn mg_md5_update(c: *mut mg_md5_ctx, data: *const u8, len:
 /// again with mg_md5_init() to reuse c.
 #[no_mangle]
 pub unsafe extern "C" fn mg_md5_final(c: *mut mg_md5_ctx, digest: *mut u8) {
-    guard("mg_md5_final", (), || {
+    entry!("mg_md5_final", || {
         // SAFETY: NULL or the caller's context; digest has 16 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_md5_final", "c", c) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_md5_final", digest, c.finish()) };
         }
     })
@@ -75,7 +76,7 @@ pub unsafe extern "C" fn mg_md5_final(c: *mut mg_md5_ctx, digest: *mut u8) {
 /// Starts a SHA-1 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha1_init(ctx: *mut mg_sha1_ctx) {
-    guard("mg_sha1_init", (), || {
+    entry!("mg_sha1_init", || {
         // SAFETY: NULL or the caller's context.
         if let Some(c) = unsafe { mut_ref("mg_sha1_init", "ctx", ctx) } {
             *c = mg_sha1_ctx::new();
@@ -86,7 +87,7 @@ pub unsafe extern "C" fn mg_sha1_init(ctx: *mut mg_sha1_ctx) {
 /// Adds the len bytes at data to the SHA-1 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha1_update(ctx: *mut mg_sha1_ctx, data: *const u8, len: usize) {
-    guard("mg_sha1_update", (), || {
+    entry!("mg_sha1_update", || {
         // SAFETY: the caller's context and len readable bytes at data.
         unsafe { update_with("mg_sha1_update", ctx, data, len, mg_sha1_ctx::update) }
     })
@@ -95,9 +96,10 @@ pub unsafe extern "C" fn mg_sha1_update(ctx: *mut mg_sha1_ctx, data: *const u8, 
 /// Writes the 20-byte SHA-1 digest of everything added to ctx into digest.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha1_final(digest: *mut u8, ctx: *mut mg_sha1_ctx) {
-    guard("mg_sha1_final", (), || {
+    entry!("mg_sha1_final", || {
         // SAFETY: NULL or the caller's context; digest has 20 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha1_final", "ctx", ctx) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha1_final", digest, c.finish()) };
         }
     })
@@ -106,7 +108,7 @@ pub unsafe extern "C" fn mg_sha1_final(digest: *mut u8, ctx: *mut mg_sha1_ctx) {
 /// Starts a SHA-256 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha256_init(ctx: *mut mg_sha256_ctx) {
-    guard("mg_sha256_init", (), || {
+    entry!("mg_sha256_init", || {
         // SAFETY: NULL or the caller's context.
         if let Some(c) = unsafe { mut_ref("mg_sha256_init", "ctx", ctx) } {
             *c = mg_sha256_ctx::new();
@@ -117,7 +119,7 @@ pub unsafe extern "C" fn mg_sha256_init(ctx: *mut mg_sha256_ctx) {
 /// Adds the len bytes at data to the SHA-256 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha256_update(ctx: *mut mg_sha256_ctx, data: *const u8, len: usize) {
-    guard("mg_sha256_update", (), || {
+    entry!("mg_sha256_update", || {
         // SAFETY: the caller's context and len readable bytes at data.
         unsafe { update_with("mg_sha256_update", ctx, data, len, mg_sha256_ctx::update) }
     })
@@ -126,9 +128,10 @@ pub unsafe extern "C" fn mg_sha256_update(ctx: *mut mg_sha256_ctx, data: *const 
 /// Writes the 32-byte SHA-256 digest of everything added to ctx into digest.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha256_final(digest: *mut u8, ctx: *mut mg_sha256_ctx) {
-    guard("mg_sha256_final", (), || {
+    entry!("mg_sha256_final", || {
         // SAFETY: NULL or the caller's context; digest has 32 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha256_final", "ctx", ctx) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha256_final", digest, c.finish()) };
         }
     })
@@ -137,9 +140,10 @@ pub unsafe extern "C" fn mg_sha256_final(digest: *mut u8, ctx: *mut mg_sha256_ct
 /// Writes the SHA-256 digest of the datasz bytes at data into dst[32].
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha256(dst: *mut u8, data: *mut u8, datasz: usize) {
-    guard("mg_sha256", (), || {
+    entry!("mg_sha256", || {
         // SAFETY: datasz readable bytes at data; 32 writable bytes at dst.
         if let Some(d) = unsafe { bytes("mg_sha256", "data", data, datasz) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha256", dst, hash::sha256(d)) };
         }
     })
@@ -155,7 +159,7 @@ pub unsafe extern "C" fn mg_hmac_sha256(
     data: *mut u8,
     datasz: usize,
 ) {
-    guard("mg_hmac_sha256", (), || {
+    entry!("mg_hmac_sha256", || {
         const F: &str = "mg_hmac_sha256";
         // SAFETY: keysz and datasz readable bytes at key and data.
         let (Some(k), Some(d)) =
@@ -171,7 +175,7 @@ pub unsafe extern "C" fn mg_hmac_sha256(
 /// Starts a SHA-384 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha384_init(ctx: *mut mg_sha384_ctx) {
-    guard("mg_sha384_init", (), || {
+    entry!("mg_sha384_init", || {
         // SAFETY: NULL or the caller's context.
         if let Some(c) = unsafe { mut_ref("mg_sha384_init", "ctx", ctx) } {
             *c = mg_sha384_ctx::new();
@@ -182,7 +186,7 @@ pub unsafe extern "C" fn mg_sha384_init(ctx: *mut mg_sha384_ctx) {
 /// Adds the len bytes at data to the SHA-384 computation in ctx.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha384_update(ctx: *mut mg_sha384_ctx, data: *const u8, len: usize) {
-    guard("mg_sha384_update", (), || {
+    entry!("mg_sha384_update", || {
         // SAFETY: the caller's context and len readable bytes at data.
         unsafe { update_with("mg_sha384_update", ctx, data, len, mg_sha384_ctx::update) }
     })
@@ -191,9 +195,10 @@ pub unsafe extern "C" fn mg_sha384_update(ctx: *mut mg_sha384_ctx, data: *const 
 /// Writes the 48-byte SHA-384 digest of everything added to ctx into digest.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha384_final(digest: *mut u8, ctx: *mut mg_sha384_ctx) {
-    guard("mg_sha384_final", (), || {
+    entry!("mg_sha384_final", || {
         // SAFETY: NULL or the caller's context; digest has 48 writable bytes.
         if let Some(c) = unsafe { mut_ref("mg_sha384_final", "ctx", ctx) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha384_final", digest, c.finish()) };
         }
     })
@@ -202,9 +207,10 @@ pub unsafe extern "C" fn mg_sha384_final(digest: *mut u8, ctx: *mut mg_sha384_ct
 /// Writes the SHA-384 digest of the datasz bytes at data into dst[48].
 #[no_mangle]
 pub unsafe extern "C" fn mg_sha384(dst: *mut u8, data: *mut u8, datasz: usize) {
-    guard("mg_sha384", (), || {
+    entry!("mg_sha384", || {
         // SAFETY: datasz readable bytes at data; 48 writable bytes at dst.
         if let Some(d) = unsafe { bytes("mg_sha384", "data", data, datasz) } {
+            // SAFETY: the digest buffer is writable, as above.
             unsafe { put_digest("mg_sha384", dst, hash::sha384(d)) };
         }
     })
@@ -215,7 +221,7 @@ pub unsafe extern "C" fn mg_sha384(dst: *mut u8, data: *mut u8, datasz: usize) {
 /// over more data. A NULL buf with len > 0 is logged and crc is returned.
 #[no_mangle]
 pub unsafe extern "C" fn mg_crc16(crc: u16, buf: *const c_char, len: usize) -> u16 {
-    guard("mg_crc16", crc, || {
+    guard!("mg_crc16", crc, || {
         // SAFETY: NULL or len readable bytes from the caller.
         match unsafe { bytes("mg_crc16", "buf", buf as *const u8, len) } {
             Some(data) => hash::crc16(crc, data),

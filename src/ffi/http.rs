@@ -1,5 +1,5 @@
 //! HTTP entry points.
-use super::{bytes, conn_arg, cstr, guard, null_arg};
+use super::{bytes, conn_arg, cstr, entry, guard, nonnull, null_arg};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::http::{self, mg_http_message};
 use crate::mgr::mg_mgr;
@@ -25,7 +25,7 @@ pub unsafe extern "C" fn mg_http_listen(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_http_listen", ptr::null_mut(), || {
+    entry!("mg_http_listen", || {
         // SAFETY: arguments checked.
         unsafe {
             let Some(url) = super::net::mgr_and_url("mg_http_listen", mgr, url) else {
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn mg_http_listen(
 /// cannot be listened on.
 #[no_mangle]
 pub unsafe extern "C" fn mg_hello(url: *const c_char) {
-    guard("mg_hello", (), || {
+    entry!("mg_hello", || {
         // SAFETY: url is a C string per the API (NULL-checked).
         let Some(url) = (unsafe { super::cstr("mg_hello", "url", url) }) else { return };
         match std::str::from_utf8(url) {
@@ -61,7 +61,7 @@ pub unsafe extern "C" fn mg_http_connect(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_http_connect", ptr::null_mut(), || {
+    entry!("mg_http_connect", || {
         // SAFETY: arguments checked.
         unsafe {
             let Some(url) = super::net::mgr_and_url("mg_http_connect", mgr, url) else {
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn mg_http_parse(
     len: usize,
     hm: *mut mg_http_message,
 ) -> c_int {
-    guard("mg_http_parse", -1, || {
+    guard!("mg_http_parse", -1, || {
         if hm.is_null() {
             null_arg("mg_http_parse", "hm");
             return -1;
@@ -108,7 +108,7 @@ pub unsafe extern "C" fn mg_http_parse(
 /// the headers), 0 when incomplete, -1 when it holds bytes no head may hold.
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_get_request_len(buf: *const u8, buf_len: usize) -> c_int {
-    guard("mg_http_get_request_len", -1, || {
+    guard!("mg_http_get_request_len", -1, || {
         // SAFETY: buf holds buf_len bytes per the API.
         let Some(b) = (unsafe { bytes("mg_http_get_request_len", "buf", buf, buf_len) }) else {
             return -1;
@@ -133,11 +133,8 @@ pub unsafe extern "C" fn mg_http_get_request_len(buf: *const u8, buf_len: usize)
 /// The status code of a parsed response (from `hm->uri`), or 0.
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_status(hm: *const mg_http_message) -> c_int {
-    guard("mg_http_status", 0, || {
-        if hm.is_null() {
-            null_arg("mg_http_status", "hm");
-            return 0;
-        }
+    entry!("mg_http_status", || {
+        nonnull!(hm);
         // SAFETY: hm points to a parsed message whose strings are alive.
         let uri = unsafe { (*hm).uri.as_bytes() };
         std::str::from_utf8(uri).ok().and_then(|s| s.parse().ok()).unwrap_or(0)
@@ -150,11 +147,8 @@ pub unsafe extern "C" fn mg_http_get_header(
     hm: *mut mg_http_message,
     name: *const c_char,
 ) -> *mut mg_str {
-    guard("mg_http_get_header", ptr::null_mut(), || {
-        if hm.is_null() {
-            null_arg("mg_http_get_header", "hm");
-            return ptr::null_mut();
-        }
+    entry!("mg_http_get_header", || {
+        nonnull!(hm);
         // SAFETY: hm is a parsed message; name a C string.
         unsafe {
             let Some(name) = cstr("mg_http_get_header", "name", name) else {
@@ -181,7 +175,7 @@ pub unsafe extern "C" fn mg_http_write_chunk(
     buf: *const c_char,
     len: usize,
 ) {
-    guard("mg_http_write_chunk", (), || {
+    entry!("mg_http_write_chunk", || {
         let c = &mut conn_arg!(c);
         // SAFETY: live connection; buf holds len bytes.
         unsafe {
@@ -201,7 +195,7 @@ pub unsafe extern "C" fn mgrs_http_vreply(
     fmt: *const c_char,
     ap: *mut super::fmt::va_list,
 ) {
-    guard("mg_http_reply", (), || {
+    entry!("mg_http_reply", || {
         let c = &mut conn_arg!(c);
         // SAFETY: live connection; strings and ap from the C caller.
         unsafe {
@@ -224,7 +218,7 @@ pub unsafe extern "C" fn mgrs_http_vprintf_chunk(
     fmt: *const c_char,
     ap: *mut super::fmt::va_list,
 ) {
-    guard("mg_http_printf_chunk", (), || {
+    entry!("mg_http_printf_chunk", || {
         let c = &mut conn_arg!(c);
         // SAFETY: live connection; fmt and ap from the C caller.
         unsafe {
@@ -251,7 +245,7 @@ pub unsafe extern "C" fn mg_mgr_set_http_timeouts(
     idle_ms: u64,
     body_ms: u64,
 ) {
-    guard("mg_mgr_set_http_timeouts", (), || {
+    guard!("mg_mgr_set_http_timeouts", (), || {
         // SAFETY: NULL or an initialised manager from the caller.
         match unsafe { crate::mgr::state(mgr) } {
             Some(st) => st.http_timeouts = http::HttpTimeouts { head_ms, idle_ms, body_ms },
@@ -271,7 +265,7 @@ pub unsafe extern "C" fn mg_http_set_timeouts(
     idle_ms: u64,
     body_ms: u64,
 ) -> bool {
-    guard("mg_http_set_timeouts", false, || {
+    guard!("mg_http_set_timeouts", false, || {
         // SAFETY: NULL or a live connection from the caller.
         let Some(mut c) = (unsafe { crate::conn::Conn::from_raw(c) }) else {
             null_arg("mg_http_set_timeouts", "c");

@@ -1,6 +1,6 @@
 //! HTTP helper entry points: variables, header parameters, URL encoding and
 //! credentials. The work is done by `crate::http_util` on slices.
-use super::{bytes, cstr, cstr_or_empty, guard, null_arg};
+use super::{bytes, cstr, cstr_or_empty, entry, guard, nonnull, null_arg};
 use crate::conn::mg_connection;
 use crate::http::mg_http_message;
 use crate::http_util::{self, VAR_BAD_DEST, VAR_BAD_SOURCE};
@@ -42,7 +42,7 @@ fn put_cstr(buf: &mut [u8], v: &[u8]) {
 /// parameter (an empty value gives a non-NULL `buf` with `len` 0).
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_get_header_var(s: mg_str, v: mg_str) -> mg_str {
-    guard("mg_http_get_header_var", mg_str::empty(), || {
+    entry!("mg_http_get_header_var", || {
         // SAFETY: both views describe readable memory per the API.
         let (s, v) = unsafe { (s.as_bytes(), v.as_bytes()) };
         http_util::header_var(s, v).map_or(mg_str::empty(), mg_str::from_bytes)
@@ -55,7 +55,7 @@ pub unsafe extern "C" fn mg_http_get_header_var(s: mg_str, v: mg_str) -> mg_str 
 /// the variable is absent. Decode it with mg_url_decode().
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_var(buf: mg_str, name: mg_str) -> mg_str {
-    guard("mg_http_var", mg_str::empty(), || {
+    entry!("mg_http_var", || {
         // SAFETY: both views describe readable memory per the API.
         let (buf, name) = unsafe { (buf.as_bytes(), name.as_bytes()) };
         http_util::var(buf, name).map_or(mg_str::empty(), mg_str::from_bytes)
@@ -76,7 +76,7 @@ pub unsafe extern "C" fn mg_http_get_var(
     dst_len: usize,
 ) -> c_int {
     const F: &str = "mg_http_get_var";
-    guard(F, VAR_BAD_SOURCE, || {
+    guard!(F, VAR_BAD_SOURCE, || {
         if dst.is_null() {
             null_arg(F, "dst");
             return VAR_BAD_DEST;
@@ -111,7 +111,7 @@ pub unsafe extern "C" fn mg_url_decode(
     form: c_int,
 ) -> c_int {
     const F: &str = "mg_url_decode";
-    guard(F, -1, || {
+    guard!(F, -1, || {
         // SAFETY: s holds n bytes and to holds to_len bytes per the API.
         unsafe {
             let Some(src) = bytes(F, "s", s.cast(), n) else { return -1 };
@@ -135,7 +135,7 @@ pub unsafe extern "C" fn mg_url_encode(
     len: usize,
 ) -> usize {
     const F: &str = "mg_url_encode";
-    guard(F, 0, || {
+    entry!(F, || {
         // SAFETY: s holds n bytes and buf holds len bytes per the API.
         unsafe {
             let Some(src) = bytes(F, "s", s.cast(), n) else { return 0 };
@@ -160,7 +160,7 @@ pub unsafe extern "C" fn mg_http_creds(
     passlen: usize,
 ) {
     const F: &str = "mg_http_creds";
-    guard(F, (), || {
+    entry!(F, || {
         // SAFETY: the buffers hold their lengths; hm is NULL or a parsed
         // message whose strings are alive.
         unsafe {
@@ -168,9 +168,7 @@ pub unsafe extern "C" fn mg_http_creds(
             let Some(pass) = out_buf(F, "pass", pass, passlen) else { return };
             put_cstr(user, b"");
             put_cstr(pass, b"");
-            if hm.is_null() {
-                return null_arg(F, "hm");
-            }
+            nonnull!(hm);
             let (u, p) = http_util::creds(&*hm);
             put_cstr(user, &u);
             put_cstr(pass, &p);
@@ -188,10 +186,8 @@ pub unsafe extern "C" fn mg_http_bauth(
     pass: *const c_char,
 ) {
     const F: &str = "mg_http_bauth";
-    guard(F, (), || {
-        if c.is_null() {
-            return null_arg(F, "c");
-        }
+    entry!(F, || {
+        nonnull!(c);
         // SAFETY: c is a connection (possibly a zeroed one outside any
         // manager: only c->send is touched); strings are NULL or C strings.
         unsafe {

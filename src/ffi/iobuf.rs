@@ -3,7 +3,7 @@
 // The doc comment of each entry point is its C contract (it becomes the
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
-use super::{guard, mut_ref};
+use super::{entry, mut_ref};
 use crate::iobuf::mg_iobuf;
 use std::os::raw::c_void;
 
@@ -12,7 +12,7 @@ use std::os::raw::c_void;
 /// io held before is not freed. Returns false on allocation failure.
 #[no_mangle]
 pub unsafe extern "C" fn mg_iobuf_init(io: *mut mg_iobuf, size: usize, align: usize) -> bool {
-    guard("mg_iobuf_init", false, || {
+    entry!("mg_iobuf_init", || {
         // SAFETY: NULL or a writable mg_iobuf from the caller.
         let Some(io) = (unsafe { mut_ref("mg_iobuf_init", "io", io) }) else {
             return false;
@@ -27,7 +27,7 @@ pub unsafe extern "C" fn mg_iobuf_init(io: *mut mg_iobuf, size: usize, align: us
 /// Returns false on allocation failure, leaving io unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn mg_iobuf_resize(io: *mut mg_iobuf, new_size: usize) -> bool {
-    guard("mg_iobuf_resize", false, || {
+    entry!("mg_iobuf_resize", || {
         // SAFETY: NULL or a valid mg_iobuf from the caller.
         unsafe { mut_ref("mg_iobuf_resize", "io", io) }.is_some_and(|io| io.resize(new_size))
     })
@@ -37,7 +37,7 @@ pub unsafe extern "C" fn mg_iobuf_resize(io: *mut mg_iobuf, new_size: usize) -> 
 /// io->len 0 (io->align is kept).
 #[no_mangle]
 pub unsafe extern "C" fn mg_iobuf_free(io: *mut mg_iobuf) {
-    guard("mg_iobuf_free", (), || {
+    entry!("mg_iobuf_free", || {
         // SAFETY: NULL or a valid mg_iobuf from the caller.
         if let Some(io) = unsafe { mut_ref("mg_iobuf_free", "io", io) } {
             io.free();
@@ -58,7 +58,7 @@ pub unsafe extern "C" fn mg_iobuf_add(
     buf: *const c_void,
     len: usize,
 ) -> usize {
-    guard("mg_iobuf_add", 0, || {
+    entry!("mg_iobuf_add", || {
         // SAFETY: NULL or a valid mg_iobuf from the caller.
         let Some(io) = (unsafe { mut_ref("mg_iobuf_add", "io", io) }) else {
             return 0;
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn mg_iobuf_add(
 /// later data down and zeroing the freed tail. Returns the bytes removed.
 #[no_mangle]
 pub unsafe extern "C" fn mg_iobuf_del(io: *mut mg_iobuf, ofs: usize, len: usize) -> usize {
-    guard("mg_iobuf_del", 0, || {
+    entry!("mg_iobuf_del", || {
         // SAFETY: NULL or a valid mg_iobuf from the caller.
         unsafe { mut_ref("mg_iobuf_del", "io", io) }.map_or(0, |io| io.del(ofs, len))
     })

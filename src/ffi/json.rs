@@ -4,7 +4,7 @@
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
 use super::str::{str_arg, sub};
-use super::{cstr, guard, null_arg};
+use super::{cstr, entry, guard, nonnull};
 use crate::json::{self, JsonError};
 use crate::str::mg_str;
 use std::os::raw::{c_char, c_int, c_long};
@@ -64,7 +64,7 @@ pub unsafe extern "C" fn mg_json_get(
     path: *const c_char,
     toklen: *mut c_int,
 ) -> c_int {
-    guard("mg_json_get", json::MG_JSON_INVALID, || {
+    guard!("mg_json_get", json::MG_JSON_INVALID, || {
         // SAFETY: the caller passes a valid view and a C string.
         let result = match unsafe { args("mg_json_get", json, path) } {
             Some((doc, path)) => json::get(doc, path),
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn mg_json_get(
 /// json; {NULL, 0} if there is none. Strings keep their quotes and escapes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_tok(json: mg_str, path: *const c_char) -> mg_str {
-    guard("mg_json_get_tok", mg_str::empty(), || {
+    entry!("mg_json_get_tok", || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_tok", json, path) }) else {
             return mg_str::empty();
@@ -103,7 +103,7 @@ pub unsafe extern "C" fn mg_json_get_tok(json: mg_str, path: *const c_char) -> m
 /// is no number there. Numbers beyond the range of double give +/-HUGE_VAL.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_num(json: mg_str, path: *const c_char, v: *mut f64) -> bool {
-    guard("mg_json_get_num", false, || {
+    entry!("mg_json_get_num", || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_num", json, path) }) else {
             return false;
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn mg_json_get_num(json: mg_str, path: *const c_char, v: *
 /// Returns false if there is no boolean there.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_bool(json: mg_str, path: *const c_char, v: *mut bool) -> bool {
-    guard("mg_json_get_bool", false, || {
+    entry!("mg_json_get_bool", || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_bool", json, path) }) else {
             return false;
@@ -143,7 +143,7 @@ pub unsafe extern "C" fn mg_json_get_long(
     path: *const c_char,
     dflt: c_long,
 ) -> c_long {
-    guard("mg_json_get_long", dflt, || {
+    guard!("mg_json_get_long", dflt, || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_long", json, path) }) else {
             return dflt;
@@ -157,7 +157,7 @@ pub unsafe extern "C" fn mg_json_get_long(
 /// is no string there.
 #[no_mangle]
 pub unsafe extern "C" fn mg_json_get_str(json: mg_str, path: *const c_char) -> *mut c_char {
-    guard("mg_json_get_str", std::ptr::null_mut(), || {
+    entry!("mg_json_get_str", || {
         // SAFETY: the caller passes a valid view and a C string.
         let Some((doc, path)) = (unsafe { args("mg_json_get_str", json, path) }) else {
             return std::ptr::null_mut();
@@ -196,7 +196,7 @@ pub unsafe extern "C" fn mg_json_get_hex(
     path: *const c_char,
     len: *mut c_int,
 ) -> *mut c_char {
-    guard("mg_json_get_hex", std::ptr::null_mut(), || {
+    entry!("mg_json_get_hex", || {
         // SAFETY: the caller passes a valid view and a C string.
         let data = unsafe { args("mg_json_get_hex", json, path) }
             .and_then(|(doc, path)| json::get_hex(doc, path));
@@ -214,7 +214,7 @@ pub unsafe extern "C" fn mg_json_get_b64(
     path: *const c_char,
     len: *mut c_int,
 ) -> *mut c_char {
-    guard("mg_json_get_b64", std::ptr::null_mut(), || {
+    entry!("mg_json_get_b64", || {
         // SAFETY: the caller passes a valid view and a C string.
         let data = unsafe { args("mg_json_get_b64", json, path) }
             .and_then(|(doc, path)| json::get_b64(doc, path));
@@ -233,11 +233,8 @@ pub unsafe extern "C" fn mg_json_unescape(
     buf: *mut c_char,
     len: usize,
 ) -> usize {
-    guard("mg_json_unescape", 0, || {
-        if buf.is_null() {
-            null_arg("mg_json_unescape", "buf");
-            return 0;
-        }
+    entry!("mg_json_unescape", || {
+        nonnull!(buf);
         // SAFETY: the caller provides len writable bytes at buf.
         let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, len) };
         // SAFETY: the caller passes a valid view and a C string.
@@ -275,7 +272,7 @@ pub unsafe extern "C" fn mg_json_next(
     key: *mut mg_str,
     val: *mut mg_str,
 ) -> usize {
-    guard("mg_json_next", 0, || {
+    entry!("mg_json_next", || {
         // SAFETY: the caller passes a valid view.
         let Some(doc) = (unsafe { str_arg("mg_json_next", "obj", obj) }) else {
             return 0;

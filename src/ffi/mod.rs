@@ -21,7 +21,6 @@ pub mod log;
 pub mod mqtt;
 pub mod multipart;
 pub mod net;
-pub mod panic;
 pub mod print;
 pub mod queue;
 pub mod rpc;
@@ -38,16 +37,35 @@ pub mod ws;
 use std::ffi::CStr;
 use std::os::raw::c_char;
 
-pub(crate) use panic::{entry, guard};
+/// Runs an entry point's body inside the panic guard
+/// ([`crate::panic::entry`], or [`crate::panic::guard`] with a fallback
+/// given), naming the C function `$func` for the log line and, as the
+/// constant `FUNC`, for the NULL-check macros in the body. No runtime cost.
+macro_rules! entry {
+    ($func:expr, $body:expr) => {{
+        const FUNC: &str = $func;
+        $crate::panic::entry(FUNC, $body)
+    }};
+}
+pub(crate) use entry;
 
-/// Returns the return type's fallback from the enclosing entry point's
-/// body (after logging `NAME is NULL` with the C function's name) when the
-/// pointer argument `$p` is NULL.
+/// [`entry!`] with a given fallback instead of the return type's.
+macro_rules! guard {
+    ($func:expr, $fallback:expr, $body:expr) => {{
+        const FUNC: &str = $func;
+        $crate::panic::guard(FUNC, $fallback, $body)
+    }};
+}
+pub(crate) use guard;
+
+/// Returns the return type's fallback from the enclosing `entry!`/`guard!`
+/// body (after logging `FUNC: p is NULL`) when the pointer argument `$p` is
+/// NULL.
 macro_rules! nonnull {
     ($($p:ident),+) => {$(
         if $p.is_null() {
-            $crate::ffi::null_arg($crate::ffi::panic::current(), stringify!($p));
-            return $crate::ffi::panic::Fallback::fallback();
+            $crate::ffi::null_arg(FUNC, stringify!($p));
+            return $crate::panic::Fallback::fallback();
         }
     )+};
 }
@@ -66,8 +84,8 @@ macro_rules! conn_arg {
         match handle {
             Some(c) => c,
             None => {
-                $crate::ffi::null_arg($crate::ffi::panic::current(), stringify!($c));
-                return $crate::ffi::panic::Fallback::fallback();
+                $crate::ffi::null_arg(FUNC, stringify!($c));
+                return $crate::panic::Fallback::fallback();
             }
         }
     }};

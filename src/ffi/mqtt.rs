@@ -20,7 +20,7 @@ pub unsafe extern "C" fn mg_mqtt_connect(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_mqtt_connect", ptr::null_mut(), || {
+    guard!("mg_mqtt_connect", ptr::null_mut(), || {
         // SAFETY: arguments checked; opts NULL or valid per the API.
         unsafe {
             let Some(url) = super::net::mgr_and_url("mg_mqtt_connect", mgr, url) else {
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn mg_mqtt_listen(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_mqtt_listen", ptr::null_mut(), || {
+    guard!("mg_mqtt_listen", ptr::null_mut(), || {
         // SAFETY: arguments checked.
         unsafe {
             let Some(url) = super::net::mgr_and_url("mg_mqtt_listen", mgr, url) else {
@@ -57,7 +57,7 @@ pub unsafe extern "C" fn mg_mqtt_listen(
 /// (mg_mqtt_connect() does it; call it yourself for MQTT over WebSocket).
 #[no_mangle]
 pub unsafe extern "C" fn mg_mqtt_login(c: *mut mg_connection, opts: *const mg_mqtt_opts) {
-    guard("mg_mqtt_login", (), || {
+    guard!("mg_mqtt_login", (), || {
         let c = &mut conn_arg!(c);
         // SAFETY: opts is NULL or valid per the API.
         proto::login(c, &unsafe { proto::opts_from(opts) });
@@ -70,7 +70,7 @@ pub unsafe extern "C" fn mg_mqtt_login(c: *mut mg_connection, opts: *const mg_mq
 /// for QoS 0 or on error.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mqtt_pub(c: *mut mg_connection, opts: *const mg_mqtt_opts) -> u16 {
-    guard("mg_mqtt_pub", 0, || {
+    guard!("mg_mqtt_pub", 0, || {
         let c = &mut conn_arg!(c);
         nonnull!(opts);
         // SAFETY: opts is valid per the API.
@@ -93,11 +93,18 @@ pub unsafe extern "C" fn mg_mqtt_unsub(c: *mut mg_connection, opts: *const mg_mq
 }
 
 unsafe fn sub_unsub(func: &'static str, c: *mut mg_connection, opts: *const mg_mqtt_opts, cmd: u8) {
-    guard(func, (), || {
-        let c = &mut conn_arg!(c);
-        nonnull!(opts);
+    // The name is the caller's, known only at run time, so the checks are
+    // written out rather than taken from conn_arg!/nonnull!.
+    crate::panic::guard(func, (), || {
+        // SAFETY: a non-NULL connection from C is live (the API contract).
+        let Some(mut c) = (unsafe { crate::conn::Conn::from_raw(c) }) else {
+            return super::null_arg(func, "c");
+        };
+        if opts.is_null() {
+            return super::null_arg(func, "opts");
+        }
         // SAFETY: opts is valid per the API.
-        proto::sub_unsub(c, &unsafe { proto::opts_from(opts) }, cmd);
+        proto::sub_unsub(&mut c, &unsafe { proto::opts_from(opts) }, cmd);
     })
 }
 
@@ -112,7 +119,7 @@ pub unsafe extern "C" fn mg_mqtt_parse(
     version: u8,
     m: *mut mg_mqtt_message,
 ) -> c_int {
-    guard("mg_mqtt_parse", mqtt::MQTT_MALFORMED, || {
+    guard!("mg_mqtt_parse", mqtt::MQTT_MALFORMED, || {
         if m.is_null() {
             null_arg("mg_mqtt_parse", "m");
             return mqtt::MQTT_MALFORMED;
@@ -149,7 +156,7 @@ pub unsafe extern "C" fn mg_mqtt_parse(
 /// `flags` and the remaining length `len`; the program sends the rest.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mqtt_send_header(c: *mut mg_connection, cmd: u8, flags: u8, len: u32) {
-    guard("mg_mqtt_send_header", (), || {
+    guard!("mg_mqtt_send_header", (), || {
         proto::send_header(&mut conn_arg!(c), cmd, flags, len);
     })
 }
@@ -172,7 +179,7 @@ pub unsafe extern "C" fn mg_mqtt_pong(c: *mut mg_connection) {
 /// may be NULL).
 #[no_mangle]
 pub unsafe extern "C" fn mg_mqtt_disconnect(c: *mut mg_connection, opts: *const mg_mqtt_opts) {
-    guard("mg_mqtt_disconnect", (), || {
+    guard!("mg_mqtt_disconnect", (), || {
         let c = &mut conn_arg!(c);
         // SAFETY: opts is NULL or valid per the API.
         proto::disconnect(c, &unsafe { proto::opts_from(opts) });
@@ -188,7 +195,7 @@ pub unsafe extern "C" fn mg_mqtt_next_prop(
     prop: *mut mg_mqtt_prop,
     ofs: usize,
 ) -> usize {
-    guard("mg_mqtt_next_prop", 0, || {
+    guard!("mg_mqtt_next_prop", 0, || {
         if msg.is_null() || prop.is_null() {
             null_arg("mg_mqtt_next_prop", if msg.is_null() { "msg" } else { "prop" });
             return 0;

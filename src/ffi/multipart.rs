@@ -1,6 +1,6 @@
 //! `mg_http_next_multipart`: the walk over a `multipart/form-data` body is
 //! done by `crate::multipart` on a slice.
-use super::guard;
+use super::entry;
 use crate::multipart::{self, mg_http_part};
 use crate::str::mg_str;
 
@@ -19,7 +19,7 @@ pub unsafe extern "C" fn mg_http_next_multipart(
     ofs: usize,
     part: *mut mg_http_part,
 ) -> usize {
-    guard("mg_http_next_multipart", 0, || {
+    entry!("mg_http_next_multipart", || {
         // SAFETY: the body view describes readable memory per the API.
         let bytes = unsafe { body.as_bytes() };
         let (found, next) = match multipart::next_part(bytes, ofs) {

@@ -1,5 +1,5 @@
 //! Entry points of the event manager and connections.
-use super::{bytes, cstr, guard, null_arg};
+use super::{bytes, cstr, entry, nonnull};
 use crate::conn::{self, mg_connection, mg_event_handler_t};
 use crate::mgr::{self, mg_mgr};
 use crate::net;
@@ -9,10 +9,8 @@ use std::ptr;
 /// Initialises an event manager. Call before anything else uses it.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mgr_init(mgr: *mut mg_mgr) {
-    guard("mg_mgr_init", (), || {
-        if mgr.is_null() {
-            return null_arg("mg_mgr_init", "mgr");
-        }
+    entry!("mg_mgr_init", || {
+        nonnull!(mgr);
         // SAFETY: non-NULL; the caller provides memory for a mg_mgr.
         unsafe { mgr::init(mgr) };
     })
@@ -22,10 +20,8 @@ pub unsafe extern "C" fn mg_mgr_init(mgr: *mut mg_mgr) {
 /// mg_timer_add() and releases the manager.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mgr_free(mgr: *mut mg_mgr) {
-    guard("mg_mgr_free", (), || {
-        if mgr.is_null() {
-            return null_arg("mg_mgr_free", "mgr");
-        }
+    entry!("mg_mgr_free", || {
+        nonnull!(mgr);
         // SAFETY: non-NULL manager given by the program.
         unsafe { mgr::free(mgr) };
     })
@@ -37,7 +33,7 @@ pub unsafe extern "C" fn mg_mgr_free(mgr: *mut mg_mgr) {
 /// timer or an mg_wakeup() message is due.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mgr_poll(mgr: *mut mg_mgr, ms: c_int) {
-    guard("mg_mgr_poll", (), || {
+    entry!("mg_mgr_poll", || {
         // SAFETY: checked for NULL / uninitialised by state().
         if unsafe { mgr::state(mgr) }.is_none() {
             crate::log_error!("mg_mgr_poll", "mgr is NULL or not initialised");
@@ -81,7 +77,7 @@ pub unsafe extern "C" fn mg_listen(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_listen", ptr::null_mut(), || {
+    entry!("mg_listen", || {
         // SAFETY: arguments checked; mgr initialised.
         unsafe {
             let Some(url) = mgr_and_url("mg_listen", mgr, url) else {
@@ -102,7 +98,7 @@ pub unsafe extern "C" fn mg_connect(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_connect", ptr::null_mut(), || {
+    entry!("mg_connect", || {
         // SAFETY: arguments checked; mgr initialised.
         unsafe {
             let Some(url) = mgr_and_url("mg_connect", mgr, url) else {
@@ -125,7 +121,7 @@ pub unsafe extern "C" fn mg_wrapfd(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_wrapfd", ptr::null_mut(), || {
+    entry!("mg_wrapfd", || {
         // SAFETY: checked to be initialised.
         unsafe {
             if mgr::state(mgr).is_none() {
@@ -146,11 +142,8 @@ pub unsafe extern "C" fn mg_wrapfd(
 /// (logged). mg_listen() is mg_alloc_conn() plus this plus MG_EV_OPEN.
 #[no_mangle]
 pub unsafe extern "C" fn mg_open_listener(c: *mut mg_connection, url: *const c_char) -> bool {
-    guard("mg_open_listener", false, || {
-        if c.is_null() {
-            null_arg("mg_open_listener", "c");
-            return false;
-        }
+    entry!("mg_open_listener", || {
+        nonnull!(c);
         // SAFETY: c is a live connection; url a C string per the API.
         unsafe {
             let Some(url) = mgr_and_url("mg_open_listener", (*c).mgr, url) else {
@@ -170,10 +163,8 @@ pub unsafe extern "C" fn mg_open_listener(c: *mut mg_connection, url: *const c_c
 /// MG_EV_CONNECT or MG_EV_ERROR follows from mg_mgr_poll().
 #[no_mangle]
 pub unsafe extern "C" fn mg_connect_resolved(c: *mut mg_connection) {
-    guard("mg_connect_resolved", (), || {
-        if c.is_null() {
-            return null_arg("mg_connect_resolved", "c");
-        }
+    entry!("mg_connect_resolved", || {
+        nonnull!(c);
         // SAFETY: c is a live connection of its manager.
         unsafe {
             if mgr::state((*c).mgr).is_none() {
@@ -195,11 +186,8 @@ pub unsafe extern "C" fn mg_connect_resolved(c: *mut mg_connection) {
 /// datagram). False on NULL arguments, OOM or a failed datagram.
 #[no_mangle]
 pub unsafe extern "C" fn mg_send(c: *mut mg_connection, buf: *const c_void, len: usize) -> bool {
-    guard("mg_send", false, || {
-        if c.is_null() {
-            null_arg("mg_send", "c");
-            return false;
-        }
+    entry!("mg_send", || {
+        nonnull!(c);
         // SAFETY: c is a live connection; buf holds len bytes per the API.
         unsafe {
             let Some(data) = bytes("mg_send", "buf", buf.cast(), len) else {
@@ -214,10 +202,8 @@ pub unsafe extern "C" fn mg_send(c: *mut mg_connection, buf: *const c_void, len:
 /// Prefer setting `c->is_closing = 1`, which closes it at the next poll.
 #[no_mangle]
 pub unsafe extern "C" fn mg_close_conn(c: *mut mg_connection) {
-    guard("mg_close_conn", (), || {
-        if c.is_null() {
-            return null_arg("mg_close_conn", "c");
-        }
+    entry!("mg_close_conn", || {
+        nonnull!(c);
         // SAFETY: a live connection of an initialised manager.
         unsafe { net::close_conn(c) };
     })
@@ -227,10 +213,8 @@ pub unsafe extern "C" fn mg_close_conn(c: *mut mg_connection) {
 /// (`c->pfn`) and then its user handler (`c->fn`).
 #[no_mangle]
 pub unsafe extern "C" fn mg_call(c: *mut mg_connection, ev: c_int, ev_data: *mut c_void) {
-    guard("mg_call", (), || {
-        if c.is_null() {
-            return null_arg("mg_call", "c");
-        }
+    entry!("mg_call", || {
+        nonnull!(c);
         // SAFETY: a live connection.
         unsafe { conn::call(c, ev, ev_data) };
     })
@@ -240,7 +224,7 @@ pub unsafe extern "C" fn mg_call(c: *mut mg_connection, ev: c_int, ev_data: *mut
 /// links it into `mgr->conns`, without a socket. NULL on OOM.
 #[no_mangle]
 pub unsafe extern "C" fn mg_alloc_conn(mgr: *mut mg_mgr) -> *mut mg_connection {
-    guard("mg_alloc_conn", ptr::null_mut(), || {
+    entry!("mg_alloc_conn", || {
         // SAFETY: checked to be initialised.
         unsafe {
             if mgr::state(mgr).is_none() {
@@ -256,7 +240,7 @@ pub unsafe extern "C" fn mg_alloc_conn(mgr: *mut mg_mgr) -> *mut mg_connection {
 /// before other threads use mg_wakeup().
 #[no_mangle]
 pub unsafe extern "C" fn mg_wakeup_init(mgr: *mut mg_mgr) -> bool {
-    guard("mg_wakeup_init", false, || {
+    entry!("mg_wakeup_init", || {
         // SAFETY: checked to be initialised.
         unsafe {
             if mgr::state(mgr).is_none() {
@@ -280,11 +264,8 @@ pub unsafe extern "C" fn mg_wakeup(
     buf: *const c_void,
     len: usize,
 ) -> bool {
-    guard("mg_wakeup", false, || {
-        if mgr.is_null() {
-            null_arg("mg_wakeup", "mgr");
-            return false;
-        }
+    entry!("mg_wakeup", || {
+        nonnull!(mgr);
         // SAFETY: a live manager; the channel is shared between threads.
         unsafe {
             let Some(ch) = mgr::channel(mgr) else {
@@ -311,7 +292,7 @@ pub unsafe extern "C" fn mg_wakeup(
 /// An addition to Mongoose's API.
 #[no_mangle]
 pub unsafe extern "C" fn mg_mgr_set_recv_cap(mgr: *mut crate::mgr::mg_mgr, bytes: usize) {
-    super::guard("mg_mgr_set_recv_cap", (), || {
+    super::guard!("mg_mgr_set_recv_cap", (), || {
         // SAFETY: NULL or an initialised manager from the caller.
         match unsafe { crate::mgr::state(mgr) } {
             Some(st) => st.recv_cap = bytes,

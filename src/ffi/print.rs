@@ -6,7 +6,7 @@
 // mongoose.h for C callers; a Rust-style "# Safety" heading would only clutter it.
 #![allow(clippy::missing_safety_doc)]
 use super::fmt::{va_list, VaArgs};
-use super::{bytes, guard, null_arg};
+use super::{bytes, entry, null_arg};
 use crate::addr::mg_addr;
 use crate::fmt::{self, ArgSource};
 use crate::log::mg_pfn_t;
@@ -82,7 +82,7 @@ unsafe fn array<const N: usize>(func: &str, p: *const u8) -> Option<[u8; N]> {
 /// stops at a NUL. Use as `"%m", MG_ESC(str)` to get a quoted JSON string.
 #[no_mangle]
 pub unsafe extern "C" fn mg_print_esc(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut va_list) -> usize {
-    guard("mg_print_esc", 0, || {
+    entry!("mg_print_esc", || {
         // SAFETY: ap holds this printer's arguments, per the %M contract.
         let Some(mut a) = (unsafe { args("mg_print_esc", ap) }) else {
             return 0;
@@ -117,7 +117,7 @@ pub unsafe extern "C" fn mg_print_base64(
     arg: *mut c_void,
     ap: *mut va_list,
 ) -> usize {
-    guard("mg_print_base64", 0, || {
+    entry!("mg_print_base64", || {
         // SAFETY: ap holds this printer's arguments, per the %M contract.
         let Some(mut a) = (unsafe { args("mg_print_base64", ap) }) else {
             return 0;
@@ -138,7 +138,7 @@ pub unsafe extern "C" fn mg_print_base64(
 /// `int len, const uint8_t *buf`.
 #[no_mangle]
 pub unsafe extern "C" fn mg_print_hex(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut va_list) -> usize {
-    guard("mg_print_hex", 0, || {
+    entry!("mg_print_hex", || {
         // SAFETY: ap holds this printer's arguments, per the %M contract.
         let Some(mut a) = (unsafe { args("mg_print_hex", ap) }) else {
             return 0;
@@ -159,7 +159,7 @@ pub unsafe extern "C" fn mg_print_hex(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut
 /// the 4 address bytes in network order (`uint32_t *`).
 #[no_mangle]
 pub unsafe extern "C" fn mg_print_ip4(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut va_list) -> usize {
-    guard("mg_print_ip4", 0, || {
+    entry!("mg_print_ip4", || {
         // SAFETY: ap holds this printer's arguments, per the %M contract.
         let Some(mut a) = (unsafe { args("mg_print_ip4", ap) }) else {
             return 0;
@@ -181,7 +181,7 @@ pub unsafe extern "C" fn mg_print_ip4(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut
 /// address bytes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_print_ip6(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut va_list) -> usize {
-    guard("mg_print_ip6", 0, || {
+    entry!("mg_print_ip6", || {
         // SAFETY: ap holds this printer's arguments, per the %M contract.
         let Some(mut a) = (unsafe { args("mg_print_ip6", ap) }) else {
             return 0;
@@ -219,7 +219,7 @@ unsafe fn addr_text(func: &str, p: *const mg_addr) -> Option<(String, u16)> {
 /// `[2001:db8:0:0:0:0:0:1]`.
 #[no_mangle]
 pub unsafe extern "C" fn mg_print_ip(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut va_list) -> usize {
-    guard("mg_print_ip", 0, || {
+    entry!("mg_print_ip", || {
         // SAFETY: ap holds this printer's arguments, per the %M contract.
         let Some(mut a) = (unsafe { args("mg_print_ip", ap) }) else {
             return 0;
@@ -244,7 +244,7 @@ pub unsafe extern "C" fn mg_print_ip_port(
     arg: *mut c_void,
     ap: *mut va_list,
 ) -> usize {
-    guard("mg_print_ip_port", 0, || {
+    entry!("mg_print_ip_port", || {
         // SAFETY: ap holds this printer's arguments, per the %M contract.
         let Some(mut a) = (unsafe { args("mg_print_ip_port", ap) }) else {
             return 0;
@@ -265,7 +265,7 @@ pub unsafe extern "C" fn mg_print_ip_port(
 /// to 6 bytes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_print_mac(r#fn: mg_pfn_t, arg: *mut c_void, ap: *mut va_list) -> usize {
-    guard("mg_print_mac", 0, || {
+    entry!("mg_print_mac", || {
         // SAFETY: ap holds this printer's arguments, per the %M contract.
         let Some(mut a) = (unsafe { args("mg_print_mac", ap) }) else {
             return 0;

@@ -5,7 +5,7 @@
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
 use super::fmt::{format_c_scratch, va_list};
-use super::{guard, null_arg};
+use super::{entry, nonnull, null_arg};
 use crate::queue::{mg_queue, Queue};
 use std::os::raw::c_char;
 
@@ -37,10 +37,8 @@ unsafe fn store(out: *mut *mut c_char, p: *mut c_char) {
 /// valid while the queue is used. Call before the two threads start using it.
 #[no_mangle]
 pub unsafe extern "C" fn mg_queue_init(q: *mut mg_queue, buf: *mut c_char, size: usize) {
-    guard("mg_queue_init", (), || {
-        if q.is_null() {
-            return null_arg("mg_queue_init", "q");
-        }
+    entry!("mg_queue_init", || {
+        nonnull!(q);
         if buf.is_null() && size > 0 {
             return null_arg("mg_queue_init", "buf");
         }
@@ -58,7 +56,7 @@ pub unsafe extern "C" fn mg_queue_book(
     buf: *mut *mut c_char,
     len: usize,
 ) -> usize {
-    guard("mg_queue_book", 0, || {
+    entry!("mg_queue_book", || {
         // SAFETY: NULL or the program's initialised queue.
         let Some(q) = (unsafe { queue("mg_queue_book", q) }) else {
             return 0;
@@ -75,7 +73,7 @@ pub unsafe extern "C" fn mg_queue_book(
 /// the call is logged and ignored).
 #[no_mangle]
 pub unsafe extern "C" fn mg_queue_add(q: *mut mg_queue, len: usize) {
-    guard("mg_queue_add", (), || {
+    entry!("mg_queue_add", || {
         // SAFETY: NULL or the program's initialised queue.
         let Some(q) = (unsafe { queue("mg_queue_add", q) }) else {
             return;
@@ -91,7 +89,7 @@ pub unsafe extern "C" fn mg_queue_add(q: *mut mg_queue, len: usize) {
 /// queued until mg_queue_del().
 #[no_mangle]
 pub unsafe extern "C" fn mg_queue_next(q: *mut mg_queue, buf: *mut *mut c_char) -> usize {
-    guard("mg_queue_next", 0, || {
+    entry!("mg_queue_next", || {
         // SAFETY: NULL or the program's initialised queue.
         let Some(q) = (unsafe { queue("mg_queue_next", q) }) else {
             return 0;
@@ -112,7 +110,7 @@ pub unsafe extern "C" fn mg_queue_next(q: *mut mg_queue, buf: *mut *mut c_char) 
 /// message either way).
 #[no_mangle]
 pub unsafe extern "C" fn mg_queue_del(q: *mut mg_queue, len: usize) {
-    guard("mg_queue_del", (), || {
+    entry!("mg_queue_del", || {
         // SAFETY: NULL or the program's initialised queue.
         let Some(q) = (unsafe { queue("mg_queue_del", q) }) else {
             return;
@@ -136,7 +134,7 @@ pub unsafe extern "C" fn mgrs_queue_vprintf(
     fmt: *const c_char,
     ap: *mut va_list,
 ) -> usize {
-    guard("mg_queue_printf", 0, || {
+    entry!("mg_queue_printf", || {
         // SAFETY: NULL or the program's initialised queue.
         let Some(q) = (unsafe { queue("mg_queue_printf", q) }) else {
             return 0;

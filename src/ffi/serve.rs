@@ -1,5 +1,5 @@
 //! Static file entry points: mg_http_serve_dir, mg_http_serve_file, mg_http_serve_ssi.
-use super::{conn_arg, cstr, cstr_or_empty, guard, null_arg};
+use super::{conn_arg, cstr, cstr_or_empty, entry, null_arg};
 use crate::conn::mg_connection;
 use crate::conn::Conn;
 use crate::fs::Fs;
@@ -62,7 +62,7 @@ pub unsafe extern "C" fn mg_http_serve_dir(
     hm: *mut mg_http_message,
     opts: *const mg_http_serve_opts,
 ) {
-    guard("mg_http_serve_dir", (), || {
+    entry!("mg_http_serve_dir", || {
         let c = &mut conn_arg!(c);
         // SAFETY: arguments checked.
         unsafe {
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn mg_http_serve_file(
     path: *const c_char,
     opts: *const mg_http_serve_opts,
 ) {
-    guard("mg_http_serve_file", (), || {
+    entry!("mg_http_serve_file", || {
         let c = &mut conn_arg!(c);
         // SAFETY: arguments checked.
         unsafe {
@@ -104,7 +104,7 @@ pub unsafe extern "C" fn mg_http_serve_ssi(
     root: *const c_char,
     fullpath: *const c_char,
 ) {
-    guard("mg_http_serve_ssi", (), || {
+    entry!("mg_http_serve_ssi", || {
         let c = &mut conn_arg!(c);
         // SAFETY: strings are NULL or C strings.
         unsafe {

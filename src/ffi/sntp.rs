@@ -1,5 +1,5 @@
 //! SNTP client entry points.
-use super::{bytes, conn_arg, guard};
+use super::{bytes, conn_arg, entry, guard};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::mgr::mg_mgr;
 use crate::sntp;
@@ -21,7 +21,7 @@ pub unsafe extern "C" fn mg_sntp_connect(
     r#fn: mg_event_handler_t,
     fn_data: *mut c_void,
 ) -> *mut mg_connection {
-    guard("mg_sntp_connect", ptr::null_mut(), || {
+    entry!("mg_sntp_connect", || {
         const DEFAULT: &[u8] = b"udp://time.google.com:123\0";
         debug_assert_eq!(&DEFAULT[..DEFAULT.len() - 1], sntp::DEFAULT_URL.as_bytes());
         let url = if url.is_null() { DEFAULT.as_ptr().cast() } else { url };
@@ -40,7 +40,7 @@ pub unsafe extern "C" fn mg_sntp_connect(
 /// awaited for 3 seconds.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sntp_request(c: *mut mg_connection) {
-    guard("mg_sntp_request", (), || {
+    entry!("mg_sntp_request", || {
         sntp::request(&mut conn_arg!(c));
     })
 }
@@ -51,7 +51,7 @@ pub unsafe extern "C" fn mg_sntp_request(c: *mut mg_connection) {
 /// for an invalid answer. It does not set the clock.
 #[no_mangle]
 pub unsafe extern "C" fn mg_sntp_parse(buf: *const c_uchar, len: usize) -> i64 {
-    guard("mg_sntp_parse", -1, || {
+    guard!("mg_sntp_parse", -1, || {
         // SAFETY: `len` readable bytes per the contract.
         let Some(buf) = (unsafe { bytes("mg_sntp_parse", "buf", buf, len) }) else {
             return -1;

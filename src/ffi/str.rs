@@ -3,7 +3,7 @@
 // The doc comment of each entry point is its C contract (it becomes the
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
-use super::{cstr, guard, null_arg};
+use super::{cstr, entry, nonnull, null_arg};
 use crate::str::mg_str;
 use std::ops::Range;
 use std::os::raw::{c_char, c_int, c_void};
@@ -36,7 +36,7 @@ pub(crate) fn sub(base: *const c_char, range: Range<usize>) -> mg_str {
 /// NULL gives {NULL, 0}. C code calls it as mg_str(s).
 #[no_mangle]
 pub unsafe extern "C" fn mg_str_s(s: *const c_char) -> mg_str {
-    guard("mg_str_s", mg_str::empty(), || {
+    entry!("mg_str_s", || {
         if s.is_null() {
             return mg_str::empty();
         }
@@ -50,7 +50,7 @@ pub unsafe extern "C" fn mg_str_s(s: *const c_char) -> mg_str {
 /// gives {NULL, 0} (logged when n > 0).
 #[no_mangle]
 pub extern "C" fn mg_str_n(s: *const c_char, n: usize) -> mg_str {
-    guard("mg_str_n", mg_str::empty(), || {
+    entry!("mg_str_n", || {
         if s.is_null() {
             if n > 0 {
                 null_arg("mg_str_n", "s");
@@ -66,7 +66,7 @@ pub extern "C" fn mg_str_n(s: *const c_char, n: usize) -> mg_str {
 /// differing lower-cased bytes. A NULL argument is logged and read as "".
 #[no_mangle]
 pub unsafe extern "C" fn mg_casecmp(s1: *const c_char, s2: *const c_char) -> c_int {
-    guard("mg_casecmp", 0, || {
+    entry!("mg_casecmp", || {
         // SAFETY: NULL or NUL-terminated strings from the caller.
         let (a, b) = unsafe { (cstr("mg_casecmp", "s1", s1), cstr("mg_casecmp", "s2", s2)) };
         crate::str::casecmp(a.unwrap_or_default(), b.unwrap_or_default())
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn mg_casecmp(s1: *const c_char, s2: *const c_char) -> c_i
 /// 1 if str2 does. A string that is a prefix of the other sorts first.
 #[no_mangle]
 pub unsafe extern "C" fn mg_strcmp(str1: mg_str, str2: mg_str) -> c_int {
-    guard("mg_strcmp", 0, || {
+    entry!("mg_strcmp", || {
         // SAFETY: the caller passes valid mg_str views.
         let (a, b) =
             unsafe { (str_arg("mg_strcmp", "str1", str1), str_arg("mg_strcmp", "str2", str2)) };
@@ -88,7 +88,7 @@ pub unsafe extern "C" fn mg_strcmp(str1: mg_str, str2: mg_str) -> c_int {
 /// Like mg_strcmp() but ignores ASCII case.
 #[no_mangle]
 pub unsafe extern "C" fn mg_strcasecmp(str1: mg_str, str2: mg_str) -> c_int {
-    guard("mg_strcasecmp", 0, || {
+    entry!("mg_strcasecmp", || {
         // SAFETY: the caller passes valid mg_str views.
         let (a, b) = unsafe {
             (str_arg("mg_strcasecmp", "str1", str1), str_arg("mg_strcasecmp", "str2", str2))
@@ -101,24 +101,13 @@ pub unsafe extern "C" fn mg_strcasecmp(str1: mg_str, str2: mg_str) -> c_int {
 /// with free() or mg_free(). Returns {NULL, 0} when s is empty or on OOM.
 #[no_mangle]
 pub unsafe extern "C" fn mg_strdup(s: mg_str) -> mg_str {
-    guard("mg_strdup", mg_str::empty(), || {
+    entry!("mg_strdup", || {
         // SAFETY: the caller passes a valid mg_str view.
         let src = unsafe { str_arg("mg_strdup", "s", s) }.unwrap_or_default();
-        if src.is_empty() {
-            return mg_str::empty();
-        }
-        let Some(size) = src.len().checked_add(1) else {
-            return mg_str::empty();
-        };
-        // SAFETY: plain C allocation, checked for NULL below.
-        let p = unsafe { libc::calloc(1, size) } as *mut u8;
-        if p.is_null() {
-            crate::log_error!("mg_strdup", "out of memory ({size} bytes)");
-            return mg_str::empty();
-        }
-        // SAFETY: p holds size = len + 1 zeroed bytes; src is distinct memory.
-        unsafe { std::ptr::copy_nonoverlapping(src.as_ptr(), p, src.len()) };
-        mg_str { buf: p as *mut c_char, len: src.len() }
+        crate::str::dup(src).unwrap_or_else(|| {
+            crate::log_error!("mg_strdup", "out of memory ({} bytes)", src.len() + 1);
+            mg_str::empty()
+        })
     })
 }
 
@@ -129,7 +118,7 @@ pub unsafe extern "C" fn mg_strdup(s: mg_str) -> mg_str {
 /// room for the number of wildcards plus one. On no match caps[0] is {NULL, 0}.
 #[no_mangle]
 pub unsafe extern "C" fn mg_match(str: mg_str, pattern: mg_str, caps: *mut mg_str) -> bool {
-    guard("mg_match", false, || {
+    entry!("mg_match", || {
         // SAFETY: the caller passes valid mg_str views.
         let (s, p) =
             unsafe { (str_arg("mg_match", "str", str), str_arg("mg_match", "pattern", pattern)) };
@@ -156,7 +145,7 @@ pub unsafe extern "C" fn mg_match(str: mg_str, pattern: mg_str, caps: *mut mg_st
 /// of s and *b is empty. Returns false, touching neither, if s is empty.
 #[no_mangle]
 pub unsafe extern "C" fn mg_span(s: mg_str, a: *mut mg_str, b: *mut mg_str, sep: c_char) -> bool {
-    guard("mg_span", false, || {
+    entry!("mg_span", || {
         // SAFETY: the caller passes a valid mg_str view.
         let bytes = unsafe { str_arg("mg_span", "s", s) }.unwrap_or_default();
         let Some((head, rest)) = crate::str::span(bytes, sep as u8) else {
@@ -185,11 +174,8 @@ pub unsafe extern "C" fn mg_str_to_num(
     val: *mut c_void,
     val_len: usize,
 ) -> bool {
-    guard("mg_str_to_num", false, || {
-        if val.is_null() {
-            null_arg("mg_str_to_num", "val");
-            return false;
-        }
+    entry!("mg_str_to_num", || {
+        nonnull!(val);
         // SAFETY: the caller passes a valid mg_str view.
         let s = unsafe { str_arg("mg_str_to_num", "str", str) }.unwrap_or_default();
         let Ok(base) = u32::try_from(base) else {

@@ -1,5 +1,5 @@
 //! Timer entry points.
-use super::{guard, null_arg};
+use super::{entry, nonnull, null_arg};
 use crate::mgr::{self, mg_mgr};
 use crate::timer::{self, mg_timer};
 use std::os::raw::{c_uint, c_void};
@@ -20,7 +20,7 @@ pub unsafe extern "C" fn mg_timer_add(
     r#fn: mg_timer_fn,
     arg: *mut c_void,
 ) -> *mut mg_timer {
-    guard("mg_timer_add", ptr::null_mut(), || {
+    entry!("mg_timer_add", || {
         // SAFETY: the manager is checked; the timer memory is fresh.
         unsafe {
             let Some(st) = mgr::state(mgr) else {
@@ -49,7 +49,7 @@ pub unsafe extern "C" fn mg_timer_init(
     r#fn: mg_timer_fn,
     arg: *mut c_void,
 ) {
-    guard("mg_timer_init", (), || {
+    entry!("mg_timer_init", || {
         if head.is_null() || timer.is_null() {
             return null_arg("mg_timer_init", if head.is_null() { "head" } else { "timer" });
         }
@@ -61,7 +61,7 @@ pub unsafe extern "C" fn mg_timer_init(
 /// Removes `timer` from the list at `*head`; its memory is not freed.
 #[no_mangle]
 pub unsafe extern "C" fn mg_timer_free(head: *mut *mut mg_timer, timer: *mut mg_timer) {
-    guard("mg_timer_free", (), || {
+    entry!("mg_timer_free", || {
         if head.is_null() || timer.is_null() {
             return null_arg("mg_timer_free", if head.is_null() { "head" } else { "timer" });
         }
@@ -74,10 +74,8 @@ pub unsafe extern "C" fn mg_timer_free(head: *mut *mut mg_timer, timer: *mut mg_
 /// Finished MG_TIMER_AUTODELETE timers are unlinked and freed with mg_free().
 #[no_mangle]
 pub unsafe extern "C" fn mg_timer_poll(head: *mut *mut mg_timer, new_ms: u64) {
-    guard("mg_timer_poll", (), || {
-        if head.is_null() {
-            return null_arg("mg_timer_poll", "head");
-        }
+    entry!("mg_timer_poll", || {
+        nonnull!(head);
         let mut done = Vec::new();
         // SAFETY: a valid list from the program; done timers are unlinked
         // and were allocated with the C allocator (AUTODELETE's contract).
@@ -95,11 +93,8 @@ pub unsafe extern "C" fn mg_timer_poll(head: *mut *mut mg_timer, new_ms: u64) {
 /// in MG_EV_POLL: `if (mg_timer_expired(&t, 1000, mg_millis())) ...`.
 #[no_mangle]
 pub unsafe extern "C" fn mg_timer_expired(expiration: *mut u64, period: u64, now: u64) -> bool {
-    guard("mg_timer_expired", false, || {
-        if expiration.is_null() {
-            null_arg("mg_timer_expired", "expiration");
-            return false;
-        }
+    entry!("mg_timer_expired", || {
+        nonnull!(expiration);
         // SAFETY: non-NULL pointer to the program's u64.
         timer::expired(unsafe { &mut *expiration }, period, now)
     })

@@ -1,6 +1,6 @@
 //! TLS entry points (`mg_tls_*`) and the raw socket I/O beneath them
 //! (`mg_io_send`, `mg_io_recv`).
-use super::{bytes, guard, null_arg};
+use super::{bytes, entry, guard, nonnull, null_arg};
 use crate::conn::mg_connection;
 use crate::mgr::mg_mgr;
 use crate::tls::{self, mg_tls_opts, MG_IO_ERR};
@@ -19,10 +19,8 @@ use std::os::raw::{c_long, c_void};
 /// connection closes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_init(c: *mut mg_connection, opts: *const mg_tls_opts) {
-    guard("mg_tls_init", (), || {
-        if c.is_null() {
-            return null_arg("mg_tls_init", "c");
-        }
+    entry!("mg_tls_init", || {
+        nonnull!(c);
         // SAFETY: a live connection; opts is NULL or valid per the API.
         unsafe { tls::init(c, opts.as_ref()) };
     })
@@ -32,10 +30,8 @@ pub unsafe extern "C" fn mg_tls_init(c: *mut mg_connection, opts: *const mg_tls_
 /// connection closes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_free(c: *mut mg_connection) {
-    guard("mg_tls_free", (), || {
-        if c.is_null() {
-            return null_arg("mg_tls_free", "c");
-        }
+    entry!("mg_tls_free", || {
+        nonnull!(c);
         // SAFETY: a live connection.
         unsafe { tls::free(c) };
     })
@@ -49,7 +45,7 @@ pub unsafe extern "C" fn mg_tls_send(
     buf: *const c_void,
     len: usize,
 ) -> c_long {
-    guard("mg_tls_send", MG_IO_ERR, || {
+    guard!("mg_tls_send", MG_IO_ERR, || {
         if c.is_null() {
             null_arg("mg_tls_send", "c");
             return MG_IO_ERR;
@@ -73,7 +69,7 @@ pub unsafe extern "C" fn mg_tls_recv(
     buf: *mut c_void,
     len: usize,
 ) -> c_long {
-    guard("mg_tls_recv", MG_IO_ERR, || {
+    guard!("mg_tls_recv", MG_IO_ERR, || {
         if c.is_null() {
             null_arg("mg_tls_recv", "c");
             return MG_IO_ERR;
@@ -98,11 +94,8 @@ pub unsafe extern "C" fn mg_tls_recv(
 /// mg_tls_recv().
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_pending(c: *mut mg_connection) -> usize {
-    guard("mg_tls_pending", 0, || {
-        if c.is_null() {
-            null_arg("mg_tls_pending", "c");
-            return 0;
-        }
+    entry!("mg_tls_pending", || {
+        nonnull!(c);
         // SAFETY: a live connection.
         unsafe { tls::pending(c) }
     })
@@ -112,10 +105,8 @@ pub unsafe extern "C" fn mg_tls_pending(c: *mut mg_connection) -> usize {
 /// (the event loop does this by itself); MG_EV_TLS_HS when it completes.
 #[no_mangle]
 pub unsafe extern "C" fn mg_tls_handshake(c: *mut mg_connection) {
-    guard("mg_tls_handshake", (), || {
-        if c.is_null() {
-            return null_arg("mg_tls_handshake", "c");
-        }
+    entry!("mg_tls_handshake", || {
+        nonnull!(c);
         // SAFETY: a live connection.
         unsafe { tls::handshake(c) };
     })
@@ -143,7 +134,7 @@ pub unsafe extern "C" fn mg_io_send(
     buf: *const c_void,
     len: usize,
 ) -> c_long {
-    guard("mg_io_send", MG_IO_ERR, || {
+    guard!("mg_io_send", MG_IO_ERR, || {
         if c.is_null() {
             null_arg("mg_io_send", "c");
             return MG_IO_ERR;
@@ -164,7 +155,7 @@ pub unsafe extern "C" fn mg_io_send(
 /// (also when the peer closed).
 #[no_mangle]
 pub unsafe extern "C" fn mg_io_recv(c: *mut mg_connection, buf: *mut c_void, len: usize) -> c_long {
-    guard("mg_io_recv", MG_IO_ERR, || {
+    guard!("mg_io_recv", MG_IO_ERR, || {
         if c.is_null() {
             null_arg("mg_io_recv", "c");
             return MG_IO_ERR;

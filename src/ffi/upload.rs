@@ -24,7 +24,7 @@ pub unsafe extern "C" fn mg_http_upload(
     max_size: usize,
 ) -> c_long {
     const F: &str = "mg_http_upload";
-    guard(F, -1, || {
+    guard!(F, -1, || {
         if c.is_null() || hm.is_null() {
             null_arg(F, if c.is_null() { "c" } else { "hm" });
             return -1;

@@ -4,7 +4,7 @@
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
 use super::str::{str_arg, sub};
-use super::{cstr, guard, mut_ref};
+use super::{cstr, entry, guard, mut_ref};
 use crate::addr::mg_addr;
 use crate::str::mg_str;
 use crate::url::Url;
@@ -30,7 +30,7 @@ fn part(url: *const c_char, bytes: &[u8], part: &[u8]) -> mg_str {
 /// (http/ws 80, https/wss 443, mqtt 1883, mqtts 8883), else 0.
 #[no_mangle]
 pub unsafe extern "C" fn mg_url_port(url: *const c_char) -> c_ushort {
-    guard("mg_url_port", 0, || {
+    entry!("mg_url_port", || {
         // SAFETY: NULL or a NUL-terminated string from the caller.
         unsafe { url_arg("mg_url_port", url) }.map_or(0, |(_, u)| u.port_or_default())
     })
@@ -39,7 +39,7 @@ pub unsafe extern "C" fn mg_url_port(url: *const c_char) -> c_ushort {
 /// True if url's scheme uses TLS: https, wss, mqtts, ssl, tls or tcps.
 #[no_mangle]
 pub unsafe extern "C" fn mg_url_is_ssl(url: *const c_char) -> bool {
-    guard("mg_url_is_ssl", false, || {
+    entry!("mg_url_is_ssl", || {
         // SAFETY: NULL or a NUL-terminated string from the caller.
         unsafe { url_arg("mg_url_is_ssl", url) }.is_some_and(|(_, u)| u.is_ssl)
     })
@@ -49,7 +49,7 @@ pub unsafe extern "C" fn mg_url_is_ssl(url: *const c_char) -> bool {
 /// address: "http://[::1]:80/" gives "::1". Points into url; not NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mg_url_host(url: *const c_char) -> mg_str {
-    guard("mg_url_host", mg_str::empty(), || {
+    entry!("mg_url_host", || {
         // SAFETY: NULL or a NUL-terminated string from the caller.
         unsafe { url_arg("mg_url_host", url) }
             .map_or(mg_str::empty(), |(b, u)| part(url, b, u.host))
@@ -60,7 +60,7 @@ pub unsafe extern "C" fn mg_url_host(url: *const c_char) -> mg_str {
 /// there is none. Points into url; not NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mg_url_user(url: *const c_char) -> mg_str {
-    guard("mg_url_user", mg_str::empty(), || {
+    entry!("mg_url_user", || {
         // SAFETY: NULL or a NUL-terminated string from the caller.
         unsafe { url_arg("mg_url_user", url) }
             .map_or(mg_str::empty(), |(b, u)| part(url, b, u.user))
@@ -71,7 +71,7 @@ pub unsafe extern "C" fn mg_url_user(url: *const c_char) -> mg_str {
 /// there is none. Points into url; not NUL-terminated.
 #[no_mangle]
 pub unsafe extern "C" fn mg_url_pass(url: *const c_char) -> mg_str {
-    guard("mg_url_pass", mg_str::empty(), || {
+    entry!("mg_url_pass", || {
         // SAFETY: NULL or a NUL-terminated string from the caller.
         unsafe { url_arg("mg_url_pass", url) }
             .map_or(mg_str::empty(), |(b, u)| part(url, b, u.pass))
@@ -84,7 +84,7 @@ pub unsafe extern "C" fn mg_url_pass(url: *const c_char) -> mg_str {
 pub unsafe extern "C" fn mg_url_uri(url: *const c_char) -> *const c_char {
     const ROOT: &[u8; 2] = b"/\0";
     let root = ROOT.as_ptr() as *const c_char;
-    guard("mg_url_uri", root, || {
+    guard!("mg_url_uri", root, || {
         // SAFETY: NULL or a NUL-terminated string from the caller.
         match unsafe { url_arg("mg_url_uri", url) } {
             Some((b, u)) if !u.uri.is_empty() => part(url, b, u.uri).buf as *const c_char,
@@ -99,7 +99,7 @@ pub unsafe extern "C" fn mg_url_uri(url: *const c_char) -> *const c_char {
 /// leaves addr->port alone. Returns false, leaving *addr unchanged, on error.
 #[no_mangle]
 pub unsafe extern "C" fn mg_aton(str: mg_str, addr: *mut mg_addr) -> bool {
-    guard("mg_aton", false, || {
+    entry!("mg_aton", || {
         // SAFETY: NULL or a writable mg_addr from the caller.
         let Some(addr) = (unsafe { mut_ref("mg_aton", "addr", addr) }) else {
             return false;

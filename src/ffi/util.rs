@@ -3,7 +3,7 @@
 // The doc comment of each entry point is its C contract (it becomes the
 // header comment); a Rust `# Safety` section there would only repeat it.
 #![allow(clippy::missing_safety_doc)]
-use super::{guard, null_arg};
+use super::{entry, guard, nonnull};
 use crate::str::mg_str;
 use std::os::raw::{c_char, c_uint, c_void};
 
@@ -63,7 +63,7 @@ pub unsafe extern "C" fn mg_free(ptr: *mut c_void) {
 /// Zeroes `len` bytes at `buf` in a way the compiler does not remove; NULL is allowed.
 #[no_mangle]
 pub unsafe extern "C" fn mg_bzero(buf: *mut u8, len: usize) {
-    guard("mg_bzero", (), || {
+    entry!("mg_bzero", || {
         if buf.is_null() {
             return;
         }
@@ -97,14 +97,11 @@ pub extern "C" fn mg_ntohll(net: u64) -> u64 {
 /// weak pseudo-random bytes) or buf is NULL with len > 0.
 #[no_mangle]
 pub unsafe extern "C" fn mg_random(buf: *mut c_void, len: usize) -> bool {
-    guard("mg_random", false, || {
+    entry!("mg_random", || {
         if len == 0 {
             return true;
         }
-        if buf.is_null() {
-            null_arg("mg_random", "buf");
-            return false;
-        }
+        nonnull!(buf);
         // SAFETY: non-NULL; the caller passes len writable bytes.
         let out = unsafe { std::slice::from_raw_parts_mut(buf as *mut u8, len) };
         crate::util::random(out)
@@ -115,11 +112,8 @@ pub unsafe extern "C" fn mg_random(buf: *mut c_void, len: usize) -> bool {
 /// (nothing when len is 0). Returns buf, or NULL if buf is NULL.
 #[no_mangle]
 pub unsafe extern "C" fn mg_random_str(buf: *mut c_char, len: usize) -> *mut c_char {
-    guard("mg_random_str", std::ptr::null_mut(), || {
-        if buf.is_null() {
-            null_arg("mg_random_str", "buf");
-            return std::ptr::null_mut();
-        }
+    entry!("mg_random_str", || {
+        nonnull!(buf);
         if len == 0 {
             return buf;
         }
@@ -137,7 +131,7 @@ pub unsafe extern "C" fn mg_random_str(buf: *mut c_char, len: usize) -> *mut c_c
 /// with len > 0 is logged and crc is returned unchanged.
 #[no_mangle]
 pub unsafe extern "C" fn mg_crc32(crc: u32, buf: *const c_char, len: usize) -> u32 {
-    guard("mg_crc32", crc, || {
+    guard!("mg_crc32", crc, || {
         // SAFETY: NULL or len readable bytes from the caller.
         match unsafe { super::bytes("mg_crc32", "buf", buf as *const u8, len) } {
             Some(data) => crate::util::crc32(crc, data),
@@ -150,7 +144,7 @@ pub unsafe extern "C" fn mg_crc32(crc: u32, buf: *const c_char, len: usize) -> u
 /// ".." or "~", contains no ".." right after a '/' or a backslash, and no NUL.
 #[no_mangle]
 pub unsafe extern "C" fn mg_path_is_sane(path: mg_str) -> bool {
-    guard("mg_path_is_sane", false, || {
+    entry!("mg_path_is_sane", || {
         // SAFETY: the caller passes a valid mg_str view.
         unsafe { super::str::str_arg("mg_path_is_sane", "path", path) }
             .is_some_and(crate::util::path_is_sane)
@@ -160,5 +154,5 @@ pub unsafe extern "C" fn mg_path_is_sane(path: mg_str) -> bool {
 /// Blocks the calling thread for at least ms milliseconds.
 #[no_mangle]
 pub extern "C" fn mg_delayms(ms: c_uint) {
-    guard("mg_delayms", (), || crate::util::delay_ms(ms))
+    entry!("mg_delayms", || crate::util::delay_ms(ms))
 }

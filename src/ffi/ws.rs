@@ -2,7 +2,7 @@
 //! `mg_ws_connect`, `mg_ws_printf`) live in the C shim and call the
 //! `mgrs_ws_*` functions here with a `va_list *`.
 use super::fmt::{format_c_scratch, format_c_vec, va_list};
-use super::{bytes, conn_arg, entry, guard, nonnull};
+use super::{bytes, conn_arg, entry, nonnull};
 use crate::conn::{mg_connection, mg_event_handler_t};
 use crate::http::mg_http_message;
 use crate::mgr::mg_mgr;
@@ -31,7 +31,7 @@ pub unsafe extern "C" fn mgrs_ws_vupgrade(
     fmt: *const c_char,
     ap: *mut va_list,
 ) {
-    entry("mg_ws_upgrade", || {
+    entry!("mg_ws_upgrade", || {
         let c = &mut conn_arg!(c);
         nonnull!(hm);
         // SAFETY: live connection, the request of the current event; fmt and
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn mgrs_ws_vconnect(
     fmt: *const c_char,
     ap: *mut va_list,
 ) -> *mut mg_connection {
-    guard("mg_ws_connect", ptr::null_mut(), || {
+    entry!("mg_ws_connect", || {
         // SAFETY: arguments checked; fmt and ap from the C caller.
         unsafe {
             let Some(url) = super::net::mgr_and_url("mg_ws_connect", mgr, url) else {
@@ -77,7 +77,7 @@ pub unsafe extern "C" fn mg_ws_send(
     len: usize,
     op: c_int,
 ) -> usize {
-    guard("mg_ws_send", 0, || {
+    entry!("mg_ws_send", || {
         let c = &mut conn_arg!(c);
         // SAFETY: live connection; buf holds len bytes.
         unsafe {
@@ -96,7 +96,7 @@ pub unsafe extern "C" fn mg_ws_vprintf(
     fmt: *const c_char,
     ap: *mut va_list,
 ) -> usize {
-    guard("mg_ws_printf", 0, || {
+    entry!("mg_ws_printf", || {
         let c = &mut conn_arg!(c);
         // SAFETY: live connection; fmt and ap from the C caller.
         unsafe {
@@ -117,5 +117,5 @@ pub unsafe extern "C" fn mg_ws_vprintf(
 /// client connection masks them. Returns the new `c->send.len`.
 #[no_mangle]
 pub unsafe extern "C" fn mg_ws_wrap(c: *mut mg_connection, len: usize, op: c_int) -> usize {
-    guard("mg_ws_wrap", 0, || ws::wrap(&mut conn_arg!(c), len, op))
+    entry!("mg_ws_wrap", || ws::wrap(&mut conn_arg!(c), len, op))
 }

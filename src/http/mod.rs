@@ -21,3 +21,16 @@ pub use client::*;
 pub use limits::{HttpTimeouts, HTTP_SEND_HIGH_WATER, HTTP_SEND_LOW_WATER};
 pub use parse::*;
 pub use server::*;
+
+impl mg_http_message {
+    /// The value of the first header called `name` (case-insensitive).
+    pub fn header(&self, name: &[u8]) -> Option<crate::str::mg_str> {
+        self.headers
+            .iter()
+            .take_while(|h| h.name.len > 0)
+            // SAFETY: header strings point into the parsed buffer, which is
+            // alive while the message is used.
+            .find(|h| unsafe { h.name.as_bytes() }.eq_ignore_ascii_case(name))
+            .map(|h| h.value)
+    }
+}

@@ -1,5 +1,7 @@
 //! HTTP/1.1 message parsing: request and response heads (with `httparse`),
-//! body framing and the chunked coding. Pure functions over byte slices.
+//! body framing and the chunked coding. Pure functions over byte slices,
+//! without `unsafe` (its tests read the C views of what was parsed).
+#![deny(unsafe_code)]
 use crate::config::{MG_MAX_HTTP_HEADERS, MG_MAX_RECV_SIZE};
 use crate::str::mg_str;
 use std::os::raw::c_int;
@@ -57,19 +59,6 @@ impl Default for mg_http_message {
     }
 }
 
-impl mg_http_message {
-    /// The value of the first header called `name` (case-insensitive).
-    pub fn header(&self, name: &[u8]) -> Option<mg_str> {
-        self.headers
-            .iter()
-            .take_while(|h| h.name.len > 0)
-            // SAFETY: header strings point into the parsed buffer, which is
-            // alive while the message is used.
-            .find(|h| unsafe { h.name.as_bytes() }.eq_ignore_ascii_case(name))
-            .map(|h| h.value)
-    }
-}
-
 /// How the body of a message is delimited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Framing {
@@ -90,7 +79,9 @@ pub const LENGTH_REQUIRED: HttpError = err(411, "POST and PUT need Content-Lengt
 /// Why a message is refused: the status to answer with and a short reason.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HttpError {
+    /// The status code to answer with.
     pub status: u16,
+    /// A short reason, for the body and the log.
     pub reason: &'static str,
 }
 
@@ -106,6 +97,7 @@ pub struct Head {
     /// Bytes up to the end of the head (including `start` and the final
     /// blank line): the body starts at this offset.
     pub len: usize,
+    /// How the body is delimited.
     pub framing: Framing,
     /// The sender wants the connection kept open after this message.
     pub keep_alive: bool,
@@ -113,6 +105,7 @@ pub struct Head {
     pub expect_continue: bool,
     /// Status code (responses).
     pub status: u16,
+    /// The message as C sees it; its strings point into the parsed buffer.
     pub hm: mg_http_message,
 }
 
@@ -291,6 +284,7 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
     let mut raw = [httparse::EMPTY_HEADER; MG_MAX_HTTP_HEADERS];
     let mut hm = mg_http_message { head: view(head), ..Default::default() };
     let (version, status, n_headers);
+    let mut method: &[u8] = b"";
     if is_request {
         let mut req = httparse::Request::new(&mut raw);
         match req.parse(head) {
@@ -311,6 +305,7 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             return Err(err(400, "malformed request line"));
         }
         hm.method = view(m);
+        method = m;
         match target.iter().position(|&b| b == b'?') {
             Some(q) => {
                 hm.uri = view(&target[..q]);
@@ -385,8 +380,6 @@ pub fn parse_head(buf: &[u8], is_request: bool) -> Result<Option<Head>, HttpErro
             keep_alive = false;
         }
     }
-    // SAFETY: method points into buf.
-    let method = unsafe { hm.method.as_bytes() };
     let framing =
         if is_request && !chunked && length.is_none() && (method == b"POST" || method == b"PUT") {
             Framing::LengthRequired
@@ -657,6 +650,7 @@ pub fn reason(status: c_int) -> &'static str {
 }
 
 #[cfg(test)]
+#[allow(unsafe_code)]
 mod tests {
     use super::*;
 

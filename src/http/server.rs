@@ -87,7 +87,7 @@ fn process(c: &mut Conn) {
             c.recv.len = 0;
             return;
         }
-        let close_after_resp = http.close_after_resp;
+        let (close_after_resp, hdrs_sent) = (http.close_after_resp, http.hdrs_sent);
         if c.is_resp() {
             return;
         }
@@ -107,7 +107,7 @@ fn process(c: &mut Conn) {
             Ok(None) => return,
             Err(e) => return fail(c, e),
         };
-        if !c.state_or_default::<HttpState>().hdrs_sent {
+        if !hdrs_sent {
             c.state_or_default::<HttpState>().hdrs_sent = true;
             let (buf, len, sent) = (c.recv.buf, c.recv.len, c.send.len);
             head.announce_body(buf, len);

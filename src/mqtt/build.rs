@@ -17,6 +17,7 @@ const USER: u8 = 0x80;
 
 /// A property to send, read out of a `struct mg_mqtt_prop`.
 #[derive(Debug, Clone, Copy, Default)]
+#[allow(missing_docs)] // the fields of struct mg_mqtt_prop
 pub struct Prop<'a> {
     pub id: u8,
     pub iv: u32,
@@ -26,6 +27,7 @@ pub struct Prop<'a> {
 
 /// The options of a packet, read out of a `struct mg_mqtt_opts`.
 #[derive(Debug, Clone, Default)]
+#[allow(missing_docs)] // the fields of struct mg_mqtt_opts
 pub struct Opts<'a> {
     pub user: &'a [u8],
     pub pass: &'a [u8],

@@ -112,6 +112,7 @@ fn be16(b: &[u8], at: usize) -> u16 {
 /// One decoded property: id, the integer value, and the key and value
 /// ranges (relative to the buffer given to [`next_prop`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[allow(missing_docs)] // as described above
 pub struct Prop {
     pub id: u8,
     pub iv: u32,

@@ -67,7 +67,9 @@ unsafe fn props_from<'a>(p: *const mg_mqtt_prop, n: usize) -> Vec<Prop<'a>> {
         .map(|q| Prop {
             id: q.id,
             iv: q.iv,
+            // SAFETY: as above.
             key: unsafe { q.key.as_bytes() },
+            // SAFETY: as above.
             val: unsafe { q.val.as_bytes() },
         })
         .collect()

@@ -1,5 +1,6 @@
 //! Validators (ETag, Last-Modified), conditional requests, byte ranges and
 //! HTTP dates.
+#![forbid(unsafe_code)]
 use super::Request;
 use crate::fs::Stat;
 use crate::http::{self};

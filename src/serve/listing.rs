@@ -1,4 +1,5 @@
 //! Directory listings as HTML pages.
+#![forbid(unsafe_code)]
 use super::conditions::http_date;
 use super::Opts;
 use std::io::Write as _;
@@ -78,4 +79,19 @@ pub(super) fn listing(o: &Opts, dir: &[u8], uri: &[u8]) -> Vec<u8> {
     }
     out.extend_from_slice(b"</table></body></html>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_for_html_and_urls() {
+        let mut out = Vec::new();
+        html_escape(&mut out, b"<a href=\"x\">&'");
+        assert_eq!(out, b"&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        let mut out = Vec::new();
+        url_escape(&mut out, b"a b/%");
+        assert_eq!(out, b"a%20b%2f%25");
+    }
 }

@@ -1,4 +1,5 @@
 //! Content types by file extension.
+#![forbid(unsafe_code)]
 use std::borrow::Cow;
 // ---------------------------------------------------------------------------
 // MIME types

@@ -44,11 +44,17 @@ pub struct mg_http_serve_opts {
 /// [`mg_http_serve_opts`] as Rust reads it; absent strings are empty.
 #[derive(Clone, Copy)]
 pub struct Opts<'a> {
+    /// `root_dir`: the web root or the `/prefix=dir` list.
     pub root_dir: &'a [u8],
+    /// `ssi_pattern`: the glob of files processed for SSI includes.
     pub ssi_pattern: &'a [u8],
+    /// `extra_headers`: added to every response.
     pub extra_headers: &'a [u8],
+    /// `mime_types`: extra `ext=type` entries.
     pub mime_types: &'a [u8],
+    /// `page404`: the file sent with a 404.
     pub page404: &'a [u8],
+    /// `fs`: the filesystem to serve from.
     pub fs: Fs,
 }
 

@@ -1,4 +1,5 @@
 //! From a request URI to a file path under a root, never outside it.
+#![forbid(unsafe_code)]
 use crate::fs::{Fs, Stat};
 /// Longest file path built from a request.
 const PATH_MAX: usize = crate::config::MG_PATH_MAX;

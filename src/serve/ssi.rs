@@ -1,4 +1,5 @@
 //! Server-side includes: `<!--#include file=... -->` and `virtual=`.
+#![forbid(unsafe_code)]
 use super::parent;
 use crate::fs::Fs;
 use crate::http::{self};
@@ -69,4 +70,27 @@ fn append_capped(out: &mut Vec<u8>, data: &[u8]) {
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ssi_patterns() {
+        assert!(is_ssi(b"a/b.shtml", b"#.shtml"));
+        assert!(!is_ssi(b"a/b.html", b"#.shtml"));
+        assert!(is_ssi(b"x/page.inc", b"#.in?"));
+        assert!(!is_ssi(b"x.shtml", b""));
+        assert_eq!(find(b"abc<!--x", b"<!--"), Some(3));
+        assert_eq!(find(b"abc", b"<!--"), None);
+    }
+
+    #[test]
+    fn output_is_capped() {
+        let mut out = vec![0u8; SSI_MAX_OUTPUT - 2];
+        append_capped(&mut out, b"abcdef");
+        assert_eq!(out.len(), SSI_MAX_OUTPUT);
+        assert_eq!(&out[SSI_MAX_OUTPUT - 2..], b"ab");
+    }
 }

@@ -336,3 +336,87 @@ fn build_server_config(o: &Opts) -> Result<rustls::ServerConfig, String> {
     cfg.ticketer = rustls::crypto::ring::Ticketer::new().map_err(|e| format!("tickets: {e}"))?;
     Ok(cfg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CA: &[u8] = include_bytes!("../../tests/tls/ca.pem");
+    const OTHER_CA: &[u8] = include_bytes!("../../tests/tls/other-ca.pem");
+    const CERT: &[u8] = include_bytes!("../../tests/tls/server.pem");
+    const KEY: &[u8] = include_bytes!("../../tests/tls/server.key");
+
+    fn opts<'a>(ca: &'a [u8], cert: &'a [u8], key: &'a [u8], name: &'a [u8]) -> Opts<'a> {
+        Opts { ca, cert, key, name, skip: false }
+    }
+
+    #[test]
+    fn certificates_from_pem_and_der() {
+        assert!(is_pem(CERT) && !is_pem(b"\x30\x82"));
+        let pem = parse_certs("cert", CERT).unwrap();
+        assert!(!pem.is_empty());
+        // The same certificate as DER bytes parses to the same thing.
+        let der = parse_certs("cert", pem[0].as_ref()).unwrap();
+        assert_eq!(der, pem[..1]);
+        let two = [CA, OTHER_CA].concat();
+        assert_eq!(parse_certs("ca", &two).unwrap().len(), 2);
+        let e = parse_certs("ca", b"-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n");
+        assert!(e.unwrap_err().starts_with("ca: "));
+        assert!(parse_certs("cert", b"not a certificate")
+            .unwrap_err()
+            .contains("not a PEM or DER"));
+    }
+
+    #[test]
+    fn keys_and_roots() {
+        assert!(parse_key(KEY).is_ok());
+        assert!(parse_key(b"garbage").is_err());
+        assert!(parse_key(CERT).unwrap_err().starts_with("key: "));
+        assert_eq!(roots(&[CA, OTHER_CA].concat()).unwrap().len(), 2);
+        assert!(roots(b"").is_err());
+    }
+
+    #[test]
+    fn configs_are_cached_per_options() {
+        let a = opts(b"", CERT, KEY, b"");
+        let k = key(b's', &a, b"");
+        // Every byte of every option, the side and skip_verification count.
+        assert_ne!(k, key(b'c', &a, b""));
+        assert_ne!(k, key(b's', &a, b"x"));
+        assert_ne!(k, key(b's', &Opts { skip: true, ..opts(b"", CERT, KEY, b"") }, b""));
+        // Field boundaries count too: the same bytes split differently.
+        assert_ne!(
+            key(b's', &opts(b"ab", b"", b"", b""), b""),
+            key(b's', &opts(b"a", b"b", b"", b""), b"")
+        );
+        let cache = Mutex::new(Vec::new());
+        let first = cached(&cache, k, || build_server_config(&a)).unwrap();
+        let again = cached(&cache, k, || -> Result<rustls::ServerConfig, String> {
+            panic!("a hit must not build")
+        })
+        .unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        // A failed build is not kept: the next call builds (and fails) again.
+        let bad = opts(b"", CERT, b"garbage", b"");
+        let kb = key(b's', &bad, b"");
+        assert!(cached(&cache, kb, || build_server_config(&bad)).is_err());
+        assert_eq!(cache.lock().unwrap().len(), 1);
+        // Least recently used out: fill past the size, the first is gone.
+        for i in 0..CACHE_SIZE as u8 {
+            let _ = cached(&cache, [i; 32], || Ok::<_, String>((*first).clone()));
+        }
+        let v = cache.lock().unwrap();
+        assert_eq!(v.len(), CACHE_SIZE);
+        assert!(!v.iter().any(|(key, _)| *key == k));
+    }
+
+    #[test]
+    fn sessions_need_what_their_side_needs() {
+        assert!(server_conn(&opts(b"", b"", KEY, b"")).unwrap_err().contains("cert and key"));
+        assert!(server_conn(&opts(b"", CERT, KEY, b"")).is_ok());
+        assert!(server_conn(&opts(CA, CERT, KEY, b"")).is_ok(), "CA: client certificates asked");
+        let peer = std::net::IpAddr::from([127, 0, 0, 1]);
+        assert!(client_conn(&opts(CA, b"", b"", b"localhost"), peer).is_ok());
+        assert!(client_conn(&opts(b"not a ca", b"", b"", b""), peer).is_err());
+    }
+}

@@ -298,7 +298,7 @@ unsafe fn feed(c: *mut mg_connection, eof: bool) {
         }
         if total > 0 {
             if (*c).is_hexdumping() {
-                crate::sockio::hexdump(c, "<-", &(*c).recv.data()[(*c).recv.len - total..]);
+                crate::sockio::hexdump(&*c, "<-", &(*c).recv.data()[(*c).recv.len - total..]);
             }
             let mut n = total as c_long;
             conn::call(c, ev::READ, (&mut n as *mut c_long).cast());
@@ -385,7 +385,7 @@ unsafe fn write_out(c: *mut mg_connection) {
                 break;
             }
             if (*c).is_hexdumping() {
-                crate::sockio::hexdump(c, "->", &chunk[..n]);
+                crate::sockio::hexdump(&*c, "->", &chunk[..n]);
             }
             taken += n;
         }

@@ -1,5 +1,6 @@
 //! WebSocket frames (RFC 6455 section 5): opcodes, close codes, headers,
 //! masking and payload checks.
+#![forbid(unsafe_code)]
 use crate::str::mg_str;
 use std::cell::RefCell;
 use std::os::raw::c_int;

@@ -25,9 +25,10 @@ pub fn valid_key(key: &[u8]) -> bool {
 
 /// Why an upgrade request is refused, or its `Sec-WebSocket-Key`.
 fn check_upgrade_request(hm: &mg_http_message) -> Result<mg_str, &'static str> {
-    // SAFETY (for the as_bytes calls): the message's strings point into the
-    // request being handled, alive for this call.
+    // SAFETY: the message's strings point into the request being handled,
+    // alive for this call (as for every as_bytes below).
     let get = |name: &[u8]| hm.header(name).map(|v| unsafe { v.as_bytes() });
+    // SAFETY: as above.
     if unsafe { hm.method.as_bytes() } != b"GET" {
         return Err("WebSocket upgrade needs GET");
     }

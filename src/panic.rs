@@ -1,14 +1,14 @@
-//! The panic boundary of the `extern "C"` surface, in the manner of
-//! rustls-ffi's `panic.rs`: every entry point runs its body inside
-//! [`guard`] (or [`entry`]), which catches a panic, logs it and returns a
-//! fallback value instead, because unwinding into C is undefined behaviour.
+//! The panic boundary, in the manner of rustls-ffi's `panic.rs`: every
+//! function C calls (the entry points in `ffi/`, and the `mg_fs` tables'
+//! functions) runs its body inside [`guard`] (or [`entry`]), which catches a
+//! panic, logs it and returns a fallback value instead, because unwinding
+//! into C is undefined behaviour.
 //!
 //! The fallback normally comes from the return type ([`Fallback`]): NULL for
-//! pointers, 0 for numbers, false, an empty `mg_str`. The guard also records
-//! which C function is running, so the NULL-check macros (`nonnull!`,
-//! `conn_arg!` in `ffi/mod.rs`) log it without a hand-typed name.
+//! pointers, 0 for numbers, false, an empty `mg_str`. The `entry!`/`guard!`
+//! macros of `ffi/mod.rs` also name the C function for the NULL-check macros
+//! inside the body (`nonnull!`, `conn_arg!`), at compile time.
 use crate::str::mg_str;
-use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// The value an entry point returns when its body panicked, or when a
@@ -57,34 +57,21 @@ impl Fallback for mg_str {
     }
 }
 
-thread_local! {
-    /// The C function whose body runs on this thread (innermost).
-    static CURRENT: Cell<&'static str> = const { Cell::new("mongoose") };
-}
-
-/// The name of the C function running on this thread, for error lines.
-pub fn current() -> &'static str {
-    CURRENT.with(Cell::get)
-}
-
 /// Runs an entry point's body. A panic is logged and turned into
-/// `fallback`. `func` is the C function's name, for the log line and for
-/// [`current`] while the body runs.
-pub fn guard<R>(func: &'static str, fallback: R, body: impl FnOnce() -> R) -> R {
-    let outer = CURRENT.with(|c| c.replace(func));
-    let r = match catch_unwind(AssertUnwindSafe(body)) {
+/// `fallback`; `func` is the C function's name, for the log line. Costs
+/// nothing unless the body panics.
+pub fn guard<R>(func: &str, fallback: R, body: impl FnOnce() -> R) -> R {
+    match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
         Err(_) => {
             crate::log_error!(func, "internal error; the call was abandoned");
             fallback
         }
-    };
-    CURRENT.with(|c| c.set(outer));
-    r
+    }
 }
 
 /// [`guard`] with the return type's [`Fallback`].
-pub fn entry<R: Fallback>(func: &'static str, body: impl FnOnce() -> R) -> R {
+pub fn entry<R: Fallback>(func: &str, body: impl FnOnce() -> R) -> R {
     guard(func, R::fallback(), body)
 }
 
@@ -93,21 +80,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn panics_become_the_fallback_and_the_name_nests() {
+    fn panics_become_the_fallback() {
         let r: i32 = entry("outer", || {
-            assert_eq!(current(), "outer");
-            let p: *mut u8 = entry("inner", || {
-                assert_eq!(current(), "inner");
-                panic!("boom")
-            });
+            let p: *mut u8 = entry("inner", || panic!("boom"));
             assert!(p.is_null());
-            assert_eq!(current(), "outer");
             7
         });
         assert_eq!(r, 7);
         assert!(!entry::<bool>("f", || panic!("x")));
         assert_eq!(entry::<usize>("f", || panic!("x")), 0);
+        assert!(entry::<mg_str>("f", || panic!("x")).buf.is_null());
         assert_eq!(guard("f", -1, || panic!("x")), -1);
-        assert_eq!(current(), "mongoose");
     }
 }
