@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 fn main() {
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("manifest dir"));
     compile_shim(&root);
+    set_soname(&root);
     generate_header(&root);
     list_c_tests(&root);
 }
@@ -38,6 +39,48 @@ fn list_c_tests(root: &Path) {
     fs::write(path, out).expect("write c_tests.rs");
 }
 
+/// `<target>/<profile>`, where cargo puts libmongoose.so and libmongoose.a
+/// (OUT_DIR is `<target>/<profile>/build/mongoose-<hash>/out`).
+fn profile_dir() -> PathBuf {
+    let out = PathBuf::from(env::var("OUT_DIR").expect("out dir"));
+    out.ancestors().nth(3).expect("OUT_DIR is <target>/<profile>/build/<pkg>/out").to_path_buf()
+}
+
+/// The API version the library implements: `MG_VERSION` in the header
+/// prelude ("7.22").
+fn api_version(root: &Path) -> String {
+    let prelude = read(root, "csrc/header_prelude.h");
+    let line = prelude
+        .lines()
+        .find(|l| l.starts_with("#define MG_VERSION "))
+        .expect("MG_VERSION in csrc/header_prelude.h");
+    line.trim_start_matches("#define MG_VERSION ").trim().trim_matches('"').to_string()
+}
+
+/// Gives libmongoose.so the soname `libmongoose.so.<MG_VERSION>`
+/// (libmongoose.so.7.22). The ABI is Mongoose's, whose structs change
+/// between minor versions, so the soname carries major and minor. Programs
+/// linked with `-lmongoose` then need a file of that name at run time: the
+/// links `libmongoose.so.7.22 -> libmongoose.so` are made here beside the
+/// library in `<target>/<profile>` (what `cargo build` leaves) and in its
+/// `deps/` (what `cargo test` links against); `cmake --install` installs
+/// the usual versioned names.
+fn set_soname(root: &Path) {
+    let soname = format!("libmongoose.so.{}", api_version(root));
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,{soname}");
+    println!("cargo:rustc-env=MG_SONAME={soname}");
+    let dir = profile_dir();
+    for d in [dir.join("deps"), dir] {
+        let link = d.join(&soname);
+        if fs::read_link(&link).ok().as_deref() != Some(Path::new("libmongoose.so")) {
+            let _ = fs::create_dir_all(&d);
+            let _ = fs::remove_file(&link);
+            #[cfg(unix)]
+            std::os::unix::fs::symlink("libmongoose.so", &link).expect("soname link");
+        }
+    }
+}
+
 /// The variadic entry points (`mg_printf`, `mg_snprintf`, ...) cannot be defined
 /// in stable Rust, so a tiny C file defines them and hands `va_list *` to Rust.
 fn compile_shim(root: &Path) {
@@ -64,7 +107,12 @@ fn compile_shim(root: &Path) {
 }
 
 /// Runs cbindgen over the crate. The header is written to OUT_DIR (the test that
-/// checks freshness compares it with the committed copy) and to `include/`.
+/// checks freshness compares it with the committed copy), to
+/// `<target>/<profile>/include/` beside the library it describes (CMake
+/// builds use that copy), and to `include/`, unless `MONGOOSE_NO_SOURCE_HEADER`
+/// is set: CMake sets it so that a CMake build never writes into the source
+/// tree. It only suppresses that write, so it is deliberately not a
+/// `rerun-if-env-changed` input: CMake and plain cargo builds share one build.
 fn generate_header(root: &Path) {
     for dir in ["src", "csrc/header_prelude.h", "csrc/header_trailer.h", "cbindgen.toml"] {
         println!("cargo:rerun-if-changed={dir}");
@@ -81,9 +129,16 @@ fn generate_header(root: &Path) {
     bindings.write_to_file(&out);
     println!("cargo:rustc-env=MG_GENERATED_HEADER={}", out.display());
     let generated = fs::read(&out).expect("generated header");
-    let committed = root.join("include/mongoose.h");
-    if fs::read(&committed).ok().as_deref() != Some(generated.as_slice()) {
-        fs::write(&committed, &generated).expect("write include/mongoose.h");
+    let mut copies = vec![profile_dir().join("include/mongoose.h")];
+    if env::var_os("MONGOOSE_NO_SOURCE_HEADER").is_none() {
+        copies.push(root.join("include/mongoose.h"));
+    }
+    for path in copies {
+        if fs::read(&path).ok().as_deref() != Some(generated.as_slice()) {
+            fs::create_dir_all(path.parent().expect("parent")).expect("header dir");
+            fs::write(&path, &generated)
+                .unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        }
     }
 }
 

@@ -40,7 +40,10 @@ what=${1:-all}
 cargo build --release --quiet
 out=bench/out
 mkdir -p "$out"
-cc_flags=(-O2 -Iinclude -Ltarget/release -lmongoose "-Wl,-rpath,$PWD/target/release" -lpthread)
+# The library cargo just built (CARGO_TARGET_DIR honoured, so that another
+# build of it can be measured side by side).
+lib=$(cd "${CARGO_TARGET_DIR:-target}/release" && pwd)
+cc_flags=(-O2 -Iinclude "-L$lib" -lmongoose "-Wl,-rpath,$lib" -lpthread)
 
 # ---- Helpers for every mode ------------------------------------------------
 if (($(nproc) >= 2)); then
@@ -82,7 +85,7 @@ cpu_ticks() {  # utime + stime of the given processes, in clock ticks
 # build_example NAME: c_examples/NAME.c against the release library, into $out.
 build_example() {
   cc -O2 -Iinclude "c_examples/$1.c" -o "$out/$1" \
-    -Ltarget/release -lmongoose "-Wl,-rpath,$PWD/target/release" -lpthread -ldl -lm
+    "-L$lib" -lmongoose "-Wl,-rpath,$lib" -lpthread -ldl -lm
 }
 
 # start_nginx NAME PORT HTTP-DIRECTIVES SERVER-DIRECTIVES [LISTEN-FLAGS]: one

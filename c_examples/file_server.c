@@ -146,7 +146,7 @@ int main(int argc, char *argv[]) {
   mg_mgr_init(&mgr);
   mg_wakeup_init(&mgr);  // before any worker calls mg_wakeup()
   if (mg_http_listen(&mgr, url, fn, NULL) == NULL) {
-    MG_ERROR(("cannot listen on %s", url));
+    // The library has logged why; once is enough.
     return EXIT_FAILURE;
   }
   MG_INFO(("serving %s on %s", s_root, url));

@@ -131,7 +131,7 @@ int main(int argc, char *argv[]) {
   mg_mgr_init(&mgr);
   s_start_ms = mg_millis();
   if (mg_http_listen(&mgr, url, fn, NULL) == NULL) {
-    MG_ERROR(("cannot listen on %s", url));
+    // The library has logged why; once is enough.
     return 1;
   }
   MG_INFO(("listening on %s", url));
@@ -141,7 +141,7 @@ int main(int argc, char *argv[]) {
   }
   if (https_url != NULL) {
     if (mg_http_listen(&mgr, https_url, fn, NULL) == NULL) {
-      MG_ERROR(("cannot listen on %s", https_url));
+      // The library has logged why; once is enough.
       return 1;
     }
     MG_INFO(("listening on %s (TLS: %s, %s)", https_url, cert, key));

@@ -107,7 +107,7 @@ int main(int argc, char *argv[]) {
   mg_rpc_add(&s_rpc_head, mg_str("rpc.list"), mg_rpc_list, NULL);
   mg_mgr_init(&mgr);
   if (mg_http_listen(&mgr, url, fn, NULL) == NULL) {
-    MG_ERROR(("cannot listen on %s", url));
+    // The library has logged why; once is enough.
     return 1;
   }
   MG_INFO(("JSON-RPC on %s/rpc", url));

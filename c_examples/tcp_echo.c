@@ -22,7 +22,7 @@ int main(int argc, char *argv[]) {
   struct mg_mgr mgr;
   mg_mgr_init(&mgr);
   if (mg_listen(&mgr, url, fn, NULL) == NULL) {
-    MG_ERROR(("cannot listen on %s", url));
+    // The library has logged why; once is enough.
     return 1;
   }
   for (;;) mg_mgr_poll(&mgr, 1000);

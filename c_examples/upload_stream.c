@@ -139,7 +139,7 @@ int main(int argc, char *argv[]) {
   if (argc > 2) s_dir = argv[2];
   mg_mgr_init(&mgr);
   if (mg_http_listen(&mgr, url, fn, NULL) == NULL) {
-    MG_ERROR(("cannot listen on %s", url));
+    // The library has logged why; once is enough.
     return 1;
   }
   MG_INFO(("saving uploads to %s; listening on %s", s_dir, url));

@@ -59,7 +59,7 @@ int main(int argc, char *argv[]) {
   struct mg_mgr mgr;
   mg_mgr_init(&mgr);
   if (mg_http_listen(&mgr, url, fn, NULL) == NULL) {
-    MG_ERROR(("cannot listen on %s", url));
+    // The library has logged why; once is enough.
     return 1;
   }
   mg_timer_add(&mgr, period, MG_TIMER_REPEAT, push, &mgr);

@@ -10,32 +10,37 @@ struct mg_connection;
 struct mg_fs;
 typedef void (*mg_pfn_t)(char, void *);
 
-// Implemented in Rust.
+// Implemented in Rust. The mgrs_* helpers are internal: declaring them hidden
+// here makes the linker keep them out of libmongoose.so's dynamic symbol
+// table (a symbol referenced as hidden by any object is hidden in the
+// output, whatever rustc's own export list says), so the library exports
+// the public API only (tests/exports.rs).
+#define MGRS_INTERNAL __attribute__((visibility("hidden")))
 size_t mg_vxprintf(mg_pfn_t fn, void *arg, const char *fmt, va_list *ap);
 size_t mg_vsnprintf(char *buf, size_t len, const char *fmt, va_list *ap);
 char *mg_vmprintf(const char *fmt, va_list *ap);
 size_t mg_vprintf(struct mg_connection *c, const char *fmt, va_list *ap);
-void mgrs_vlog(const char *fmt, va_list *ap);
-void mgrs_verror(struct mg_connection *c, const char *fmt, va_list *ap);
-void mgrs_http_vreply(struct mg_connection *c, int status, const char *headers,
+MGRS_INTERNAL void mgrs_vlog(const char *fmt, va_list *ap);
+MGRS_INTERNAL void mgrs_verror(struct mg_connection *c, const char *fmt, va_list *ap);
+MGRS_INTERNAL void mgrs_http_vreply(struct mg_connection *c, int status, const char *headers,
                       const char *fmt, va_list *ap);
-void mgrs_http_vprintf_chunk(struct mg_connection *c, const char *fmt, va_list *ap);
+MGRS_INTERNAL void mgrs_http_vprintf_chunk(struct mg_connection *c, const char *fmt, va_list *ap);
 struct mg_http_message;
 struct mg_mgr;
 typedef void (*mg_event_handler_t)(struct mg_connection *, int, void *);
-void mgrs_ws_vupgrade(struct mg_connection *c, struct mg_http_message *hm,
+MGRS_INTERNAL void mgrs_ws_vupgrade(struct mg_connection *c, struct mg_http_message *hm,
                       const char *fmt, va_list *ap);
-struct mg_connection *mgrs_ws_vconnect(struct mg_mgr *mgr, const char *url,
+MGRS_INTERNAL struct mg_connection *mgrs_ws_vconnect(struct mg_mgr *mgr, const char *url,
                                        mg_event_handler_t fn, void *fn_data,
                                        const char *fmt, va_list *ap);
 size_t mg_ws_vprintf(struct mg_connection *c, int op, const char *fmt, va_list *ap);
-bool mgrs_file_vprintf(struct mg_fs *fs, const char *path, const char *fmt,
+MGRS_INTERNAL bool mgrs_file_vprintf(struct mg_fs *fs, const char *path, const char *fmt,
                        va_list *ap);
 struct mg_rpc_req;
 struct mg_queue;
 void mg_rpc_vok(struct mg_rpc_req *r, const char *fmt, va_list *ap);
 void mg_rpc_verr(struct mg_rpc_req *r, int code, const char *fmt, va_list *ap);
-size_t mgrs_queue_vprintf(struct mg_queue *q, const char *fmt, va_list *ap);
+MGRS_INTERNAL size_t mgrs_queue_vprintf(struct mg_queue *q, const char *fmt, va_list *ap);
 
 size_t mg_xprintf(mg_pfn_t fn, void *arg, const char *fmt, ...) {
   va_list ap;
@@ -161,13 +166,13 @@ const struct mg_mem_file *mg_mem_files = NULL;
 extern const struct mg_mem_file mg_packed_files[] __attribute__((weak));
 
 // The table in use: mg_mem_files, or else the program's mg_packed_files.
-const struct mg_mem_file *mgrs_mem_files(void) {
+MGRS_INTERNAL const struct mg_mem_file *mgrs_mem_files(void) {
   return mg_mem_files != NULL ? mg_mem_files : mg_packed_files;
 }
 
 // Implemented in Rust: lookups in that table.
-const char *mgrs_mem_unpack(const char *path, size_t *size, time_t *mtime);
-const char *mgrs_mem_unlist(size_t no);
+MGRS_INTERNAL const char *mgrs_mem_unpack(const char *path, size_t *size, time_t *mtime);
+MGRS_INTERNAL const char *mgrs_mem_unlist(size_t no);
 
 // The lookups mg_fs_packed makes. packed_fs.c files made by the pack tool of
 // Mongoose versions before 7.22 define these two functions themselves; such

@@ -615,6 +615,31 @@ fn http_client_reports_errors() {
     drop(l);
 }
 
+/// An error is logged once: the library logs why a listen or a connection
+/// failed, and the examples do not log it again.
+#[test]
+fn errors_are_logged_once() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let once = |name: &str, args: &[&str], what: &str| {
+        let mut p = Proc::spawn(name, args);
+        let st = p.wait(Duration::from_secs(15));
+        let out = p.output();
+        assert_eq!(st.code(), Some(1), "{name}: {out}");
+        let lines: Vec<&str> = out.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), 1, "{name} logged more than one line:\n{out}");
+        assert!(lines[0].contains(what), "{name}: {out}");
+    };
+    let http = format!("http://127.0.0.1:{port}");
+    once("tcp_echo", &[&format!("tcp://127.0.0.1:{port}")], "in use");
+    once("http_server", &[&http], "in use");
+    once("file_server", &["-l", &http], "in use");
+    once("websocket_server", &[&format!("ws://127.0.0.1:{port}")], "in use");
+    drop(taken);
+    let refused = format!("http://127.0.0.1:{}/", free_port());
+    once("http_client", &[&refused], "refused");
+}
+
 /// Python client for the 1 GiB upload: streams `count` generated blocks of
 /// 1 MiB (a random block with the block number in its first 8 bytes, so no
 /// two are alike) and hashes them as they go out; prints the response status

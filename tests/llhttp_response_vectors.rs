@@ -2,7 +2,7 @@
 //! (`mg_http_connect`) do it: `http::parse_head(buf, false)`, its
 //! [`Framing`], `http::chunked_extent` and `http::dechunk_in_place`,
 //! against the response vectors of llhttp, the Node.js parser:
-//! `../shared/data/llhttp-vectors/response/*.md` (MIT data; the format and
+//! `tests/data/llhttp-vectors/response/*.md` (MIT data; the format and
 //! its reader are in `tests/common/llhttp.rs`).
 //!
 //! We run the input through our parser the way a client connection's

@@ -1,6 +1,6 @@
 //! Data-driven test of the HTTP request parser (`http::parse_head` and
 //! `http::chunked_extent`) against the request vectors of llhttp, the
-//! Node.js parser: `../shared/data/llhttp-vectors/request/*.md` (MIT data).
+//! Node.js parser: `tests/data/llhttp-vectors/request/*.md` (MIT data).
 //! The vector format and its reader are in `tests/common/llhttp.rs`; the
 //! response vectors are run by `tests/llhttp_response_vectors.rs`.
 //!

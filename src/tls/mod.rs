@@ -14,8 +14,20 @@
 //!   verification and the cache of rustls configs;
 //! - [`io`]: a connection's TLS session and the record layer between its
 //!   socket and its buffers.
+//!
+//! Without the `tls` cargo feature (on by default), [`none`] stands in: the
+//! same API, every TLS operation failing with an error.
+#[cfg(feature = "tls")]
 mod config;
+#[cfg(feature = "tls")]
 mod io;
+/// cbindgen:ignore
+#[cfg(not(feature = "tls"))]
+mod none;
 
+#[cfg(feature = "tls")]
 pub use config::*;
+#[cfg(feature = "tls")]
 pub use io::*;
+#[cfg(not(feature = "tls"))]
+pub use none::*;

@@ -68,8 +68,63 @@ static void test_hexdump(void) {
   CHECK(s_len == 0);
 }
 
+// How many lines of the captured log contain `what`.
+static int lines_with(const char *what) {
+  int n = 0;
+  const char *line = s_buf;
+  while (*line != '\0') {
+    const char *end = strchr(line, '\n');
+    size_t len = end == NULL ? strlen(line) : (size_t) (end - line);
+    struct mg_str l = mg_str_n(line, len);
+    size_t i;
+    for (i = 0; i + strlen(what) <= l.len; i++) {
+      if (memcmp(l.buf + i, what, strlen(what)) == 0) {
+        n++;
+        break;
+      }
+    }
+    line += len + (end != NULL);
+  }
+  return n;
+}
+
+static void nop_fn(struct mg_connection *c, int ev, void *ev_data) {
+  (void) c, (void) ev, (void) ev_data;
+}
+
+// An error is logged once, at MG_LL_ERROR: a listen on a port in use (the
+// whole log is that one line) and a refused connection (MG_EV_ERROR).
+static void test_errors_logged_once(void) {
+  struct mg_mgr mgr;
+  struct mg_connection *a;
+  char url[64];
+  int i;
+  mg_log_set(MG_LL_ERROR);
+  mg_mgr_init(&mgr);
+  a = mg_listen(&mgr, "tcp://127.0.0.1:0", nop_fn, NULL);
+  CHECK(a != NULL);
+  mg_snprintf(url, sizeof(url), "http://127.0.0.1:%d", (int) mg_ntohs(a->loc.port));
+  reset();
+  CHECK(mg_http_listen(&mgr, url, nop_fn, NULL) == NULL);
+  CHECK(lines_with("in use") == 1);
+  CHECK(strchr(s_buf, '\n') == s_buf + s_len - 1);  // one line in all
+  mg_snprintf(url, sizeof(url), "tcp://127.0.0.1:%d", (int) mg_ntohs(a->loc.port));
+  reset();
+  CHECK(mg_listen(&mgr, url, nop_fn, NULL) == NULL);
+  CHECK(lines_with("in use") == 1 && strchr(s_buf, '\n') == s_buf + s_len - 1);
+  a->is_closing = 1;
+  mg_mgr_poll(&mgr, 0);
+  reset();
+  CHECK(mg_connect(&mgr, url, nop_fn, NULL) != NULL);  // nothing listens now
+  for (i = 0; i < 50 && s_len == 0; i++) mg_mgr_poll(&mgr, 10);
+  for (i = 0; i < 5; i++) mg_mgr_poll(&mgr, 1);
+  CHECK(lines_with("refused") == 1 && strchr(s_buf, '\n') == s_buf + s_len - 1);
+  mg_mgr_free(&mgr);
+}
+
 int main(void) {
   mg_log_set_fn(capture, NULL);
+  test_errors_logged_once();
   test_levels();
   test_line_format();
   test_hexdump();

@@ -213,6 +213,7 @@ struct client {
   int ctl_ops[16];
   unsigned char close_payload[128];
   size_t close_len;
+  struct mg_connection *conn;  // open until `closed`; its fn_data points here
 };
 
 static void client_fn(struct mg_connection *c, int ev, void *ev_data) {
@@ -254,10 +255,20 @@ static struct mg_connection *client_open(struct mg_mgr *mgr, const char *path,
   mg_snprintf(url, sizeof(url), "ws://127.0.0.1:%d%s", s_srv.port, path);
   c = mg_ws_connect(mgr, url, client_fn, cl, "X-Client: %s\r\n", "test");
   CHECK(c != NULL);
+  cl->conn = c;
   return c;
 }
 
-static void client_free(struct client *cl) {
+// Closes the client's connection (unless it closed already) and waits for its
+// MG_EV_CLOSE: `cl` usually lives on the caller's stack, and a connection
+// left open would write into that dead frame later (at mg_mgr_free at the
+// latest). Until MG_EV_CLOSE has been seen, cl->conn is still valid.
+static void client_free(struct mg_mgr *mgr, struct client *cl) {
+  if (cl->conn != NULL && !cl->closed) {
+    cl->conn->is_closing = 1;
+    poll_until(mgr, &cl->closed, 5000);
+  }
+  CHECK(cl->conn == NULL || cl->closed);
   free(cl->msg);
   memset(cl, 0, sizeof(*cl));
 }
@@ -281,7 +292,7 @@ static void test_echo_sizes(struct mg_mgr *mgr) {
     CHECK(cl.msg != NULL && memcmp(cl.msg, data, sizes[i]) == 0);
     if (cl.msg_len != sizes[i]) fprintf(stderr, "size %lu: got %lu\n", (unsigned long) sizes[i], (unsigned long) cl.msg_len);
     free(data);
-    client_free(&cl);
+    client_free(mgr, &cl);
   }
   CHECK(s_st.flags_bad == 0);
 }
@@ -307,7 +318,7 @@ static void test_big_messages(struct mg_mgr *mgr) {
   CHECK(cl.got_close && cl.close_len == 2);
   CHECK(cl.close_payload[0] == 0x03 && cl.close_payload[1] == 0xf1);  // 1009
   CHECK(!cl.got_msg);
-  client_free(&cl);
+  client_free(mgr, &cl);
   free(buf);
   free(want);
 }
@@ -353,7 +364,7 @@ static void test_fragmentation(struct mg_mgr *mgr) {
     while (s_st.ctl_ops[WEBSOCKET_OP_PONG] < pings + 2 && mg_millis() < end) mg_mgr_poll(mgr, 10);
     CHECK(s_st.ctl_ops[WEBSOCKET_OP_PONG] == pings + 2);
   }
-  client_free(&cl);
+  client_free(mgr, &cl);
 }
 
 // Close handshakes: the client starts (code echoed, reason not), the server
@@ -369,7 +380,7 @@ static void test_close(struct mg_mgr *mgr) {
   poll_until(mgr, &cl.closed, 5000);
   CHECK(cl.got_close && cl.close_len == 2 && memcmp(cl.close_payload, "\x03\xe8", 2) == 0);
   CHECK(s_st.last_close_len == 5 && memcmp(s_st.last_close, "\x03\xe8" "bye", 5) == 0);
-  client_free(&cl);
+  client_free(mgr, &cl);
 
   memset(&cl, 0, sizeof(cl));
   cl.send_data = (const unsigned char *) "goodbye", cl.send_len = 7;
@@ -382,7 +393,7 @@ static void test_close(struct mg_mgr *mgr) {
     while (!(s_st.last_close_len == 2 && s_st.last_close[1] == 0xa1) && mg_millis() < end) usleep(1000);
     CHECK(s_st.last_close_len == 2 && memcmp(s_st.last_close, "\x0f\xa1", 2) == 0);
   }
-  client_free(&cl);
+  client_free(mgr, &cl);
 
   fd = raw_open();
   CHECK(send_frame(fd, 0x88, "\x0b\xb8" "why", 5, true));  // 3000
@@ -563,7 +574,7 @@ static void test_printf_wrap(struct mg_mgr *mgr) {
     poll_until(mgr, &cl.got_msg, 5000);
     CHECK(cl.msg_len == strlen(cases[i].resp) &&
           memcmp(cl.msg, cases[i].resp, cl.msg_len) == 0);
-    client_free(&cl);
+    client_free(mgr, &cl);
   }
 }
 
@@ -574,7 +585,7 @@ static void test_refused(struct mg_mgr *mgr) {
   client_open(mgr, "/nothing-here", &cl);
   poll_until(mgr, &cl.closed, 5000);
   CHECK(cl.error && !cl.opened);
-  client_free(&cl);
+  client_free(mgr, &cl);
 }
 
 // 1000 clients at once, each echoing its own message.
@@ -711,7 +722,7 @@ static void test_null_args(struct mg_mgr *mgr) {
   mg_log_set(level);
   c->is_closing = 1;
   poll_until(mgr, &cl.closed, 2000);
-  client_free(&cl);
+  client_free(mgr, &cl);
 }
 
 int main(void) {

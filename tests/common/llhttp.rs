@@ -1,5 +1,5 @@
-//! Reading the test vectors of llhttp, the Node.js HTTP parser (MIT data in
-//! `../shared/data/llhttp-vectors/{request,response}/*.md`), for the
+//! Reading the test vectors of llhttp, the Node.js HTTP parser (MIT data,
+//! vendored with its LICENSE in `tests/data/llhttp-vectors/{request,response}/*.md`), for the
 //! data-driven parser tests `tests/llhttp_vectors.rs` (requests) and
 //! `tests/llhttp_response_vectors.rs` (responses).
 //!
@@ -25,18 +25,18 @@ pub struct Case {
     pub log: Vec<String>,
 }
 
-/// Reads every vector of `../shared/data/llhttp-vectors/<kind>/*.md`, in
+/// Reads every vector of `tests/data/llhttp-vectors/<kind>/*.md`, in
 /// file name order; panics when there are fewer than `min`.
 pub fn load(kind: &str, min: usize) -> Vec<Case> {
     let dir =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/llhttp-vectors").join(kind);
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/llhttp-vectors").join(kind);
     let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
         Ok(d) => d
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|e| e == "md"))
             .collect(),
         Err(e) => panic!(
-            "llhttp vectors not found at {} ({e}); they are expected in shared/ beside the crate",
+            "llhttp vectors not found at {} ({e}); they are part of the repository",
             dir.display()
         ),
     };
