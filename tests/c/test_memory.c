@@ -4,6 +4,17 @@
 // its peak after an attack).
 #include "test_util.h"
 
+// AddressSanitizer's allocator keeps freed memory in its quarantine, and
+// malloc_trim() concerns glibc's heap only: under it, the RSS check below
+// says nothing (the scenario still runs, for the sanitizer's checks).
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 #include <sys/resource.h>
 
 // Buffers under glibc's mmap threshold (128 KiB), so they live in the heap.
@@ -114,7 +125,11 @@ static void test_rss_falls_back(void) {
   // The data was resident (so the check below means something)...
   CHECK(peak - base > NCONNS * (PER_CONN / 1024) / 2);
   // ...and most of it is given back.
+#ifndef UNDER_ASAN
   CHECK(after - base < NCONNS * (PER_CONN / 1024) / 8);
+#else
+  printf("under AddressSanitizer: RSS after the close not checked\n");
+#endif
   mg_mgr_free(&mgr);
   free(chunk);
 }
