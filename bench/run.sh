@@ -1,6 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks. Prints figures; asserts nothing about speed.
-#   bash bench/run.sh [all|wakeup|data|http|http-idle|https|ws|files|mqtt]
+#   bash bench/run.sh [all|wakeup|data|http|http-idle|https|ws|files|mqtt|hard]
+#
+# hard: hostile load (issue 15), bench/hard_server.c with the clients of
+# bench/hard_load.py, against nginx (1 worker) in the same run: the 10 MB
+# reply built by 100 000 mg_printf() calls (nginx serves a 10 MB file),
+# mg_match() with a capture on a 16 KiB URI, other clients' p50 (wrk, 10
+# connections) and the server's RSS beside a pipelining client that never
+# reads, and the server's CPU while a chunked body trickles in after 2.4 MB of
+# one-byte chunks (DURATION applies, default 10s).
 #
 # mqtt: bench/mqtt.sh (c_examples/mqtt_broker against mosquitto; see there).
 #
@@ -148,6 +156,59 @@ if [[ $what == all || $what == ws ]]; then
   echo "   server RSS peak: $(awk '/VmHWM/ {print $2, $3}' /proc/$ws_pid/status)"
   kill "$ws_pid"
   wait "$ws_pid" 2>/dev/null || true
+fi
+
+if [[ $what == all || $what == hard ]]; then
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  command -v wrk >/dev/null && [[ -x $nginx_bin ]] ||
+    { echo "bench: hard needs wrk and nginx (bash bench/run.sh http installs them)" >&2; exit 1; }
+  cc -O2 bench/hard_server.c -o "$out/hard_server" "${cc_flags[@]}"
+  secs=${DURATION:-10s}
+  secs=${secs%s}
+  mkdir -p "$out/hard-www"
+  head -c 65536 /dev/zero | tr '\0' b >"$out/hard-www/big"
+  head -c 10000000 /dev/zero | tr '\0' p >"$out/hard-www/printf"
+  echo "== Hardening under hostile load: bench/hard_server.c vs nginx $("$nginx_bin" -v 2>&1 | sed 's/.*\///') (1 worker) =="
+  "$out/hard_server" match
+  hp=$(free_port)
+  "${srv_cpu[@]}" "$out/hard_server" "http://127.0.0.1:$hp" 2>"$out/hard_server.log" &
+  hpid=$!
+  pids_to_kill+=($!)
+  np=$(free_port)
+  start_nginx nginx-hard "$np" "" "root $abs_out/hard-www; location /upload { client_max_body_size 100m; return 200 \"ok\\n\"; } location = /small { return 200 \"ok\\n\"; }"
+  wait_port "$hp"
+  wait_port "$np"
+  npid=$(pgrep -P "$nginx_master" | head -1)
+  p50() { awk '/^ +50%/ {print $2}' "$1"; }
+  for srv in mongoose-rs nginx; do
+    if [[ $srv == nginx ]]; then port=$np pid=$npid; else port=$hp pid=$hpid; fi
+    url="http://127.0.0.1:$port"
+    echo "-- $srv"
+    t=$(for _ in 1 2 3; do curl -s -o /dev/null -w '%{time_total} ' "$url/printf"; done)
+    built=""
+    [[ $srv == nginx ]] || built=" (built in: $(grep -o '[0-9]* ms' "$out/hard_server.log" | tr '\n' ' '))"
+    echo "   10 MB reply, 3 downloads with curl: ${t}s$built"
+    "${cli_cpu[@]}" wrk -t1 -c10 -d"${secs}s" --latency "$url/small" >"$out/wrk-hard-$srv-base.txt" 2>&1
+    python3 bench/hard_load.py pipeline "$port" $((secs + 2)) >"$out/hard-pipeline-$srv.txt" &
+    lp=$!
+    sleep 1
+    "${cli_cpu[@]}" wrk -t1 -c10 -d"${secs}s" --latency "$url/small" >"$out/wrk-hard-$srv-pipe.txt" 2>&1
+    rss=$(awk '/VmRSS/ {print $2, $3}' /proc/"$pid"/status)
+    wait "$lp"
+    echo "   other clients' p50 (wrk, 10 conns): $(p50 "$out/wrk-hard-$srv-base.txt") alone," \
+      "$(p50 "$out/wrk-hard-$srv-pipe.txt") beside a never-reading pipeliner; server RSS then $rss;" \
+      "$(cat "$out/hard-pipeline-$srv.txt")"
+    # The trickle alone (its CPU), then again beside wrk (others' p50).
+    python3 bench/hard_load.py trickle "$port" "$pid" "$secs" >"$out/hard-trickle-$srv.txt"
+    python3 bench/hard_load.py trickle "$port" "$pid" "$secs" >/dev/null &
+    lt=$!
+    sleep 2
+    "${cli_cpu[@]}" wrk -t1 -c10 -d"$((secs - 3))s" --latency "$url/small" >"$out/wrk-hard-$srv-trickle.txt" 2>&1
+    wait "$lt"
+    echo "   $(cat "$out/hard-trickle-$srv.txt") (alone); other clients' p50 beside a second trickle $(p50 "$out/wrk-hard-$srv-trickle.txt")"
+  done
+  kill "$hpid" "$nginx_master" 2>/dev/null || true
+  wait "$hpid" "$nginx_master" 2>/dev/null || true
 fi
 
 if [[ $what != all && $what != http && $what != http-idle && $what != https && $what != files ]]; then

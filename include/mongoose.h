@@ -1252,6 +1252,13 @@ uint16_t mg_crc16(uint16_t crc, const char *buf, size_t len);
 // The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
 // MG_EV_HTTP_MSG with the whole request (`struct mg_http_message *`).
 // NULL on error (logged).
+// Back-pressure (not in Mongoose): while more than 1 MiB of answers waits
+// in a connection's `c->send` (a client pipelining requests without
+// reading), further requests are not parsed and the socket is not read
+// (`c->is_full` is set); both resume once `c->send` is below 512 KiB.
+// Timeouts: see mg_mgr_set_http_timeouts(); memory: mg_mgr_set_recv_cap().
+// After an error answer the connection closes lingering: the answer is
+// sent, the sending side shut down, input read and dropped for up to 2 s.
 struct mg_connection *mg_http_listen(struct mg_mgr *mgr,
                                      const char *url,
                                      mg_event_handler_t fn,
@@ -1293,6 +1300,29 @@ struct mg_str *mg_http_get_header(struct mg_http_message *hm, const char *name);
 // Sends `len` bytes as one chunk of a chunked response; `len` 0 sends the
 // last chunk and ends the response (clears `c->is_resp`).
 void mg_http_write_chunk(struct mg_connection *c, const char *buf, size_t len);
+
+// Sets the HTTP server timeouts of every connection of mgr whose listener
+// has none of its own (see mg_http_set_timeouts()), in milliseconds; 0
+// turns one off. head_ms: from the first byte of a request head to its end
+// (default 60000; answered 408); idle_ms: a keep-alive connection waiting
+// for its next request (75000; closed); body_ms: a request body that makes
+// no progress (60000; answered 408). None applies while the program owns
+// the connection: a response in progress (deferred reply, server-sent
+// events, file transfer), WebSocket, or a handler that took it over.
+// An addition to Mongoose's API (which has no timeouts).
+void mg_mgr_set_http_timeouts(struct mg_mgr *mgr,
+                              uint64_t head_ms,
+                              uint64_t idle_ms,
+                              uint64_t body_ms);
+
+// Sets the HTTP server timeouts (as mg_mgr_set_http_timeouts()) of one
+// accepted HTTP connection, instead of its manager's; call it on
+// MG_EV_ACCEPT to give a listener's connections their own. Returns false
+// when c is NULL. An addition to Mongoose's API.
+bool mg_http_set_timeouts(struct mg_connection *c,
+                          uint64_t head_ms,
+                          uint64_t idle_ms,
+                          uint64_t body_ms);
 
 // Returns the value of parameter `v` in the header value `s`, which is a
 // list of `name=value` pairs separated by `;` or `,`, as in a `Cookie`
@@ -1365,6 +1395,9 @@ void mg_iobuf_free(struct mg_iobuf *io);
 // Inserts len bytes from buf at offset ofs, moving later data up and growing
 // the buffer as needed. An ofs past io->len pads the gap with zeros; a NULL
 // buf inserts zeros. Returns len, or 0 on allocation failure.
+// Growth is amortized: a full buffer grows by half its size (at most 64 MiB
+// of spare room), rounded up to io->align, so appending N bytes in any
+// pattern costs O(N). mg_iobuf_resize() still sets an exact size.
 size_t mg_iobuf_add(struct mg_iobuf *io, size_t ofs, const void *buf, size_t len);
 
 // Removes up to len bytes at offset ofs (both clamped to io->len), moving
@@ -1637,6 +1670,14 @@ bool mg_wakeup_init(struct mg_mgr *mgr);
 // the order each thread sent them. False when mg_wakeup_init() was not
 // called, on NULL data with a non-zero length, or when id is 0.
 bool mg_wakeup(struct mg_mgr *mgr, unsigned long id, const void *buf, size_t len);
+
+// Sets the manager-wide cap on bytes held in its connections' receive
+// buffers (0: no cap; the default is 256 MiB). While the connections hold
+// more, the ones holding the most (at least an even share) are refused
+// more input: an HTTP server connection is answered 503 and closed, any
+// other connection is closed with an error. Below the cap nothing changes.
+// An addition to Mongoose's API.
+void mg_mgr_set_recv_cap(struct mg_mgr *mgr, size_t bytes);
 
 // Printer for a JSON-escaped string. Arguments: `int len, const char *str`;
 // `len` 0 means up to the NUL. Escapes `"` `\` and control characters;

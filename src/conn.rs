@@ -339,6 +339,10 @@ pub struct ConnPrivate {
     /// the connection has output pending, like bytes in `send`; the layer
     /// clears it when it is done.
     pub pump: Option<fn(&mut Conn)>,
+    /// How the connection's protocol layer refuses more input when the
+    /// manager's receive memory cap is exceeded (it answers and closes;
+    /// true when it did). None: the transport closes it with an error.
+    pub over_cap: Option<fn(&mut Conn) -> bool>,
     /// Extra bytes allocated after the struct (`extraconnsize` at creation).
     extra: usize,
 }

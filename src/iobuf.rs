@@ -2,6 +2,8 @@
 //! allocator, because C code reads, writes and resizes `c->recv`/`c->send`
 //! directly and may free them with the `mg_iobuf_*` functions.
 use std::ptr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// A byte buffer: `len` bytes used out of `size` allocated at `buf`.
 #[repr(C)]
@@ -21,6 +23,20 @@ impl Default for mg_iobuf {
     fn default() -> Self {
         mg_iobuf { buf: ptr::null_mut(), size: 0, len: 0, align: 0 }
     }
+}
+
+/// Largest spare room one growth step adds beyond what is needed, so a huge
+/// buffer does not reserve half as much again of memory it may never use.
+pub(crate) const MAX_GROWTH_SLACK: usize = 64 * 1024 * 1024;
+
+/// The size a buffer of `size` bytes grows to when it must hold `need`
+/// bytes: at least half as much again as it had (capped at
+/// [`MAX_GROWTH_SLACK`] of spare room), so appending N bytes in any pattern
+/// reallocates O(log N) times and copies O(N) bytes, where growing to exactly
+/// `need` would copy the whole buffer on every small append (quadratic).
+pub(crate) fn grown_size(size: usize, need: usize) -> usize {
+    let geometric = size.saturating_add(size / 2);
+    need.max(geometric.min(need.saturating_add(MAX_GROWTH_SLACK)))
 }
 
 fn round_up(n: usize, align: usize) -> Option<usize> {
@@ -95,6 +111,7 @@ impl mg_iobuf {
                 }
                 ptr::write_bytes(self.buf, 0, self.size);
                 libc::free(self.buf.cast());
+                note_freed(self.size);
             }
         }
         self.buf = new_buf;
@@ -103,13 +120,22 @@ impl mg_iobuf {
         true
     }
 
-    /// Makes room for at least `extra` more bytes. False on OOM or overflow.
+    /// Makes room for at least `extra` more bytes, growing geometrically (see
+    /// [`grown_size`]). False on OOM or overflow.
     pub fn reserve(&mut self, extra: usize) -> bool {
         match self.len.checked_add(extra) {
             Some(need) if need <= self.size => true,
-            Some(need) => self.resize(need),
+            Some(need) => self.grow_to(need),
             None => false,
         }
+    }
+
+    /// Grows the allocation to hold at least `need` bytes, amortized: the
+    /// new size is [`grown_size`] (then rounded up to `align`). When that
+    /// much memory is not available, it retries with exactly `need`.
+    fn grow_to(&mut self, need: usize) -> bool {
+        let roomy = grown_size(self.size, need);
+        (roomy > need && self.resize(roomy)) || self.resize(need)
     }
 
     /// Inserts `len` bytes at `ofs` (past the end pads with zeros); `src` of
@@ -121,7 +147,7 @@ impl mg_iobuf {
         if total == 0 {
             return 0;
         }
-        if total > self.size && !self.resize(total) {
+        if total > self.size && !self.grow_to(total) {
             return 0;
         }
         // SAFETY: after resize, buf holds at least `total` bytes.
@@ -170,6 +196,47 @@ impl mg_iobuf {
     }
 }
 
+/// Buffer bytes freed since memory was last given back to the system.
+static FREED_SINCE_TRIM: AtomicUsize = AtomicUsize::new(0);
+
+/// Freed buffer bytes after which [`give_back_memory`] trims the heap.
+const TRIM_AFTER_FREED: usize = 4 * 1024 * 1024;
+
+/// Shortest time between two trims while the manager stays busy.
+const TRIM_INTERVAL: Duration = Duration::from_secs(1);
+
+fn note_freed(size: usize) {
+    FREED_SINCE_TRIM.fetch_add(size, Ordering::Relaxed);
+}
+
+/// Gives freed heap memory back to the system once buffers of at least
+/// [`TRIM_AFTER_FREED`] bytes in all were freed since the last time, when the
+/// manager is idle (or at most once per [`TRIM_INTERVAL`] while it is busy).
+/// glibc keeps freed memory inside its heap: after an attack's connections
+/// close, the process would otherwise stay at its peak size. `last` is the
+/// caller's time of its last trim. Returns true when it trimmed.
+pub fn give_back_memory(idle: bool, last: &mut Option<Instant>) -> bool {
+    if FREED_SINCE_TRIM.load(Ordering::Relaxed) < TRIM_AFTER_FREED {
+        return false;
+    }
+    if !idle && last.is_some_and(|t| t.elapsed() < TRIM_INTERVAL) {
+        return false;
+    }
+    FREED_SINCE_TRIM.store(0, Ordering::Relaxed);
+    *last = Some(Instant::now());
+    trim_heap();
+    true
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trim_heap() {
+    // SAFETY: malloc_trim only releases free pages of the allocator's heap.
+    unsafe { libc::malloc_trim(0) };
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim_heap() {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,6 +248,16 @@ mod tests {
         assert_eq!(io.add(0, None, 0), 0);
         assert!(io.buf.is_null());
         assert_eq!((io.size, io.len), (0, 0));
+    }
+
+    #[test]
+    fn growth_is_geometric_with_capped_slack() {
+        assert_eq!(grown_size(0, 10), 10);
+        assert_eq!(grown_size(100, 101), 150);
+        assert_eq!(grown_size(100, 1000), 1000);
+        let big = 1 << 30;
+        assert_eq!(grown_size(big, big + 1), big + 1 + MAX_GROWTH_SLACK);
+        assert_eq!(grown_size(usize::MAX - 1, usize::MAX), usize::MAX);
     }
 
     #[test]

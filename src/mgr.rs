@@ -100,6 +100,31 @@ pub struct MgrState {
     /// ended a response from code other than their own handlers, in the
     /// current iteration; see `net::touch`.
     pub touched: Vec<(*mut mg_connection, c_ulong)>,
+    /// When freed memory was last given back to the system.
+    last_trim: Option<Instant>,
+    /// Manager-wide cap on bytes held in the connections' receive buffers
+    /// (0: none); see [`refuse_above`].
+    pub recv_cap: usize,
+    /// While the cap is exceeded, connections holding at least this many
+    /// received bytes are refused more input (usize::MAX: none).
+    pub recv_refuse_above: usize,
+    /// HTTP server timeouts of connections whose listener sets none.
+    pub http_timeouts: crate::http::HttpTimeouts,
+}
+
+/// Default of the manager-wide cap on buffered receive data.
+/// cbindgen:ignore
+pub const DEFAULT_RECV_CAP: usize = 256 * 1024 * 1024;
+
+/// Above the cap, the connections holding at least their even share of the
+/// buffered data (the biggest holders) are refused more input; below it,
+/// nothing is refused.
+fn refuse_above(held: usize, holders: usize, cap: usize) -> usize {
+    if cap == 0 || held <= cap || holders == 0 {
+        usize::MAX
+    } else {
+        (held / holders).max(1)
+    }
 }
 
 /// I/O rounds after the pass over all connections (see [`extra_io_rounds`])
@@ -170,6 +195,10 @@ pub unsafe fn init(mgr: *mut mg_mgr) -> bool {
         serving: std::ptr::null_mut(),
         tracking: false,
         touched: Vec::new(),
+        last_trim: None,
+        recv_cap: DEFAULT_RECV_CAP,
+        recv_refuse_above: usize::MAX,
+        http_timeouts: Default::default(),
     });
     // SAFETY: mgr is writable per the contract.
     unsafe {
@@ -235,6 +264,7 @@ pub unsafe fn free(mgr: *mut mg_mgr) {
             (*mgr).ifp = std::ptr::null_mut();
         }
         (*mgr).timers = std::ptr::null_mut();
+        crate::iobuf::give_back_memory(true, &mut None);
         (*mgr).epoll_fd = -1;
     }
 }
@@ -255,6 +285,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         if let Err(e) = st.poller.wait(&mut st.events, timeout) {
             crate::log_error!("mg_mgr_poll", "poll: {e}");
         }
+        let idle = st.events.iter().next().is_none();
         for e in st.events.iter() {
             let c = e.key as *mut mg_connection;
             (*c).set_readable(e.readable);
@@ -281,6 +312,7 @@ pub unsafe fn poll(mgr: *mut mg_mgr, ms: i32) {
         extra_io_rounds(mgr, (Instant::now() + budget).min(call_end));
         if let Some(st) = state(mgr) {
             st.tracking = false;
+            crate::iobuf::give_back_memory(idle, &mut st.last_trim);
         }
     }
 }
@@ -440,13 +472,18 @@ unsafe fn prepare_and_timeout(mgr: *mut mg_mgr, now: u64, ms: i32) -> u64 {
     unsafe {
         if let Some(st) = state(mgr) {
             let all = std::mem::take(&mut st.all);
+            let (mut held, mut holders) = (0usize, 0usize);
             for &c in &all {
                 if let Some(at) = sockio::sync_interest(c, now) {
                     timeout = timeout.min(at.saturating_sub(now));
                 }
+                let len = (*c).recv.len;
+                held += len;
+                holders += usize::from(len > 0);
             }
             if let Some(st) = state(mgr) {
                 st.all = all;
+                st.recv_refuse_above = refuse_above(held, holders, st.recv_cap);
             }
         }
         if channel(mgr).is_some_and(|ch| ch.has_pending()) {

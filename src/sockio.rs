@@ -310,10 +310,30 @@ pub(crate) fn recv_room(c: &mut mg_connection, last_read_filled: bool) -> Option
     Some((c.recv.size - c.recv.len).min(limit_left))
 }
 
+/// The manager's receive buffers hold more than its cap and `c` is one of
+/// the biggest holders: refuse it more input. Its protocol layer answers
+/// and closes (`over_cap`, e.g. HTTP's 503); without one it is closed with
+/// an error.
+fn over_recv_cap(c: &mut Conn) -> bool {
+    // SAFETY: a live connection's manager is live.
+    let above = unsafe { mgr::state(c.mgr) }.map_or(usize::MAX, |st| st.recv_refuse_above);
+    if c.recv.len == 0 || c.recv.len < above {
+        return false;
+    }
+    let refused = c.private().over_cap.is_some_and(|refuse| refuse(c));
+    if !refused {
+        c.error(MG_LL_ERROR, b"receive memory cap reached");
+    }
+    true
+}
+
 fn read_stream(c: &mut Conn) {
     let Some(fd) = c.private().sock else {
         return;
     };
+    if over_recv_cap(c) {
+        return;
+    }
     let filled = c.private().read_filled;
     let Some(room) = recv_room(c, filled) else {
         let why = if c.recv.len >= MG_MAX_RECV_SIZE {

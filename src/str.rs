@@ -321,48 +321,168 @@ pub fn glob_match(s: &[u8], pattern: &[u8]) -> bool {
     Glob::new(pattern, false).run(s).is_some()
 }
 
-/// [`glob_match`] for patterns under 64 bytes: the same automaton as
-/// [`Glob`], its states (bit `i`: "about to match pattern byte `i`", bit
-/// `len`: "matched") held in one word.
-fn glob_match_small(s: &[u8], pattern: &[u8]) -> bool {
-    let n = pattern.len();
-    // A wildcard run may be left without consuming anything.
-    let close = |mut set: u64| {
-        for (i, &p) in pattern.iter().enumerate() {
-            if set & (1 << i) != 0 && matches!(p, b'*' | b'#') {
-                set |= 1 << (i + 1);
-            }
-        }
-        set
-    };
-    let mut set = close(1);
-    for &c in s {
-        let mut next = 0u64;
-        for (i, &p) in pattern.iter().enumerate() {
-            if set & (1 << i) == 0 {
-                continue;
-            }
-            match p {
-                b'*' if c != b'/' => next |= 1 << i,
-                b'#' => next |= 1 << i,
-                b'*' => {}
-                b'?' => next |= 1 << (i + 1),
-                _ if p == c => next |= 1 << (i + 1),
-                _ => {}
-            }
-        }
-        if next == 0 {
-            return false;
-        }
-        set = close(next);
-    }
-    set & (1 << n) != 0
+/// A pattern under 64 bytes as bit masks over its positions, for matching
+/// many positions at once: bit `i` stands for "about to match pattern byte
+/// `i`", bit `len` for "matched".
+struct SmallGlob {
+    /// Bit `i` set in `lit[c]` when pattern byte `i` is the literal `c`.
+    lit: [u64; 256],
+    /// Positions of `?`.
+    one: u64,
+    /// Positions of `*`.
+    star: u64,
+    /// Positions of `#`.
+    hash: u64,
+    len: usize,
 }
+
+impl SmallGlob {
+    fn new(pattern: &[u8]) -> Self {
+        debug_assert!(pattern.len() < 64);
+        let mut g = SmallGlob { lit: [0; 256], one: 0, star: 0, hash: 0, len: pattern.len() };
+        for (i, &p) in pattern.iter().enumerate() {
+            let bit = 1u64 << i;
+            match p {
+                b'?' => g.one |= bit,
+                b'*' => g.star |= bit,
+                b'#' => g.hash |= bit,
+                _ => g.lit[usize::from(p)] |= bit,
+            }
+        }
+        g
+    }
+
+    /// Positions whose token consumes byte `c` and moves on.
+    fn eats(&self, c: u8) -> u64 {
+        self.lit[usize::from(c)] | self.one
+    }
+
+    /// Positions of runs that may take byte `c` and stay.
+    fn runs_taking(&self, c: u8) -> u64 {
+        self.hash | if c == b'/' { 0 } else { self.star }
+    }
+
+    /// Adds the positions reachable by leaving runs without consuming input.
+    fn close_forward(&self, mut set: u64) -> u64 {
+        loop {
+            let add = (set & (self.star | self.hash)) << 1;
+            if add & !set == 0 {
+                return set;
+            }
+            set |= add;
+        }
+    }
+
+    /// Adds the run positions from which a position already in `set` is
+    /// reachable without consuming input.
+    fn close_backward(&self, mut set: u64) -> u64 {
+        loop {
+            let add = (set >> 1) & (self.star | self.hash);
+            if add & !set == 0 {
+                return set;
+            }
+            set |= add;
+        }
+    }
+
+    fn is_match(&self, s: &[u8]) -> bool {
+        let mut set = self.close_forward(1);
+        for &c in s {
+            let next = ((set & self.eats(c)) << 1) | (set & self.runs_taking(c));
+            if next == 0 {
+                return false;
+            }
+            set = self.close_forward(next);
+        }
+        set & (1 << self.len) != 0
+    }
+
+    /// The captures, each wildcard taking the shortest run that lets the rest
+    /// match. First, backwards, the positions from which each suffix of `s`
+    /// can be matched; then one forward walk that leaves each run as soon as
+    /// the rest can still match: O(len(s)) steps and words in all.
+    fn captures(&self, pattern: &[u8], s: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
+        // can[pos]: pattern positions whose remainder matches s[pos..].
+        let mut can = vec![0u64; s.len() + 1];
+        can[s.len()] = self.close_backward(1 << self.len);
+        for pos in (0..s.len()).rev() {
+            let (c, after) = (s[pos], can[pos + 1]);
+            let here = ((after >> 1) & self.eats(c)) | (after & self.runs_taking(c));
+            can[pos] = self.close_backward(here);
+        }
+        if can[0] & 1 == 0 {
+            return None;
+        }
+        let mut caps = Vec::new();
+        let mut pos = 0;
+        for (i, &p) in pattern.iter().enumerate() {
+            match p {
+                b'*' | b'#' => {
+                    let start = pos;
+                    // can[pos] holds i; when i + 1 cannot finish from here,
+                    // the run must take s[pos] (and can[pos + 1] holds i).
+                    while can[pos] & (1 << (i + 1)) == 0 {
+                        pos += 1;
+                    }
+                    caps.push(start..pos);
+                }
+                b'?' => {
+                    caps.push(pos..pos + 1);
+                    pos += 1;
+                }
+                _ => pos += 1,
+            }
+        }
+        debug_assert_eq!(pos, s.len());
+        Some(caps)
+    }
+}
+
+/// [`glob_match`] for patterns under 64 bytes, all positions at once.
+fn glob_match_small(s: &[u8], pattern: &[u8]) -> bool {
+    SmallGlob::new(pattern).is_match(s)
+}
+
+/// [`glob_captures`] for patterns with exactly one wildcard (the usual
+/// routes: "/api/#", "/files/*", "#.shtml"): the literal text before and
+/// after it must frame the subject, and the wildcard takes what is between.
+/// None when the pattern has another number of wildcards.
+#[allow(clippy::type_complexity)]
+fn one_wildcard(s: &[u8], pattern: &[u8]) -> Option<Option<Vec<std::ops::Range<usize>>>> {
+    let mut wild = pattern.iter().enumerate().filter(|(_, b)| matches!(b, b'?' | b'*' | b'#'));
+    let (at, &w) = wild.next()?;
+    if wild.next().is_some() {
+        return None;
+    }
+    let (before, after) = (&pattern[..at], &pattern[at + 1..]);
+    if s.len() < before.len() + after.len() || !s.starts_with(before) || !s.ends_with(after) {
+        return Some(None);
+    }
+    let run = before.len()..s.len() - after.len();
+    let ok = match w {
+        b'?' => run.len() == 1,
+        b'*' => !s[run.clone()].contains(&b'/'),
+        _ => true,
+    };
+    Some(ok.then(|| vec![run]))
+}
+
+/// Longest subject for which [`glob_captures`] keeps a word per byte (8 MiB);
+/// longer ones take the general automaton, slower but within O(1) memory per
+/// pattern byte.
+const SMALL_CAPTURE_LIMIT: usize = 1 << 20;
 
 /// Like [`glob_match`], and also returns what each wildcard of the pattern
 /// matched, in pattern order, as ranges of `s`. Each wildcard takes the
-/// shortest run that still lets the whole pattern match.
+/// shortest run that still lets the whole pattern match. Linear in `s` for
+/// patterns under 64 bytes.
 pub fn glob_captures(s: &[u8], pattern: &[u8]) -> Option<Vec<std::ops::Range<usize>>> {
+    if let Some(caps) = one_wildcard(s, pattern) {
+        return caps;
+    }
+    if pattern.len() < 64 && s.len() <= SMALL_CAPTURE_LIMIT {
+        return SmallGlob::new(pattern).captures(pattern, s);
+    }
     let caps = Glob::new(pattern, true).run(s)?;
     Some(caps.chunks(2).map(|p| p[0]..p[1]).collect())
 }
@@ -449,6 +569,49 @@ mod tests {
         assert_eq!(caps("a*c", "?*").unwrap(), ["a", "*c"]);
         assert_eq!(caps("xy", "**").unwrap(), ["", "xy"]);
         assert!(caps("a_b_c_", "a*b*c").is_none());
+    }
+
+    #[test]
+    fn small_captures_agree_with_the_general_automaton() {
+        let pats = ["", "*", "#", "?", "a*b", "/*/x", "#.c", "a#b*c", "**", "*?#", "/a/*#?", "x?y"];
+        let pats2 = ["#a#b", "a*b*c", "?#", "?*", "#a*b", "*/*", "#/#/#"];
+        let subjects = [
+            "",
+            "a",
+            "ab",
+            "a/b",
+            "/q/x",
+            "/q/r/x",
+            "f.c",
+            "a/x/b/c",
+            "ab/c",
+            "xzy",
+            "x/y",
+            "a_b_c__c",
+            ".aa..b...b",
+            "a/ab",
+            "//a//b//",
+        ];
+        for p in pats.iter().chain(&pats2) {
+            for s in subjects {
+                let general = Glob::new(p.as_bytes(), true)
+                    .run(s.as_bytes())
+                    .map(|c| c.chunks(2).map(|p| p[0]..p[1]).collect::<Vec<_>>());
+                let small = SmallGlob::new(p.as_bytes()).captures(p.as_bytes(), s.as_bytes());
+                assert_eq!(small, general, "{s:?} vs {p:?}");
+                let routed = glob_captures(s.as_bytes(), p.as_bytes());
+                assert_eq!(routed, general, "{s:?} vs {p:?} (glob_captures)");
+            }
+        }
+    }
+
+    #[test]
+    fn long_subjects_match_with_captures() {
+        let s = format!("/api/{}", "x/".repeat(100_000));
+        assert_eq!(caps(&s, "/api/#").unwrap(), [&s[5..]]);
+        assert!(caps(&s, "/api/*").is_none());
+        let t = "a".repeat(SMALL_CAPTURE_LIMIT + 1);
+        assert_eq!(caps(&t, "#a").unwrap(), [&t[1..]]);
     }
 
     #[test]

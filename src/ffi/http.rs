@@ -11,6 +11,13 @@ use std::ptr;
 /// The handler gets MG_EV_HTTP_HDRS when a request's headers have arrived and
 /// MG_EV_HTTP_MSG with the whole request (`struct mg_http_message *`).
 /// NULL on error (logged).
+/// Back-pressure (not in Mongoose): while more than 1 MiB of answers waits
+/// in a connection's `c->send` (a client pipelining requests without
+/// reading), further requests are not parsed and the socket is not read
+/// (`c->is_full` is set); both resume once `c->send` is below 512 KiB.
+/// Timeouts: see mg_mgr_set_http_timeouts(); memory: mg_mgr_set_recv_cap().
+/// After an error answer the connection closes lingering: the answer is
+/// sent, the sending side shut down, input read and dropped for up to 2 s.
 #[no_mangle]
 pub unsafe extern "C" fn mg_http_listen(
     mgr: *mut mg_mgr,
@@ -223,5 +230,53 @@ pub unsafe extern "C" fn mgrs_http_vprintf_chunk(
                 http::write_chunk(c, data)
             });
         }
+    })
+}
+
+/// Sets the HTTP server timeouts of every connection of mgr whose listener
+/// has none of its own (see mg_http_set_timeouts()), in milliseconds; 0
+/// turns one off. head_ms: from the first byte of a request head to its end
+/// (default 60000; answered 408); idle_ms: a keep-alive connection waiting
+/// for its next request (75000; closed); body_ms: a request body that makes
+/// no progress (60000; answered 408). None applies while the program owns
+/// the connection: a response in progress (deferred reply, server-sent
+/// events, file transfer), WebSocket, or a handler that took it over.
+/// An addition to Mongoose's API (which has no timeouts).
+#[no_mangle]
+pub unsafe extern "C" fn mg_mgr_set_http_timeouts(
+    mgr: *mut mg_mgr,
+    head_ms: u64,
+    idle_ms: u64,
+    body_ms: u64,
+) {
+    guard!("mg_mgr_set_http_timeouts", (), || {
+        // SAFETY: NULL or an initialised manager from the caller.
+        match unsafe { crate::mgr::state(mgr) } {
+            Some(st) => st.http_timeouts = http::HttpTimeouts { head_ms, idle_ms, body_ms },
+            None => null_arg("mg_mgr_set_http_timeouts", "mgr"),
+        }
+    })
+}
+
+/// Sets the HTTP server timeouts (as mg_mgr_set_http_timeouts()) of one
+/// accepted HTTP connection, instead of its manager's; call it on
+/// MG_EV_ACCEPT to give a listener's connections their own. Returns false
+/// when c is NULL. An addition to Mongoose's API.
+#[no_mangle]
+pub unsafe extern "C" fn mg_http_set_timeouts(
+    c: *mut mg_connection,
+    head_ms: u64,
+    idle_ms: u64,
+    body_ms: u64,
+) -> bool {
+    guard!("mg_http_set_timeouts", false, || {
+        // SAFETY: NULL or a live connection from the caller.
+        let Some(mut c) = (unsafe { crate::conn::Conn::from_raw(c) }) else {
+            null_arg("mg_http_set_timeouts", "c");
+            return false;
+        };
+        c.state_or_default::<http::HttpState>().limits.timeouts =
+            Some(http::HttpTimeouts { head_ms, idle_ms, body_ms });
+        true
     })
 }

@@ -48,6 +48,9 @@ pub unsafe extern "C" fn mg_iobuf_free(io: *mut mg_iobuf) {
 /// Inserts len bytes from buf at offset ofs, moving later data up and growing
 /// the buffer as needed. An ofs past io->len pads the gap with zeros; a NULL
 /// buf inserts zeros. Returns len, or 0 on allocation failure.
+/// Growth is amortized: a full buffer grows by half its size (at most 64 MiB
+/// of spare room), rounded up to io->align, so appending N bytes in any
+/// pattern costs O(N). mg_iobuf_resize() still sets an exact size.
 #[no_mangle]
 pub unsafe extern "C" fn mg_iobuf_add(
     io: *mut mg_iobuf,

@@ -308,3 +308,20 @@ pub unsafe extern "C" fn mg_wakeup(
         }
     })
 }
+
+/// Sets the manager-wide cap on bytes held in its connections' receive
+/// buffers (0: no cap; the default is 256 MiB). While the connections hold
+/// more, the ones holding the most (at least an even share) are refused
+/// more input: an HTTP server connection is answered 503 and closed, any
+/// other connection is closed with an error. Below the cap nothing changes.
+/// An addition to Mongoose's API.
+#[no_mangle]
+pub unsafe extern "C" fn mg_mgr_set_recv_cap(mgr: *mut crate::mgr::mg_mgr, bytes: usize) {
+    super::guard!("mg_mgr_set_recv_cap", (), || {
+        // SAFETY: NULL or an initialised manager from the caller.
+        match unsafe { crate::mgr::state(mgr) } {
+            Some(st) => st.recv_cap = bytes,
+            None => super::null_arg("mg_mgr_set_recv_cap", "mgr"),
+        }
+    })
+}

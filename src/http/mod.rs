@@ -10,12 +10,15 @@
 //!   coding and reason phrases: pure functions over byte slices;
 //! - [`server`]: the protocol handler that drives a connection (requests in,
 //!   responses out) and the reply helpers;
-//! - [`client`]: client connections and responses delimited by the close.
+//! - [`client`]: client connections and responses delimited by the close;
+//! - [`limits`]: back-pressure, timeouts and the lingering close.
 mod client;
+mod limits;
 mod parse;
 mod server;
 
 pub use client::*;
+pub use limits::{HttpTimeouts, HTTP_SEND_HIGH_WATER, HTTP_SEND_LOW_WATER};
 pub use parse::*;
 pub use server::*;
 

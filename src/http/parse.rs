@@ -562,39 +562,67 @@ fn crlf_line<'a>(
 /// decoded body length). Chunk-size lines, extensions and trailer fields
 /// are checked against the RFC 9112 grammar; anything else is refused.
 pub fn chunked_extent(buf: &[u8]) -> Result<Option<(usize, usize)>, HttpError> {
-    let mut pos = 0;
-    let mut body = 0usize;
+    chunked_extent_from(buf, &mut ChunkScan::default())
+}
+
+/// Where the scan of a chunked body stopped: the body arrives a read at a
+/// time, and each scan resumes here instead of rescanning it all (a body
+/// of many small chunks, trickled, would otherwise cost quadratic time).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkScan {
+    /// Offset of the first element (chunk or trailer line) not yet checked.
+    pub pos: usize,
+    /// Decoded body bytes before `pos`.
+    pub body: usize,
+    /// `pos` is inside the trailer section (the last chunk was seen).
+    pub trailers: bool,
+}
+
+/// [`chunked_extent`] resuming at `scan`, which it advances past every
+/// complete chunk and trailer line. `buf` must hold the same bytes as at
+/// the previous call, with more appended.
+pub fn chunked_extent_from(
+    buf: &[u8],
+    scan: &mut ChunkScan,
+) -> Result<Option<(usize, usize)>, HttpError> {
     loop {
+        if scan.trailers {
+            // Trailer fields, then an empty line.
+            let Some((line, n)) = crlf_line(&buf[scan.pos..], MAX_HEAD_SIZE, "invalid trailer")?
+            else {
+                return Ok(None);
+            };
+            if line.is_empty() {
+                return Ok(Some((scan.pos + n, scan.body)));
+            }
+            if !valid_trailer(line) {
+                return Err(err(400, "invalid trailer"));
+            }
+            scan.pos += n;
+            continue;
+        }
+        let pos = scan.pos;
         let Some((line, n)) = crlf_line(&buf[pos..], MAX_CHUNK_LINE, "invalid chunk size")? else {
             return Ok(None);
         };
         let size = chunk_size(line).ok_or(err(400, "invalid chunk size"))?;
-        pos += n;
         if size == 0 {
-            // Trailer fields, then an empty line.
-            loop {
-                let Some((line, n)) = crlf_line(&buf[pos..], MAX_HEAD_SIZE, "invalid trailer")?
-                else {
-                    return Ok(None);
-                };
-                pos += n;
-                if line.is_empty() {
-                    return Ok(Some((pos, body)));
-                }
-                if !valid_trailer(line) {
-                    return Err(err(400, "invalid trailer"));
-                }
-            }
+            scan.pos = pos + n;
+            scan.trailers = true;
+            continue;
         }
-        body = body.checked_add(size).ok_or(err(413, "body too large"))?;
+        let body = scan.body.checked_add(size).ok_or(err(413, "body too large"))?;
         if body > MG_MAX_RECV_SIZE {
             return Err(err(413, "body too large"));
         }
-        let end = pos + size;
+        let end = pos + n + size;
         match buf.get(end..(end + 2).min(buf.len())) {
             None | Some([]) => return Ok(None),
             Some(b"\r") => return Ok(None),
-            Some(b"\r\n") => pos = end + 2,
+            Some(b"\r\n") => {
+                scan.pos = end + 2;
+                scan.body = body;
+            }
             Some(_) => return Err(err(400, "invalid chunk terminator")),
         }
     }
@@ -777,5 +805,28 @@ mod tests {
         assert_eq!(ext(b"0\r\n bad\r\n\r\n"), Err(400));
         assert_eq!(ext(b"1000000000000000\r\n"), Err(400));
         assert_eq!(ext(b"0000000000000000001\r\nx\r\n0\r\n\r\n"), Ok(Some((29, 1))));
+    }
+
+    #[test]
+    fn chunked_scan_resumes_where_it_stopped() {
+        let mut body = Vec::new();
+        for _ in 0..500 {
+            body.extend_from_slice(b"1\r\nx\r\n");
+        }
+        body.extend_from_slice(b"0\r\nA: b\r\n\r\n");
+        // Fed in pieces of every size from 1 to 13 bytes, the resumed scan
+        // gives the answers of a full scan of each prefix...
+        for step in 1..14 {
+            let mut scan = ChunkScan::default();
+            let mut end = 0;
+            while end < body.len() {
+                end = (end + step).min(body.len());
+                let resumed = chunked_extent_from(&body[..end], &mut scan);
+                assert_eq!(resumed, chunked_extent(&body[..end]), "prefix {end}");
+                // ...having checked everything but the last partial element.
+                assert!(scan.pos + 15 >= end || end == body.len(), "{} < {end}", scan.pos);
+            }
+            assert_eq!(scan.body, 500);
+        }
     }
 }

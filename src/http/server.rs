@@ -1,9 +1,10 @@
 //! The HTTP protocol handler: turns bytes in `c->recv` into
 //! MG_EV_HTTP_HDRS / MG_EV_HTTP_MSG events, and writes responses.
 use super::client::deliver_until_close;
+use super::limits;
 use super::mg_http_message;
 use super::parse::{
-    chunked_extent, dechunk_in_place, err, parse_head, reason, view, Framing, HttpError,
+    chunked_extent_from, dechunk_in_place, err, parse_head, reason, view, Framing, HttpError,
 };
 use crate::config::MG_MAX_RECV_SIZE;
 use crate::conn::{self, ev, mg_connection, Conn};
@@ -26,6 +27,12 @@ pub struct HttpState {
     /// or HTTP/1.0 without keep-alive), so the server sends no further
     /// response; bytes after it are ignored, never read as one.
     pub last_response: bool,
+    /// How far the chunked body of the message in `c->recv` was checked,
+    /// and `c->recv.len` then (a shorter buffer means the program changed
+    /// it: the scan starts over).
+    pub chunk_scan: (super::parse::ChunkScan, usize),
+    /// Back-pressure, timeouts and lingering close (see `limits.rs`).
+    pub limits: limits::LimitState,
 }
 
 crate::layer_handler!(
@@ -37,8 +44,24 @@ crate::layer_handler!(
 impl Layer for HttpState {
     const HANDLER: Handler = http_handler;
 
-    fn on_read(c: &mut Conn, _n: usize) {
+    fn on_read(c: &mut Conn, n: usize) {
+        if !c.is_client() {
+            c.private().over_cap = Some(refuse_over_cap);
+        }
+        limits::on_read(c, n);
         process(c);
+    }
+
+    fn on_poll(c: &mut Conn, now: u64) {
+        if limits::on_tick(c, now) {
+            process(c);
+        }
+    }
+
+    fn on_write_done(c: &mut Conn, _n: usize) {
+        if limits::on_tick(c, crate::util::millis()) {
+            process(c);
+        }
     }
 
     fn on_close(c: &mut Conn) {
@@ -74,6 +97,9 @@ fn process(c: &mut Conn) {
         if c.recv.len == 0 {
             return;
         }
+        if limits::must_wait(c) {
+            return; // back-pressure: the client is not reading its answers
+        }
         let is_request = !c.is_client();
         let mut head = match parse_head(c.recv.data(), is_request) {
             Ok(Some(h)) => h,
@@ -107,7 +133,7 @@ fn process(c: &mut Conn) {
                 }
                 (head.len + n, n)
             }
-            Framing::Chunked => match chunked_extent(&c.recv.data()[head.len..]) {
+            Framing::Chunked => match scan_chunked(c, head.len) {
                 Ok(Some((raw, _))) => {
                     let body = dechunk_in_place(&mut c.recv.data_mut()[head.len..head.len + raw]);
                     (head.len + raw, body)
@@ -133,6 +159,8 @@ fn process(c: &mut Conn) {
         }
         c.call(ev::HTTP_MSG, (&mut head.hm as *mut mg_http_message).cast());
         c.recv.del(0, raw_len);
+        c.state_or_default::<HttpState>().chunk_scan = Default::default();
+        limits::on_consumed(c);
         if !is_http(c) {
             // mg_ws_upgrade(): what follows the request is WebSocket frames.
             crate::ws::resume_after_switch(c);
@@ -141,9 +169,39 @@ fn process(c: &mut Conn) {
     }
 }
 
-/// Refuses a message: a server answers with the error status and closes; a
-/// client reports MG_EV_ERROR. Further input on the connection is ignored.
-fn fail(c: &mut Conn, e: HttpError) {
+/// Checks the chunked body after the head of `head_len` bytes at the start
+/// of `c->recv`, resuming where the previous read's check stopped.
+fn scan_chunked(c: &mut Conn, head_len: usize) -> Result<Option<(usize, usize)>, HttpError> {
+    let len = c.recv.len;
+    let mut scan = {
+        let (scan, seen_len) = &mut c.state_or_default::<HttpState>().chunk_scan;
+        if len < *seen_len {
+            *scan = Default::default();
+        }
+        *seen_len = len;
+        *scan
+    };
+    let r = chunked_extent_from(&c.recv.data()[head_len..], &mut scan);
+    c.state_or_default::<HttpState>().chunk_scan.0 = scan;
+    r
+}
+
+/// The manager's receive memory cap is exceeded and `c` holds much of it:
+/// an HTTP server connection is answered 503 and closed (lingering). False
+/// when `c` is not one (the caller then closes it some other way).
+pub fn refuse_over_cap(c: &mut Conn) -> bool {
+    if !is_http(c) || c.is_client() || c.state_or_default::<HttpState>().failed {
+        return false;
+    }
+    crate::log_error!("http", "{} receive memory cap reached: 503", c.id);
+    fail(c, err(503, "server busy"));
+    true
+}
+
+/// Refuses a message: a server answers with the error status and closes
+/// (with a lingering close, see `limits.rs`); a client reports MG_EV_ERROR.
+/// Further input on the connection is ignored.
+pub(super) fn fail(c: &mut Conn, e: HttpError) {
     c.state_or_default::<HttpState>().failed = true;
     c.recv.len = 0;
     if c.is_client() {
@@ -163,7 +221,7 @@ fn fail(c: &mut Conn, e: HttpError) {
     );
     c.send.append(resp.as_bytes());
     c.set_resp(false);
-    c.set_draining(true);
+    limits::start_linger(c);
 }
 
 /// Appends a complete response (status line, `headers` as given, a

@@ -98,9 +98,85 @@ static void test_resize(void) {
   free(io.buf);
 }
 
+// Growth is amortized: appending N bytes reallocates O(log N) times and the
+// sizes reallocated add up to O(N) (the bytes copied), whatever the append
+// sizes. Sizes stay multiples of align (MG_IO_SIZE for connections).
+struct growth {
+  size_t reallocs, copied, last_size;
+};
+
+static void note_growth(struct growth *g, const struct mg_iobuf *io) {
+  if (io->size != g->last_size) {
+    g->reallocs++;
+    g->copied += io->len;  // at most len bytes moved to the new allocation
+    g->last_size = io->size;
+  }
+}
+
+static void test_growth(void) {
+  static const size_t steps[] = {1, 3, 100, 7, 4096, 1, 65536, 13};
+  struct mg_iobuf io = {NULL, 0, 0, MG_IO_SIZE};
+  struct growth g = {0, 0, 0};
+  char chunk[65536];
+  size_t i, total = 0;
+  memset(chunk, 'x', sizeof(chunk));
+  for (i = 0; total < 10 * 1024 * 1024; i++) {
+    size_t n = steps[i % (sizeof(steps) / sizeof(steps[0]))];
+    CHECK(mg_iobuf_add(&io, io.len, chunk, n) == n);
+    total += n;
+    note_growth(&g, &io);
+    if (io.size % MG_IO_SIZE != 0) break;
+  }
+  CHECK(io.len == total && io.size % MG_IO_SIZE == 0);
+  CHECK(g.reallocs <= 40);
+  CHECK(g.copied <= 3 * total);
+  mg_iobuf_free(&io);
+
+  // One byte at a time, through the mg_xprintf() iobuf output function.
+  {
+    struct mg_iobuf out = {NULL, 0, 0, 0};
+    struct growth h = {0, 0, 0};
+    for (i = 0; i < 1000000; i++) {
+      mg_pfn_iobuf('a', &out);
+      note_growth(&h, &out);
+    }
+    CHECK(out.len == 1000000 && out.buf[out.len] == '\0');
+    CHECK(h.reallocs <= 60);
+    CHECK(h.copied <= 3 * out.len);
+    mg_iobuf_free(&out);
+  }
+}
+
+// 100 000 mg_printf() calls build a 10 MB reply in c->send with O(log N)
+// reallocations (the send buffer grew 512 bytes at a time before).
+static void test_send_growth(void) {
+  struct mg_mgr mgr;
+  struct mg_connection *c;
+  struct growth g = {0, 0, 0};
+  int i;
+  mg_mgr_init(&mgr);
+  c = mg_listen(&mgr, "tcp://127.0.0.1:0", NULL, NULL);
+  CHECK(c != NULL);
+  c = mg_connect(&mgr, "tcp://127.0.0.1:1", NULL, NULL);
+  CHECK(c != NULL);
+  if (c != NULL) {
+    for (i = 0; i < 100000; i++) {
+      CHECK(mg_printf(c, "%0*d", 100, i) == 100);
+      note_growth(&g, &c->send);
+    }
+    CHECK(c->send.len == 100 * 100000);
+    CHECK(c->send.size % MG_IO_SIZE == 0);
+    CHECK(g.reallocs <= 40);
+    CHECK(g.copied <= 3 * c->send.len);
+  }
+  mg_mgr_free(&mgr);
+}
+
 int main(void) {
   test_init();
   test_add_del();
   test_resize();
+  test_growth();
+  test_send_growth();
   return test_summary("test_iobuf");
 }

@@ -108,6 +108,27 @@ static void test_match(void) {
   CHECK(mg_match(mg_str_n("abc", 3), mg_str_n("a*???", 2), NULL));
 }
 
+// Long subjects with captures (a 1 MB URI routed by "/api/#"): the result is
+// right. That it is linear in the subject is shown by bench/run.sh.
+static void test_match_long(void) {
+  size_t n = 1024 * 1024, i;
+  char *uri = (char *) malloc(n);
+  struct mg_str caps[3];
+  CHECK(uri != NULL);
+  if (uri == NULL) return;
+  memcpy(uri, "/api/", 5);
+  for (i = 5; i < n; i++) uri[i] = (i % 7 == 0) ? '/' : 'a' + (char) (i % 26);
+  CHECK(mg_match(mg_str_n(uri, n), mg_str("/api/#"), caps));
+  CHECK(caps[0].buf == uri + 5 && caps[0].len == n - 5);
+  CHECK(caps[1].buf == NULL && caps[1].len == 0);
+  CHECK(!mg_match(mg_str_n(uri, n), mg_str("/api/*"), caps));
+  CHECK(caps[0].buf == NULL && caps[0].len == 0);
+  // Two captures: the first takes the shortest run, the second the rest.
+  CHECK(mg_match(mg_str_n(uri, n), mg_str("/*/#"), caps));
+  CHECK(caps[0].len == 3 && caps[1].len == n - 5);
+  free(uri);
+}
+
 static void test_make_and_compare(void) {
   const char *hello = "hello";
   struct mg_str s = mg_str(hello), n = mg_str(NULL), e = mg_str("");
@@ -254,6 +275,7 @@ static void test_str_to_num(void) {
 
 int main(void) {
   test_match();
+  test_match_long();
   test_make_and_compare();
   test_strdup();
   test_span();
