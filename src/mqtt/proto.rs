@@ -116,17 +116,9 @@ fn next_id(c: &mut Conn) -> u16 {
     mgr.mqtt_id
 }
 
-/// Appends bytes to `c->send`, growing it geometrically: a broker fanning
-/// messages out appends many small packets faster than the socket drains
-/// them, and growing by `MG_IO_SIZE` each time would copy the whole backlog
-/// for every few packets.
+/// Appends bytes to `c->send` (the buffer's own amortized growth keeps a
+/// fan-out backlog of many small packets linear; see iobuf.rs).
 fn send(c: &mut Conn, bytes: &[u8]) -> bool {
-    let need = c.send.len.saturating_add(bytes.len());
-    if need > c.send.size && c.send.size > 0 {
-        let size = need.max(c.send.size.saturating_mul(2));
-        // A failure leaves the buffer as it was; send_data reports OOM.
-        let _ = c.send.resize(size);
-    }
     c.send_data(bytes)
 }
 
