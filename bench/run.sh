@@ -211,6 +211,11 @@ if [[ $what == all || $what == hard ]]; then
   wait "$hpid" "$nginx_master" 2>/dev/null || true
 fi
 
+# ---- MQTT: mqtt_broker vs mosquitto (bench/mqtt.sh) ------------------------
+if [[ $what == all || $what == mqtt ]]; then
+  bash bench/mqtt.sh
+fi
+
 if [[ $what != all && $what != http && $what != http-idle && $what != https && $what != files ]]; then
   exit 0
 fi
@@ -530,9 +535,4 @@ print(repr(u.urlopen('https://127.0.0.1:$1/bench', context=ctx).read()))"
   echo "   server RSS at the end: mongoose-rs $(awk '/VmHWM/ {print $2, $3}' /proc/"${ours_pids[0]}"/status) peak;" \
     "nginx worker $(awk '/VmHWM/ {print $2, $3}' /proc/"${nginx_pids[1]}"/status) peak"
   echo "   (full wrk output in $out/wrk-https-*.txt)"
-fi
-
-# ---- MQTT: mqtt_broker vs mosquitto (bench/mqtt.sh) ------------------------
-if [[ $what == all || $what == mqtt ]]; then
-  bash bench/mqtt.sh
 fi
