@@ -9,29 +9,8 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use std::os::raw::c_int;
 use std::sync::{Arc, Mutex, OnceLock};
 
-// The back-end numbers and the MG_IO_* results are written out in
-// csrc/header_prelude.h (Mongoose spells them as macros and an anonymous
-// enum), so they stay out of cbindgen's output; tests/layout.rs checks that
-// both agree.
+use super::MG_TLS_BUILTIN;
 
-/// No TLS back-end.
-/// cbindgen:ignore
-pub const MG_TLS_NONE: c_int = 0;
-/// mbedTLS back-end.
-/// cbindgen:ignore
-pub const MG_TLS_MBED: c_int = 1;
-/// OpenSSL back-end.
-/// cbindgen:ignore
-pub const MG_TLS_OPENSSL: c_int = 2;
-/// The library's own back-end.
-/// cbindgen:ignore
-pub const MG_TLS_BUILTIN: c_int = 3;
-/// A back-end provided by the program.
-/// cbindgen:ignore
-pub const MG_TLS_CUSTOM: c_int = 4;
-/// WolfSSL back-end.
-/// cbindgen:ignore
-pub const MG_TLS_WOLFSSL: c_int = 5;
 /// The back-end this library is built with (`MG_TLS` in the header).
 /// cbindgen:ignore
 pub const MG_TLS: c_int = MG_TLS_BUILTIN;

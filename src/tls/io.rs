@@ -1,6 +1,7 @@
 //! A connection's TLS session: the record layer between its socket, `c->rtls`
 //! and its `recv`/`send` buffers, and the handshake.
 use super::config::{client_conn, mg_tls_opts, server_conn, Opts};
+use super::{MG_IO_ERR, MG_IO_WAIT};
 use crate::config::MG_IO_SIZE;
 use crate::conn::{ev, mg_connection, Conn, ConnPrivate};
 use crate::log::{MG_LL_DEBUG, MG_LL_ERROR};
@@ -8,15 +9,6 @@ use std::io::{self, Read, Write};
 use std::os::fd::RawFd;
 use std::os::raw::{c_long, c_void};
 
-/// mg_io_send()/mg_io_recv(): a socket error (or, for a read, the peer closed).
-/// cbindgen:ignore
-pub const MG_IO_ERR: c_long = -1;
-/// mg_io_send()/mg_io_recv(): the socket is not ready; try again later.
-/// cbindgen:ignore
-pub const MG_IO_WAIT: c_long = -2;
-/// mg_io_send()/mg_io_recv(): the peer reset the connection.
-/// cbindgen:ignore
-pub const MG_IO_RESET: c_long = -3;
 /// Most ciphertext rustls holds for the socket; beyond it, plaintext stays
 /// in `c->send` (back-pressure, as for plaintext connections).
 pub const OUT_LIMIT: usize = 64 * 1024;
@@ -379,43 +371,6 @@ fn write_out(c: &mut Conn) {
         let mut n = taken as c_long;
         c.call(ev::WRITE, (&mut n as *mut c_long).cast());
     }
-}
-
-/// Maps a socket call's result to mg_io_send()/mg_io_recv() conventions: the
-/// byte count, or one of the `MG_IO_*` codes. A read of 0 bytes (the peer
-/// closed) is [`MG_IO_ERR`].
-pub fn io_result(r: std::io::Result<usize>) -> c_long {
-    match r {
-        Ok(0) => MG_IO_ERR,
-        Ok(n) => n as c_long,
-        Err(e) if crate::sock::would_block(&e) => MG_IO_WAIT,
-        Err(e) if matches!(e.raw_os_error(), Some(libc::ECONNRESET) | Some(libc::EPIPE)) => {
-            MG_IO_RESET
-        }
-        Err(_) => MG_IO_ERR,
-    }
-}
-
-/// Writes `buf` straight to the connection's socket (no TLS, no buffering).
-pub fn io_send(c: &mut Conn, buf: &[u8]) -> c_long {
-    let Some(fd) = c.private().sock else {
-        return MG_IO_ERR;
-    };
-    if buf.is_empty() {
-        return 0;
-    }
-    io_result(crate::sock::send(fd, buf))
-}
-
-/// Reads from the connection's socket into `buf` (no TLS).
-pub fn io_recv(c: &mut Conn, buf: &mut [u8]) -> c_long {
-    let Some(fd) = c.private().sock else {
-        return MG_IO_ERR;
-    };
-    if buf.is_empty() {
-        return 0;
-    }
-    io_result(crate::sock::recv(fd, buf))
 }
 
 /// Encrypts up to `buf.len()` bytes and writes what the socket takes.

@@ -17,6 +17,9 @@
 //!
 //! Without the `tls` cargo feature (on by default), [`none`] stands in: the
 //! same API, every TLS operation failing with an error.
+use crate::conn::Conn;
+use std::os::raw::{c_int, c_long};
+
 #[cfg(feature = "tls")]
 mod config;
 #[cfg(feature = "tls")]
@@ -31,3 +34,74 @@ pub use config::*;
 pub use io::*;
 #[cfg(not(feature = "tls"))]
 pub use none::*;
+
+// What follows is the same with and without the `tls` feature. The back-end
+// numbers and the MG_IO_* results are written out in csrc/header_prelude.h
+// (Mongoose spells them as macros and an anonymous enum), so they stay out
+// of cbindgen's output; tests/layout.rs checks that both agree.
+
+/// No TLS back-end.
+/// cbindgen:ignore
+pub const MG_TLS_NONE: c_int = 0;
+/// mbedTLS back-end.
+/// cbindgen:ignore
+pub const MG_TLS_MBED: c_int = 1;
+/// OpenSSL back-end.
+/// cbindgen:ignore
+pub const MG_TLS_OPENSSL: c_int = 2;
+/// The library's own back-end.
+/// cbindgen:ignore
+pub const MG_TLS_BUILTIN: c_int = 3;
+/// A back-end provided by the program.
+/// cbindgen:ignore
+pub const MG_TLS_CUSTOM: c_int = 4;
+/// WolfSSL back-end.
+/// cbindgen:ignore
+pub const MG_TLS_WOLFSSL: c_int = 5;
+
+/// mg_io_send()/mg_io_recv(): a socket error (or, for a read, the peer closed).
+/// cbindgen:ignore
+pub const MG_IO_ERR: c_long = -1;
+/// mg_io_send()/mg_io_recv(): the socket is not ready; try again later.
+/// cbindgen:ignore
+pub const MG_IO_WAIT: c_long = -2;
+/// mg_io_send()/mg_io_recv(): the peer reset the connection.
+/// cbindgen:ignore
+pub const MG_IO_RESET: c_long = -3;
+
+/// Maps a socket call's result to mg_io_send()/mg_io_recv() conventions: the
+/// byte count, or one of the `MG_IO_*` codes. A read of 0 bytes (the peer
+/// closed) is [`MG_IO_ERR`].
+pub fn io_result(r: std::io::Result<usize>) -> c_long {
+    match r {
+        Ok(0) => MG_IO_ERR,
+        Ok(n) => n as c_long,
+        Err(e) if crate::sock::would_block(&e) => MG_IO_WAIT,
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ECONNRESET) | Some(libc::EPIPE)) => {
+            MG_IO_RESET
+        }
+        Err(_) => MG_IO_ERR,
+    }
+}
+
+/// Writes `buf` straight to the connection's socket (no TLS, no buffering).
+pub fn io_send(c: &mut Conn, buf: &[u8]) -> c_long {
+    let Some(fd) = c.private().sock else {
+        return MG_IO_ERR;
+    };
+    if buf.is_empty() {
+        return 0;
+    }
+    io_result(crate::sock::send(fd, buf))
+}
+
+/// Reads from the connection's socket into `buf` (no TLS).
+pub fn io_recv(c: &mut Conn, buf: &mut [u8]) -> c_long {
+    let Some(fd) = c.private().sock else {
+        return MG_IO_ERR;
+    };
+    if buf.is_empty() {
+        return 0;
+    }
+    io_result(crate::sock::recv(fd, buf))
+}
