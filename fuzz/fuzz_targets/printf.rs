@@ -3,7 +3,8 @@
 //!   fixed pattern, through the engine directly (no va_list): no crash, and
 //!   mg_snprintf through the C shim agrees on the integer-only subset;
 //! - the first bytes pick one integer or floating conversion (flags, width,
-//!   precision, length) and a value: the output equals glibc's snprintf.
+//!   precision, length) and a value: the output equals glibc's snprintf
+//!   where Mongoose's rules and C's agree (not %f/%g; h and hh ignored).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use mongoose::fmt::{format_to_vec, ArgSource};
@@ -120,12 +121,15 @@ fn differential(data: &[u8]) {
     }
     let value = u64::from_le_bytes(data[5..13].try_into().unwrap());
     let mut out = [0u8; 512];
-    let conv = b"diuxXofFeEgG"[usize::from(data[4]) % 12] as char;
+    // %f, %F, %g and %G follow Mongoose's rules where they differ from C
+    // (tests/c/test_printf.c checks them against a reference of its own),
+    // so glibc is the oracle only for the conversions where both agree.
+    let conv = b"diuxXoeE"[usize::from(data[4]) % 8] as char;
     let ours;
     // SAFETY: out has room for 512 bytes, as told; each call passes exactly
     // the argument type its conversion reads.
     let theirs = unsafe {
-        if "fFeEgG".contains(conv) {
+        if "eE".contains(conv) {
             spec.push(conv);
             let fmt = std::ffi::CString::new(spec.clone()).unwrap();
             let v = f64::from_bits(value);
@@ -136,9 +140,12 @@ fn differential(data: &[u8]) {
             libc::snprintf(out.as_mut_ptr().cast(), out.len(), fmt.as_ptr(), v)
         } else {
             let len = ["", "l", "ll", "h", "hh", "z"][usize::from(data[3]) % 6];
+            // Mongoose ignores h and hh (the whole int is printed), so
+            // glibc is asked without them.
+            let c_spec = format!("{spec}{}{conv}", if len.starts_with('h') { "" } else { len });
             spec += len;
             spec.push(conv);
-            let fmt = std::ffi::CString::new(spec.clone()).unwrap();
+            let fmt = std::ffi::CString::new(c_spec).unwrap();
             ours = format_to_vec(
                 spec.as_bytes(),
                 &mut Args { data: &data[5..13], pos: 0, small_ints: false },
