@@ -1,6 +1,5 @@
 //! TLS settings: `struct mg_tls_opts`, certificates and keys, peer
 //! verification, and rustls configs cached per options.
-use crate::str::mg_str;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
@@ -9,31 +8,11 @@ use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureSc
 use std::os::raw::c_int;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::MG_TLS_BUILTIN;
+use super::{mg_tls_opts, MG_TLS_BUILTIN};
 
 /// The back-end this library is built with (`MG_TLS` in the header).
 /// cbindgen:ignore
 pub const MG_TLS: c_int = MG_TLS_BUILTIN;
-
-/// TLS settings for mg_tls_init(). Certificates and keys are the PEM text or
-/// the DER bytes themselves (not file names); empty fields are unset.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct mg_tls_opts {
-    /// Trusted CA certificate(s). On a client, the peer's chain must lead to
-    /// one of them; on a server, a non-empty `ca` requires client certificates
-    /// signed by it (two-way TLS).
-    pub ca: mg_str,
-    /// Own certificate (chain): required on a server, optional on a client.
-    pub cert: mg_str,
-    /// Private key of `cert`.
-    pub key: mg_str,
-    /// Client: the server's host name, sent as SNI; when not empty, the
-    /// server certificate must be valid for it.
-    pub name: mg_str,
-    /// Non-zero: do not verify the peer's certificate or host name.
-    pub skip_verification: c_int,
-}
 
 /// The crypto provider: ring, with rustls's default suites and groups.
 fn provider() -> Arc<CryptoProvider> {

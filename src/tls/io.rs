@@ -1,6 +1,7 @@
 //! A connection's TLS session: the record layer between its socket, `c->rtls`
 //! and its `recv`/`send` buffers, and the handshake.
-use super::config::{client_conn, mg_tls_opts, server_conn, Opts};
+use super::config::{client_conn, server_conn, Opts};
+use super::mg_tls_opts;
 use super::{MG_IO_ERR, MG_IO_WAIT};
 use crate::config::MG_IO_SIZE;
 use crate::conn::{ev, mg_connection, Conn, ConnPrivate};

@@ -18,6 +18,7 @@
 //! Without the `tls` cargo feature (on by default), [`none`] stands in: the
 //! same API, every TLS operation failing with an error.
 use crate::conn::Conn;
+use crate::str::mg_str;
 use std::os::raw::{c_int, c_long};
 
 #[cfg(feature = "tls")]
@@ -39,6 +40,27 @@ pub use none::*;
 // numbers and the MG_IO_* results are written out in csrc/header_prelude.h
 // (Mongoose spells them as macros and an anonymous enum), so they stay out
 // of cbindgen's output; tests/layout.rs checks that both agree.
+
+// One definition for both builds: the header, and so the layout, is the same.
+/// TLS settings for mg_tls_init(). Certificates and keys are the PEM text or
+/// the DER bytes themselves (not file names); empty fields are unset.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct mg_tls_opts {
+    /// Trusted CA certificate(s). On a client, the peer's chain must lead to
+    /// one of them; on a server, a non-empty `ca` requires client certificates
+    /// signed by it (two-way TLS).
+    pub ca: mg_str,
+    /// Own certificate (chain): required on a server, optional on a client.
+    pub cert: mg_str,
+    /// Private key of `cert`.
+    pub key: mg_str,
+    /// Client: the server's host name, sent as SNI; when not empty, the
+    /// server certificate must be valid for it.
+    pub name: mg_str,
+    /// Non-zero: do not verify the peer's certificate or host name.
+    pub skip_verification: c_int,
+}
 
 /// No TLS back-end.
 /// cbindgen:ignore

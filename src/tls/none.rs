@@ -5,33 +5,14 @@
 //! `https://` listener's, a `wss://` client) is closed with an error at its
 //! first I/O. `mg_io_send()`/`mg_io_recv()`, which are plain socket I/O,
 //! work as in the TLS build (they live in [`super`]).
-use super::{MG_IO_ERR, MG_TLS_NONE};
+use super::{mg_tls_opts, MG_IO_ERR, MG_TLS_NONE};
 use crate::conn::{mg_connection, Conn};
 use crate::log::MG_LL_ERROR;
-use crate::str::mg_str;
 use std::os::raw::{c_int, c_long};
 
 /// This build's TLS: none.
 /// cbindgen:ignore
 pub const MG_TLS: c_int = MG_TLS_NONE;
-
-/// The same layout as the TLS build's `struct mg_tls_opts` (the header is
-/// the same for both builds).
-/// cbindgen:ignore
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct mg_tls_opts {
-    /// Trusted CA certificate(s) (unused here).
-    pub ca: mg_str,
-    /// Own certificate (unused here).
-    pub cert: mg_str,
-    /// Private key of `cert` (unused here).
-    pub key: mg_str,
-    /// The server's host name (unused here).
-    pub name: mg_str,
-    /// Non-zero: no peer verification (unused here).
-    pub skip_verification: c_int,
-}
 
 const NO_TLS: &[u8] = b"TLS is not built into this library (built without the tls feature)";
 
