@@ -5,7 +5,9 @@
 //! verification is driven with a fixed public key.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use mongoose::ffi::jwt::{mg_jwt_opts, mg_jwt_sign_hs256, mg_jwt_verify_es256, mg_jwt_verify_hs256};
+use mongoose::ffi::jwt::{
+    mg_jwt_opts, mg_jwt_sign_hs256, mg_jwt_verify_es256, mg_jwt_verify_hs256,
+};
 use mongoose::str::mg_str;
 use std::os::raw::c_char;
 
